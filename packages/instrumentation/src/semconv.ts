@@ -1,0 +1,107 @@
+/*
+ * Semantic convention constants used by toolscope, copied (as opentelemetry-js-contrib does)
+ * rather than imported from `@opentelemetry/semantic-conventions/incubating` at run time.
+ *
+ * The GenAI and MCP conventions are "Development" stability (semconv v1.41, now in the
+ * semantic-conventions-genai repository): treat every `gen_ai.*` and `mcp.*` name here as
+ * experimental. `toolscope.*` names are this project's own (see the telemetry contract).
+ */
+
+// --- GenAI (experimental) ---
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name' as const;
+export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name' as const;
+export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type' as const;
+export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id' as const;
+export const ATTR_GEN_AI_TOOL_DESCRIPTION = 'gen_ai.tool.description' as const;
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments' as const;
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result' as const;
+export const ATTR_GEN_AI_WORKFLOW_NAME = 'gen_ai.workflow.name' as const;
+export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name' as const;
+
+export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW = 'invoke_workflow' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent' as const;
+
+// --- Stable general attributes ---
+export const ATTR_ERROR_TYPE = 'error.type' as const;
+/** The fallback value of `error.type` when nothing better is known. */
+export const ERROR_TYPE_VALUE_OTHER = '_OTHER' as const;
+
+// --- MCP (experimental) ---
+export const ATTR_MCP_METHOD_NAME = 'mcp.method.name' as const;
+export const ATTR_MCP_SESSION_ID = 'mcp.session.id' as const;
+export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version' as const;
+export const ATTR_JSONRPC_REQUEST_ID = 'jsonrpc.request.id' as const;
+
+// --- toolscope: tools ---
+export const ATTR_TOOLSCOPE_TOOL_RETRY_COUNT = 'toolscope.tool.retry_count' as const;
+export const ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR = 'toolscope.tool.fallback_for' as const;
+export const ATTR_TOOLSCOPE_TOOL_INPUT_SIZE = 'toolscope.tool.input.size' as const;
+export const ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE = 'toolscope.tool.output.size' as const;
+export const ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE =
+  'toolscope.tool.expected_performance_ms' as const;
+export const ATTR_TOOLSCOPE_SELECTION_CONFIDENCE = 'toolscope.selection.confidence' as const;
+export const ATTR_TOOLSCOPE_PAYLOAD_DIRECTION = 'toolscope.payload.direction' as const;
+
+// --- toolscope: workflows ---
+export const ATTR_TOOLSCOPE_WORKFLOW_STEPS_TOTAL = 'toolscope.workflow.steps.total' as const;
+export const ATTR_TOOLSCOPE_WORKFLOW_STEPS_COMPLETED =
+  'toolscope.workflow.steps.completed' as const;
+export const ATTR_TOOLSCOPE_WORKFLOW_TOOLS = 'toolscope.workflow.tools' as const;
+export const ATTR_TOOLSCOPE_WORKFLOW_OUTCOME = 'toolscope.workflow.outcome' as const;
+
+// --- toolscope: correlation ---
+/** Baggage key and span attribute carrying the correlation ID. Never a metric attribute. */
+export const TOOLSCOPE_CORRELATION_ID = 'toolscope.correlation_id' as const;
+
+// --- toolscope: health ---
+export const ATTR_TOOLSCOPE_HEALTH_CHECK_ID = 'toolscope.health.check.id' as const;
+export const ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE = 'toolscope.health.check.type' as const;
+export const ATTR_TOOLSCOPE_HEALTH_STATE = 'toolscope.health.state' as const;
+export const ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS = 'toolscope.health.state.previous' as const;
+
+// --- toolscope: alerts ---
+export const ATTR_TOOLSCOPE_ALERT_ID = 'toolscope.alert.id' as const;
+export const ATTR_TOOLSCOPE_ALERT_SEVERITY = 'toolscope.alert.severity' as const;
+export const ATTR_TOOLSCOPE_ALERT_KIND = 'toolscope.alert.kind' as const;
+export const ATTR_TOOLSCOPE_ALERT_MESSAGE = 'toolscope.alert.message' as const;
+export const EVENT_TOOLSCOPE_ALERT_FIRED = 'toolscope.alert.fired' as const;
+export const EVENT_TOOLSCOPE_ALERT_RESOLVED = 'toolscope.alert.resolved' as const;
+
+// --- Metric instruments (see the telemetry contract) ---
+export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = 'gen_ai.execute_tool.duration' as const;
+export const METRIC_GEN_AI_WORKFLOW_DURATION = 'gen_ai.workflow.duration' as const;
+export const METRIC_TOOLSCOPE_WORKFLOW_EXECUTIONS = 'toolscope.workflow.executions' as const;
+export const METRIC_TOOLSCOPE_TOOL_RETRIES = 'toolscope.tool.retries' as const;
+export const METRIC_TOOLSCOPE_TOOL_FALLBACKS = 'toolscope.tool.fallbacks' as const;
+export const METRIC_TOOLSCOPE_TOOL_PAYLOAD_SIZE = 'toolscope.tool.payload.size' as const;
+export const METRIC_TOOLSCOPE_HEALTH_STATUS = 'toolscope.health.status' as const;
+export const METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION = 'toolscope.health.check.duration' as const;
+export const METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
+  'toolscope.health.consecutive_failures' as const;
+export const METRIC_TOOLSCOPE_ALERTS_ACTIVE = 'toolscope.alerts.active' as const;
+
+/** The instrumentation scope name every toolscope tracer and meter uses. */
+export const INSTRUMENTATION_SCOPE = '@toolscope/instrumentation' as const;
+
+/**
+ * Explicit histogram boundaries, in seconds, for every duration histogram toolscope records.
+ * 1 ms to 100 s with ratios of at most 1.25 between neighbours (14 per decade), so that
+ * Prometheus' linear interpolation inside a bucket stays within a few percent. The GenAI
+ * convention's doubling boundaries are too coarse for the report's accuracy goal.
+ */
+export const DURATION_BUCKETS_SECONDS: readonly number[] = (() => {
+  const mantissas = [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9];
+  const out: number[] = [0.0005];
+  for (let exp = -3; exp <= 1; exp++) {
+    for (const m of mantissas) out.push(Number((m * 10 ** exp).toPrecision(6)));
+  }
+  out.push(100);
+  return out;
+})();
+
+/** Explicit boundaries, in bytes, for payload size histograms (powers of 2 from 64 B to 16 MiB). */
+export const PAYLOAD_BUCKETS_BYTES: readonly number[] = Array.from(
+  { length: 19 },
+  (_, i) => 64 * 2 ** i,
+);

@@ -1,0 +1,249 @@
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  type Tracer,
+  type TracerProvider,
+  trace,
+  ValueType,
+} from '@opentelemetry/api';
+import { config } from './config.ts';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_GEN_AI_TOOL_TYPE,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_TOOLSCOPE_PAYLOAD_DIRECTION,
+  ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
+  ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
+  DURATION_BUCKETS_SECONDS,
+  ERROR_TYPE_VALUE_OTHER,
+  INSTRUMENTATION_SCOPE,
+  METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+  METRIC_GEN_AI_WORKFLOW_DURATION,
+  METRIC_TOOLSCOPE_TOOL_FALLBACKS,
+  METRIC_TOOLSCOPE_TOOL_PAYLOAD_SIZE,
+  METRIC_TOOLSCOPE_TOOL_RETRIES,
+  METRIC_TOOLSCOPE_WORKFLOW_EXECUTIONS,
+  PAYLOAD_BUCKETS_BYTES,
+} from './semconv.ts';
+import type { ToolType, WorkflowOutcome } from './types.ts';
+
+const VERSION = '0.1.0';
+
+/** The instruments of one meter provider, with pre-computed attribute sets. */
+export interface Instruments {
+  readonly meter: Meter;
+  readonly toolDuration: Histogram;
+  readonly workflowDuration: Histogram;
+  readonly workflowExecutions: Counter;
+  readonly toolRetries: Counter;
+  readonly toolFallbacks: Counter;
+  readonly payloadSize: Histogram;
+}
+
+let cachedTracerProvider: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+let cachedMeterProvider: MeterProvider | undefined;
+let cachedInstruments: Instruments | undefined;
+const instrumentHooks: ((meter: Meter) => void)[] = [];
+
+/** The tracer, looked up on each call so that wrapping before SDK set-up works. */
+export function getTracer(): Tracer {
+  const provider = config.tracerProvider ?? trace.getTracerProvider();
+  if (provider !== cachedTracerProvider || cachedTracer === undefined) {
+    cachedTracerProvider = provider;
+    cachedTracer = provider.getTracer(INSTRUMENTATION_SCOPE, VERSION);
+  }
+  return cachedTracer;
+}
+
+/**
+ * Registers a callback run with every new meter (now, if a meter exists, and whenever the
+ * meter provider changes): how observable instruments such as `toolscope.alerts.active`
+ * follow late SDK registration.
+ */
+export function onMeter(hook: (meter: Meter) => void): void {
+  instrumentHooks.push(hook);
+  if (cachedInstruments !== undefined) hook(cachedInstruments.meter);
+}
+
+/**
+ * The instruments for the current meter provider, created on first use and re-created when
+ * the provider changes (the metrics API has no proxy provider: instruments made from the
+ * no-op provider before set-up would stay no-ops forever).
+ */
+export function getInstruments(): Instruments {
+  const provider = config.meterProvider ?? metrics.getMeterProvider();
+  if (provider === cachedMeterProvider && cachedInstruments !== undefined) {
+    return cachedInstruments;
+  }
+  const meter = provider.getMeter(INSTRUMENTATION_SCOPE, VERSION);
+  cachedMeterProvider = provider;
+  cachedInstruments = {
+    meter,
+    toolDuration: meter.createHistogram(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, {
+      description: 'Duration of tool executions',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
+    }),
+    workflowDuration: meter.createHistogram(METRIC_GEN_AI_WORKFLOW_DURATION, {
+      description: 'Duration of workflow runs',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
+    }),
+    workflowExecutions: meter.createCounter(METRIC_TOOLSCOPE_WORKFLOW_EXECUTIONS, {
+      description: 'Workflow runs by outcome',
+      unit: '{execution}',
+      valueType: ValueType.INT,
+    }),
+    toolRetries: meter.createCounter(METRIC_TOOLSCOPE_TOOL_RETRIES, {
+      description: 'Retry attempts of tool calls',
+      unit: '{retry}',
+      valueType: ValueType.INT,
+    }),
+    toolFallbacks: meter.createCounter(METRIC_TOOLSCOPE_TOOL_FALLBACKS, {
+      description: 'Tool calls made as a fallback for another tool',
+      unit: '{fallback}',
+      valueType: ValueType.INT,
+    }),
+    payloadSize: meter.createHistogram(METRIC_TOOLSCOPE_TOOL_PAYLOAD_SIZE, {
+      description: 'Size of tool inputs and outputs',
+      unit: 'By',
+      valueType: ValueType.INT,
+      advice: { explicitBucketBoundaries: [...PAYLOAD_BUCKETS_BYTES] },
+    }),
+  };
+  for (const hook of instrumentHooks) hook(meter);
+  return cachedInstruments;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cardinality guard and pre-computed metric attribute sets
+// ---------------------------------------------------------------------------------------
+
+/** Pre-computed metric attribute sets of one tool (metrics take a fixed, small subset). */
+export interface ToolMetricAttributes {
+  /** The name used on metrics (`_OTHER` once the guard folded it). */
+  readonly metricName: string;
+  /** Attributes of a successful call. */
+  readonly ok: Attributes;
+  /** Attributes of a failed call, by `error.type` (bounded). */
+  readonly failed: Map<string, Attributes>;
+  readonly retry: Attributes;
+  readonly input: Attributes;
+  readonly output: Attributes;
+  readonly fallbacks: Map<string, Attributes>;
+}
+
+const MAX_ERROR_TYPES_PER_TOOL = 50;
+const toolAttrs = new Map<string, ToolMetricAttributes>();
+const workflowAttrs = new Map<string, Map<string, Attributes>>();
+let distinctNames = 0;
+
+function foldName(name: string): string {
+  if (distinctNames < config.maxToolNames) {
+    distinctNames++;
+    return name;
+  }
+  return ERROR_TYPE_VALUE_OTHER;
+}
+
+/** The metric attribute sets of a tool, folding names past `maxToolNames` into `_OTHER`. */
+export function toolMetricAttributes(name: string, type: ToolType): ToolMetricAttributes {
+  const key = type === 'function' ? name : `${name}\u0000${type}`;
+  let attrs = toolAttrs.get(key);
+  if (attrs === undefined) {
+    const metricName = foldName(name);
+    attrs = {
+      metricName,
+      ok: { [ATTR_GEN_AI_TOOL_NAME]: metricName, [ATTR_GEN_AI_TOOL_TYPE]: type },
+      failed: new Map(),
+      retry: { [ATTR_GEN_AI_TOOL_NAME]: metricName },
+      input: { [ATTR_GEN_AI_TOOL_NAME]: metricName, [ATTR_TOOLSCOPE_PAYLOAD_DIRECTION]: 'input' },
+      output: {
+        [ATTR_GEN_AI_TOOL_NAME]: metricName,
+        [ATTR_TOOLSCOPE_PAYLOAD_DIRECTION]: 'output',
+      },
+      fallbacks: new Map(),
+    };
+    toolAttrs.set(key, attrs);
+  }
+  return attrs;
+}
+
+/** Attributes of a failed call of the tool; error types past a bound fold into `_OTHER`. */
+export function failedAttributes(attrs: ToolMetricAttributes, errorType: string): Attributes {
+  let set = attrs.failed.get(errorType);
+  if (set === undefined) {
+    const value = attrs.failed.size < MAX_ERROR_TYPES_PER_TOOL ? errorType : ERROR_TYPE_VALUE_OTHER;
+    set = attrs.failed.get(value);
+    if (set === undefined) {
+      set = { ...attrs.ok, [ATTR_ERROR_TYPE]: value };
+      attrs.failed.set(value, set);
+    }
+  }
+  return set;
+}
+
+/** Attributes of a fallback call of the tool standing in for `fallbackFor`. */
+export function fallbackAttributes(attrs: ToolMetricAttributes, fallbackFor: string): Attributes {
+  let set = attrs.fallbacks.get(fallbackFor);
+  if (set === undefined) {
+    const value =
+      attrs.fallbacks.size < MAX_ERROR_TYPES_PER_TOOL ? fallbackFor : ERROR_TYPE_VALUE_OTHER;
+    set = { [ATTR_GEN_AI_TOOL_NAME]: attrs.metricName, [ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR]: value };
+    attrs.fallbacks.set(fallbackFor, set);
+  }
+  return set;
+}
+
+/** Attribute sets of a workflow: by `${outcome}` for the counter, `duration` / `duration:<errorType>`. */
+export function workflowAttributes(
+  name: string,
+  outcome: WorkflowOutcome,
+  errorType: string | undefined,
+): { counter: Attributes; duration: Attributes } {
+  let byKey = workflowAttrs.get(name);
+  if (byKey === undefined) {
+    byKey = new Map();
+    workflowAttrs.set(name, byKey);
+    byKey.set('name', { [ATTR_GEN_AI_WORKFLOW_NAME]: foldName(name) });
+  }
+  const metricName = byKey.get('name')![ATTR_GEN_AI_WORKFLOW_NAME] as string;
+  const counterKey = `o:${outcome}`;
+  let counter = byKey.get(counterKey);
+  if (counter === undefined) {
+    counter = {
+      [ATTR_GEN_AI_WORKFLOW_NAME]: metricName,
+      [ATTR_TOOLSCOPE_WORKFLOW_OUTCOME]: outcome,
+    };
+    byKey.set(counterKey, counter);
+  }
+  const durationKey = errorType === undefined ? 'd' : `d:${errorType}`;
+  let duration = byKey.get(durationKey);
+  if (duration === undefined) {
+    const value =
+      errorType === undefined
+        ? undefined
+        : byKey.size > MAX_ERROR_TYPES_PER_TOOL
+          ? ERROR_TYPE_VALUE_OTHER
+          : errorType;
+    duration =
+      value === undefined
+        ? { [ATTR_GEN_AI_WORKFLOW_NAME]: metricName }
+        : { [ATTR_GEN_AI_WORKFLOW_NAME]: metricName, [ATTR_ERROR_TYPE]: value };
+    byKey.set(durationKey, duration);
+  }
+  return { counter, duration };
+}
+
+/** Forgets the folded-name bookkeeping (tests). */
+export function resetCardinality(): void {
+  toolAttrs.clear();
+  workflowAttrs.clear();
+  distinctNames = 0;
+}

@@ -1,0 +1,62 @@
+/**
+ * Global setup of the `e2e` project: builds (or reuses) and starts the real Collector,
+ * Jaeger and Prometheus through `scripts/backends.sh`, provides their endpoints to the
+ * tests as `inject('backends')`, and stops them afterwards.
+ *
+ * A backend that cannot be built or started makes the whole e2e project fail; it is
+ * never skipped. Set TOOLSCOPE_KEEP_BACKENDS=1 to leave the backends running after the
+ * run (the next `start` reuses them).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import type { BackendsEnv } from './backends.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../scripts/backends.sh', import.meta.url));
+
+function run(step: string, capture = false): string {
+  const started = Date.now();
+  const r = spawnSync('bash', [SCRIPT, step], {
+    cwd: ROOT,
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+    // A cold install builds two Go programs; CI allows 90 minutes in total.
+    timeout: 60 * 60 * 1000,
+  });
+  if (r.error || r.status !== 0) {
+    throw new Error(
+      `e2e backends: 'scripts/backends.sh ${step}' failed ` +
+        `(${r.error?.message ?? `exit ${r.status ?? r.signal}`}); see its output above. ` +
+        'The e2e suite needs the real Collector, Jaeger and Prometheus and does not skip.',
+    );
+  }
+  console.log(`[e2e] backends.sh ${step}: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return capture ? r.stdout : '';
+}
+
+function parseEnv(text: string): BackendsEnv {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) env[m[1]!] = m[2]!;
+  }
+  return env as unknown as BackendsEnv;
+}
+
+export default function setup(project: TestProject): () => void {
+  run('install');
+  run('start');
+  const env = parseEnv(run('env', true));
+  for (const key of ['TOOLSCOPE_OTLP_HTTP_ENDPOINT', 'TOOLSCOPE_PROMETHEUS_URL', 'TOOLSCOPE_JAEGER_URL']) {
+    if (!(key in env)) throw new Error(`e2e backends: 'backends.sh env' did not print ${key}`);
+  }
+  project.provide('backends', env);
+  return () => {
+    if (process.env.TOOLSCOPE_KEEP_BACKENDS === '1') {
+      console.log('[e2e] TOOLSCOPE_KEEP_BACKENDS=1: leaving the backends running');
+      return;
+    }
+    run('stop');
+  };
+}
