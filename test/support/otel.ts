@@ -3,13 +3,7 @@
  * SimpleSpanProcessor into an InMemorySpanExporter; metrics are read on demand through a
  * MetricReader (`collectMetrics()`), cumulative.
  */
-import {
-  type Attributes,
-  context,
-  metrics,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
@@ -20,8 +14,8 @@ import {
   AggregationTemporality,
   DataPointType,
   MeterProvider,
-  MetricReader,
   type MetricData,
+  MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
@@ -100,7 +94,9 @@ export function setupTestOtel(): TestOtel {
 }
 
 /** The data points of a metric as plain `{ attributes, value }` records. */
-export function points(metric: MetricData | undefined): { attributes: Attributes; value: unknown }[] {
+export function points(
+  metric: MetricData | undefined,
+): { attributes: Attributes; value: unknown }[] {
   if (metric === undefined) return [];
   return metric.dataPoints.map((p) => ({ attributes: p.attributes, value: p.value }));
 }

@@ -1,0 +1,54 @@
+import { ToolscopeSetupError } from './errors.ts';
+
+/** Reads an environment variable, treating empty strings as unset. */
+export function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/** A boolean environment variable (`true`/`false`, case-insensitive). */
+export function envBoolean(name: string): boolean | undefined {
+  const v = env(name);
+  if (v === undefined) return undefined;
+  if (/^true$/i.test(v)) return true;
+  if (/^false$/i.test(v)) return false;
+  throw new ToolscopeSetupError(name, `must be true or false (got ${JSON.stringify(v)})`);
+}
+
+/** A positive integer environment variable. */
+export function envPositiveInt(name: string): number | undefined {
+  const v = env(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new ToolscopeSetupError(name, `must be a positive integer (got ${JSON.stringify(v)})`);
+  }
+  return n;
+}
+
+/**
+ * Parses `key1=value1,key2=value2` (W3C baggage-like, percent-decoded), the format of
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS.
+ */
+export function parseKeyValueList(name: string, raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) {
+      throw new ToolscopeSetupError(name, `entry ${JSON.stringify(part)} is not key=value`);
+    }
+    try {
+      out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(
+        part.slice(eq + 1).trim(),
+      );
+    } catch {
+      throw new ToolscopeSetupError(
+        name,
+        `entry ${JSON.stringify(part)} has invalid percent-encoding`,
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+export { CorrelationSpanProcessor } from './correlation-processor.ts';
+export { ToolscopeSetupError } from './errors.ts';
+export { startToolscope } from './start.ts';
+export type {
+  BatchOptions,
+  OtlpProtocol,
+  Toolscope,
+  ToolscopeOptions,
+  ToolscopeStats,
+} from './types.ts';

@@ -1,0 +1,190 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { InvocationStoreOptions } from '@toolscope/instrumentation';
+import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
+import { ToolscopeSetupError } from './errors.ts';
+import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
+
+/** Options after defaults and environment variables were applied and everything validated. */
+export interface ResolvedOptions {
+  serviceName: string | undefined;
+  resourceAttributes: Attributes;
+  endpoint: string;
+  tracesUrl: string;
+  metricsUrl: string;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  sdkDisabled: boolean;
+  exportEnabled: boolean;
+  metricExportIntervalMs: number;
+  metricExportTimeoutMs: number;
+  batch: Required<BatchOptions>;
+  inProcess: InvocationStoreOptions | undefined;
+  instrumentations: readonly unknown[];
+}
+
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+
+function positiveInt(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ToolscopeSetupError(field, `must be a positive integer (got ${String(value)})`);
+  }
+  return value;
+}
+
+function checkUrl(field: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ToolscopeSetupError(
+      field,
+      `must be an absolute http(s) URL such as http://localhost:4318 (got ${JSON.stringify(raw)})`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ToolscopeSetupError(
+      field,
+      `must use http or https (got ${url.protocol.replace(':', '')}); toolscope exports OTLP over HTTP, port 4318 by default`,
+    );
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Applies defaults and `OTEL_*` variables to `options` and validates everything. */
+export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ToolscopeSetupError('options', 'must be an object');
+  }
+  if (
+    options.serviceName !== undefined &&
+    (typeof options.serviceName !== 'string' || options.serviceName.trim() === '')
+  ) {
+    throw new ToolscopeSetupError('serviceName', 'must be a non-empty string');
+  }
+  const rawProtocol = options.protocol ?? env('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (!PROTOCOLS.includes(rawProtocol as OtlpProtocol)) {
+    const field = options.protocol !== undefined ? 'protocol' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+    throw new ToolscopeSetupError(
+      field,
+      `must be 'http/protobuf' or 'http/json' (got ${JSON.stringify(rawProtocol)})${rawProtocol === 'grpc' ? '; gRPC is not supported, point toolscope at the collector’s OTLP/HTTP port (4318)' : ''}`,
+    );
+  }
+  const endpointField = options.endpoint !== undefined ? 'endpoint' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const endpoint = checkUrl(
+    endpointField,
+    options.endpoint ?? env('OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318',
+  );
+  const tracesEnv =
+    options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') : undefined;
+  const metricsEnv =
+    options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') : undefined;
+  const tracesUrl =
+    tracesEnv !== undefined
+      ? checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv)
+      : `${endpoint}/v1/traces`;
+  const metricsUrl =
+    metricsEnv !== undefined
+      ? checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', metricsEnv)
+      : `${endpoint}/v1/metrics`;
+
+  if (options.headers !== undefined) {
+    if (options.headers === null || typeof options.headers !== 'object') {
+      throw new ToolscopeSetupError(
+        'headers',
+        'must be an object of header names to string values',
+      );
+    }
+    for (const [k, v] of Object.entries(options.headers)) {
+      if (typeof v !== 'string') throw new ToolscopeSetupError(`headers.${k}`, 'must be a string');
+    }
+  }
+  const headers =
+    options.headers ??
+    parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'));
+
+  const sdkDisabled = envBoolean('OTEL_SDK_DISABLED') ?? false;
+  const tracesExporterNone = env('OTEL_TRACES_EXPORTER')?.toLowerCase() === 'none';
+  if (options.export !== undefined && typeof options.export !== 'boolean') {
+    throw new ToolscopeSetupError('export', 'must be true or false');
+  }
+  const exportEnabled = !sdkDisabled && (options.export ?? !tracesExporterNone);
+
+  const b = options.batch ?? {};
+  const batch: Required<BatchOptions> = {
+    maxQueueSize: positiveInt(
+      'batch.maxQueueSize',
+      b.maxQueueSize,
+      envPositiveInt('OTEL_BSP_MAX_QUEUE_SIZE') ?? 16384,
+    ),
+    maxExportBatchSize: positiveInt(
+      'batch.maxExportBatchSize',
+      b.maxExportBatchSize,
+      envPositiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 1024,
+    ),
+    scheduledDelayMillis: positiveInt(
+      'batch.scheduledDelayMillis',
+      b.scheduledDelayMillis,
+      envPositiveInt('OTEL_BSP_SCHEDULE_DELAY') ?? 500,
+    ),
+    exportTimeoutMillis: positiveInt(
+      'batch.exportTimeoutMillis',
+      b.exportTimeoutMillis,
+      envPositiveInt('OTEL_BSP_EXPORT_TIMEOUT') ?? 10_000,
+    ),
+  };
+  if (batch.maxExportBatchSize > batch.maxQueueSize) {
+    throw new ToolscopeSetupError(
+      'batch.maxExportBatchSize',
+      `must be <= batch.maxQueueSize (${batch.maxQueueSize}) (got ${batch.maxExportBatchSize})`,
+    );
+  }
+  const metricExportIntervalMs = positiveInt(
+    'metricExportIntervalMs',
+    options.metricExportIntervalMs,
+    envPositiveInt('OTEL_METRIC_EXPORT_INTERVAL') ?? 10_000,
+  );
+  const metricExportTimeoutMs = Math.min(
+    metricExportIntervalMs,
+    positiveInt(
+      'metricExportTimeoutMs',
+      options.metricExportTimeoutMs,
+      envPositiveInt('OTEL_METRIC_EXPORT_TIMEOUT') ?? 5_000,
+    ),
+  );
+
+  let inProcess: InvocationStoreOptions | undefined;
+  if (options.inProcess === undefined || options.inProcess === true) inProcess = {};
+  else if (options.inProcess === false) inProcess = undefined;
+  else if (typeof options.inProcess === 'object' && options.inProcess !== null)
+    inProcess = options.inProcess;
+  else throw new ToolscopeSetupError('inProcess', 'must be true, false or store options');
+
+  if (options.instrumentations !== undefined && !Array.isArray(options.instrumentations)) {
+    throw new ToolscopeSetupError(
+      'instrumentations',
+      'must be an array of OpenTelemetry instrumentations',
+    );
+  }
+
+  const resourceAttributes: Attributes = {
+    ...parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', env('OTEL_RESOURCE_ATTRIBUTES')),
+    ...options.resourceAttributes,
+  };
+  return {
+    serviceName: options.serviceName ?? env('OTEL_SERVICE_NAME'),
+    resourceAttributes,
+    endpoint,
+    tracesUrl,
+    metricsUrl,
+    protocol: rawProtocol as OtlpProtocol,
+    headers,
+    sdkDisabled,
+    exportEnabled,
+    metricExportIntervalMs,
+    metricExportTimeoutMs,
+    batch,
+    inProcess,
+    instrumentations: options.instrumentations ?? [],
+  };
+}

@@ -1,0 +1,240 @@
+import {
+  type MeterProvider as ApiMeterProvider,
+  context,
+  diag,
+  metrics,
+  ProxyTracerProvider,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
+import { CorrelationSpanProcessor } from './correlation-processor.ts';
+import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
+import { resolveOptions } from './options.ts';
+import type { Toolscope, ToolscopeOptions, ToolscopeStats } from './types.ts';
+
+const logger = diag.createComponentLogger({ namespace: '@toolscope/node' });
+
+/** A reader that is only collected on demand, to read the SDK's own drop counters. */
+class StatsReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+/** Whether an SDK tracer provider is already registered globally. */
+function hasGlobalTracerProvider(): boolean {
+  const provider = trace.getTracerProvider();
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  return delegate.constructor.name !== 'NoopTracerProvider';
+}
+
+function hasGlobalMeterProvider(): boolean {
+  return metrics.getMeterProvider().constructor.name !== 'NoopMeterProvider';
+}
+
+interface Enableable {
+  setTracerProvider?(p: unknown): void;
+  setMeterProvider?(p: unknown): void;
+  enable?(): void;
+  disable?(): void;
+}
+
+/**
+ * Sets up OpenTelemetry for a process that orchestrates tools, in one call: tracer and meter
+ * providers with OTLP/HTTP exporters (protobuf by default), W3C trace-context + baggage
+ * propagation, an AsyncLocalStorage context manager, batch settings that keep up with
+ * thousands of calls per second, drop and failure counters, and the in-process aggregates
+ * the report reads. Honors OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT,
+ * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES,
+ * OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER=none, OTEL_METRIC_EXPORT_INTERVAL and OTEL_BSP_*.
+ *
+ * When the application already registered its own SDK, toolscope leaves it in place: it
+ * creates no providers, and its spans and metrics go through the application's SDK.
+ *
+ * Bad options throw a `ToolscopeSetupError` naming the option; an unreachable endpoint never
+ * blocks or crashes the application (losses are counted in `stats()` and logged through diag).
+ *
+ * @example
+ * const toolscope = startToolscope({ serviceName: 'travel-agent' });
+ * // ... run the orchestrator ...
+ * await toolscope.shutdown();
+ */
+export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
+  const o = resolveOptions(options);
+  const alerts = getAlertCenter();
+  const store = o.inProcess !== undefined ? new InvocationStore(o.inProcess).attach() : undefined;
+
+  const skipTraces = o.sdkDisabled || hasGlobalTracerProvider();
+  const skipMetrics = o.sdkDisabled || hasGlobalMeterProvider();
+  if (!o.sdkDisabled && (skipTraces || skipMetrics)) {
+    logger.info(
+      'an OpenTelemetry SDK is already registered; toolscope uses it instead of setting up its own',
+    );
+  }
+
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      ...o.resourceAttributes,
+      ...(o.serviceName !== undefined ? { 'service.name': o.serviceName } : {}),
+    }),
+  );
+  const exporterConfig = { headers: o.headers, timeoutMillis: o.batch.exportTimeoutMillis };
+
+  let meterProvider: MeterProvider | undefined;
+  let statsReader: StatsReader | undefined;
+  let metricExporter: CountingMetricExporter | undefined;
+  if (!skipMetrics) {
+    statsReader = new StatsReader();
+    const readers: MetricReader[] = [statsReader];
+    if (o.exportEnabled) {
+      const cfg = { ...exporterConfig, url: o.metricsUrl, timeoutMillis: o.metricExportTimeoutMs };
+      metricExporter = new CountingMetricExporter(
+        o.protocol === 'http/json' ? new JsonMetricExporter(cfg) : new ProtoMetricExporter(cfg),
+      );
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter,
+          exportIntervalMillis: o.metricExportIntervalMs,
+          exportTimeoutMillis: o.metricExportTimeoutMs,
+        }),
+      );
+    }
+    meterProvider = new MeterProvider({ resource, readers });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+
+  let tracerProvider: TracerProvider | undefined;
+  let spanExporter: CountingSpanExporter | undefined;
+  if (!skipTraces) {
+    const processors: SpanProcessor[] = [new CorrelationSpanProcessor()];
+    if (o.exportEnabled) {
+      const cfg = { ...exporterConfig, url: o.tracesUrl };
+      spanExporter = new CountingSpanExporter(
+        o.protocol === 'http/json' ? new JsonTraceExporter(cfg) : new ProtoTraceExporter(cfg),
+      );
+      processors.push(
+        new BatchSpanProcessor({
+          exporter: spanExporter,
+          ...o.batch,
+          ...(meterProvider !== undefined ? { selfObsMeterProvider: meterProvider } : {}),
+        }),
+      );
+    }
+    tracerProvider = new TracerProvider({ resource, spanProcessors: processors });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(
+      new CompositePropagator({
+        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+      }),
+    );
+    trace.setGlobalTracerProvider(tracerProvider);
+  }
+
+  const instrumentations = o.instrumentations as Enableable[];
+  for (const inst of instrumentations) {
+    try {
+      if (tracerProvider !== undefined) inst.setTracerProvider?.(tracerProvider);
+      if (meterProvider !== undefined) inst.setMeterProvider?.(meterProvider);
+      inst.enable?.();
+    } catch (err) {
+      logger.error('enabling an instrumentation failed; skipped', err);
+    }
+  }
+
+  const forceFlush = async (): Promise<void> => {
+    const results = await Promise.allSettled([
+      tracerProvider?.forceFlush(),
+      meterProvider?.forceFlush(),
+    ]);
+    for (const r of results) {
+      if (r.status === 'rejected') logger.warn('flush failed (counted in stats())', r.reason);
+    }
+  };
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      for (const inst of instrumentations) {
+        try {
+          inst.disable?.();
+        } catch (err) {
+          logger.warn('disabling an instrumentation failed', err);
+        }
+      }
+      const results = await Promise.allSettled([
+        tracerProvider?.shutdown(),
+        meterProvider?.shutdown(),
+      ]);
+      for (const r of results) {
+        if (r.status === 'rejected') logger.warn('shutdown failed', r.reason);
+      }
+      store?.close();
+      if (tracerProvider !== undefined) {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
+      if (meterProvider !== undefined) metrics.disable();
+    })();
+    return shutdownPromise;
+  };
+
+  const stats = async (): Promise<ToolscopeStats> => {
+    let spansDropped = 0;
+    if (statsReader !== undefined && shutdownPromise === undefined) {
+      try {
+        const { resourceMetrics } = await statsReader.collect();
+        for (const scope of resourceMetrics.scopeMetrics) {
+          for (const m of scope.metrics) {
+            if (m.descriptor.name !== 'otel.sdk.processor.span.processed') continue;
+            for (const p of m.dataPoints) {
+              if (p.attributes['error.type'] === 'queue_full') spansDropped += p.value as number;
+            }
+          }
+        }
+      } catch (err) {
+        logger.warn('reading drop counters failed', err);
+      }
+    }
+    return {
+      spansExported: spanExporter?.counts.exported ?? 0,
+      spansFailed: spanExporter?.counts.failed ?? 0,
+      spansDropped,
+      metricExports: metricExporter?.counts.exports ?? 0,
+      metricExportsFailed: metricExporter?.counts.failed ?? 0,
+    };
+  };
+
+  return {
+    tracerProvider,
+    meterProvider: meterProvider as ApiMeterProvider | undefined,
+    store,
+    alerts,
+    exporting: o.exportEnabled && (!skipTraces || !skipMetrics),
+    endpoint: o.endpoint,
+    stats,
+    forceFlush,
+    shutdown,
+  } as Toolscope;
+}

@@ -1,0 +1,103 @@
+import type { Attributes, MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type {
+  AlertCenter,
+  InvocationStore,
+  InvocationStoreOptions,
+} from '@toolscope/instrumentation';
+
+/** OTLP/HTTP encodings toolscope can export with. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** BatchSpanProcessor settings. */
+export interface BatchOptions {
+  /**
+   * Spans held while waiting for export; beyond it new spans are dropped (and counted).
+   * @default 16384 (OTEL_BSP_MAX_QUEUE_SIZE)
+   */
+  maxQueueSize?: number;
+  /** Spans per export request. @default 1024 (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) */
+  maxExportBatchSize?: number;
+  /** Delay between two scheduled exports, ms. @default 500 (OTEL_BSP_SCHEDULE_DELAY) */
+  scheduledDelayMillis?: number;
+  /** Deadline of one export, ms. @default 10000 (OTEL_BSP_EXPORT_TIMEOUT) */
+  exportTimeoutMillis?: number;
+}
+
+/**
+ * Options of `startToolscope`. Every option falls back to the standard `OTEL_*` environment
+ * variable named in its description, then to the default.
+ */
+export interface ToolscopeOptions {
+  /** `service.name`. @default OTEL_SERVICE_NAME, else 'unknown_service:node' */
+  serviceName?: string;
+  /** More resource attributes. @default parsed from OTEL_RESOURCE_ATTRIBUTES */
+  resourceAttributes?: Attributes;
+  /**
+   * OTLP/HTTP base URL; `/v1/traces` and `/v1/metrics` are appended.
+   * @default OTEL_EXPORTER_OTLP_ENDPOINT, else 'http://localhost:4318'
+   */
+  endpoint?: string;
+  /** Encoding. `grpc` is not supported. @default OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/protobuf' */
+  protocol?: OtlpProtocol;
+  /** Headers on every export request. @default parsed from OTEL_EXPORTER_OTLP_HEADERS */
+  headers?: Record<string, string>;
+  /**
+   * Export over OTLP at all. When false, spans and metrics are still produced (so other
+   * instrumentation and the in-process store work) but not sent anywhere.
+   * @default true, unless OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none
+   */
+  export?: boolean;
+  /** Interval between metric exports, ms. @default OTEL_METRIC_EXPORT_INTERVAL, else 10000 */
+  metricExportIntervalMs?: number;
+  /** Deadline of one metric export, ms. @default OTEL_METRIC_EXPORT_TIMEOUT, else 5000 */
+  metricExportTimeoutMs?: number;
+  /** BatchSpanProcessor settings (defaults chosen not to drop at thousands of calls/s). */
+  batch?: BatchOptions;
+  /**
+   * Keep in-process aggregates (`Toolscope.store`) so the process can report on itself
+   * without any collector. `false` turns it off; an object configures it.
+   * @default true
+   */
+  inProcess?: boolean | InvocationStoreOptions;
+  /**
+   * OpenTelemetry instrumentations to register (for example
+   * `new McpInstrumentation()` from `@toolscope/instrumentation-mcp`). @default []
+   */
+  instrumentations?: readonly unknown[];
+}
+
+/** Counters of what the pipeline sent and lost, so nothing is lost silently. */
+export interface ToolscopeStats {
+  /** Spans the exporter delivered. */
+  readonly spansExported: number;
+  /** Spans lost because an export failed (collector down, timeout, rejected). */
+  readonly spansFailed: number;
+  /** Spans dropped because the batch queue was full. */
+  readonly spansDropped: number;
+  /** Metric exports that succeeded. */
+  readonly metricExports: number;
+  /** Metric exports that failed (cumulative metrics catch up on the next success). */
+  readonly metricExportsFailed: number;
+}
+
+/** What `startToolscope` returns. */
+export interface Toolscope {
+  /** The provider toolscope registered; undefined when the application had its own. */
+  readonly tracerProvider: TracerProvider | undefined;
+  /** The provider toolscope registered; undefined when the application had its own. */
+  readonly meterProvider: MeterProvider | undefined;
+  /** In-process aggregates, unless `inProcess: false`. */
+  readonly store: InvocationStore | undefined;
+  /** The process-wide alert center (probes and objectives use it). */
+  readonly alerts: AlertCenter;
+  /** Whether spans and metrics are exported over OTLP. */
+  readonly exporting: boolean;
+  /** The resolved OTLP base URL (also when not exporting). */
+  readonly endpoint: string;
+  /** Counts of exported, failed and dropped data. */
+  stats(): Promise<ToolscopeStats>;
+  /** Exports everything pending now. Never rejects: failures are counted and logged. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then shuts down what toolscope set up. Never rejects. Idempotent. */
+  shutdown(): Promise<void>;
+}
