@@ -125,6 +125,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   }
 
   let tracerProvider: TracerProvider | undefined;
+  let ownContextManager = false;
   let spanExporter: CountingSpanExporter | undefined;
   if (!skipTraces) {
     const processors: SpanProcessor[] = [new CorrelationSpanProcessor()];
@@ -149,6 +150,14 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       }),
     );
     trace.setGlobalTracerProvider(tracerProvider);
+  }
+
+  if (tracerProvider === undefined) {
+    // Without an SDK the in-process store still needs context to flow across awaits (tool
+    // calls find their workflow through it). A no-op when a context manager exists.
+    const manager = new AsyncLocalStorageContextManager();
+    if (context.setGlobalContextManager(manager.enable())) ownContextManager = true;
+    else manager.disable();
   }
 
   const instrumentations = o.instrumentations as Enableable[];
@@ -193,8 +202,8 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       if (tracerProvider !== undefined) {
         trace.disable();
         propagation.disable();
-        context.disable();
       }
+      if (tracerProvider !== undefined || ownContextManager) context.disable();
       if (meterProvider !== undefined) metrics.disable();
     })();
     return shutdownPromise;

@@ -12,7 +12,7 @@ import {
   EVENT_TOOLSCOPE_ALERT_RESOLVED,
   METRIC_TOOLSCOPE_ALERTS_ACTIVE,
 } from '../semconv.ts';
-import { onMeter } from '../telemetry.ts';
+import { getInstruments, onMeter } from '../telemetry.ts';
 import type {
   Alert,
   AlertEvent,
@@ -69,6 +69,7 @@ export class AlertCenter {
   constructor(options: { now?: () => number } = {}) {
     this.now = options.now ?? Date.now;
     centers.add(this);
+    getInstruments();
   }
 
   /** Opens (or updates) the alert for `input.key`; returns it. */
@@ -79,6 +80,7 @@ export class AlertCenter {
     if (!SEVERITIES.includes(input.severity)) {
       throw new ToolscopeConfigError('severity', `must be one of ${SEVERITIES.join(', ')}`);
     }
+    getInstruments(); // registers the gauge with a meter provider set up since
     const existing = this.open.get(input.key);
     if (existing !== undefined && existing.severity === input.severity) return existing;
     const alert: Alert = {

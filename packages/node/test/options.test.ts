@@ -1,0 +1,79 @@
+import { trace } from '@opentelemetry/api';
+import { traceTool } from '@toolscope/instrumentation';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setupTestOtel } from '../../../test/support/otel.ts';
+import { startToolscope, ToolscopeSetupError } from '../src/index.ts';
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe('startToolscope options', () => {
+  it.each([
+    [{ endpoint: 'not a url' }, /endpoint: must be an absolute http\(s\) URL/],
+    [{ endpoint: 'grpc://collector:4317' }, /endpoint: must use http or https/],
+    [
+      { protocol: 'grpc' },
+      /protocol: must be 'http\/protobuf' or 'http\/json'.*gRPC is not supported/,
+    ],
+    [{ batch: { maxQueueSize: -1 } }, /batch.maxQueueSize: must be a positive integer/],
+    [
+      { batch: { maxQueueSize: 10, maxExportBatchSize: 20 } },
+      /batch.maxExportBatchSize: must be <= batch.maxQueueSize/,
+    ],
+    [{ metricExportIntervalMs: 0 }, /metricExportIntervalMs/],
+    [{ serviceName: '' }, /serviceName: must be a non-empty string/],
+    [{ inProcess: 'yes' }, /inProcess/],
+  ])('%j fails at set-up naming the field', (options, message) => {
+    let error: unknown;
+    try {
+      startToolscope(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ToolscopeSetupError);
+    expect(String((error as Error).message)).toMatch(message);
+  });
+
+  it('names the environment variable when the environment is wrong', () => {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'localhost:4318';
+    expect(() => startToolscope()).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must use http or https/);
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+    process.env.OTEL_SDK_DISABLED = 'maybe';
+    expect(() => startToolscope()).toThrow(/OTEL_SDK_DISABLED: must be true or false/);
+    process.env.OTEL_SDK_DISABLED = 'false';
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'novalue';
+    expect(() => startToolscope()).toThrow(
+      /OTEL_RESOURCE_ATTRIBUTES: entry "novalue" is not key=value/,
+    );
+  });
+
+  it('keeps an SDK the application registered, and still fills the store', async () => {
+    const otel = setupTestOtel();
+    try {
+      const before = trace.getTracerProvider();
+      const ts = startToolscope({ endpoint: 'http://127.0.0.1:9' });
+      expect(ts.tracerProvider).toBeUndefined();
+      expect(ts.meterProvider).toBeUndefined();
+      expect(trace.getTracerProvider()).toBe(before);
+      await traceTool(async () => 1, { name: 'own_sdk_tool' })();
+      expect(otel.spans().map((s) => s.name)).toEqual(['execute_tool own_sdk_tool']);
+      expect(ts.store?.tools().map((t) => t.tool)).toEqual(['own_sdk_tool']);
+      await ts.shutdown();
+    } finally {
+      await otel.shutdown();
+    }
+  });
+
+  it('with OTEL_SDK_DISABLED exports nothing but keeps the in-process store', async () => {
+    process.env.OTEL_SDK_DISABLED = 'true';
+    const ts = startToolscope();
+    expect(ts.exporting).toBe(false);
+    expect(ts.tracerProvider).toBeUndefined();
+    await traceTool(async () => 1, { name: 'disabled_tool' })();
+    expect(ts.store?.tools().find((t) => t.tool === 'disabled_tool')?.calls).toBe(1);
+    await ts.shutdown();
+    await ts.shutdown();
+  });
+});
