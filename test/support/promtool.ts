@@ -14,12 +14,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 let found: string | undefined;
 
 export function findPromtool(): string {
-  if (found !== undefined) return found;
+  found ??= locate();
+  return found;
+}
+
+function locate(): string {
   const fromEnv = process.env.PROMTOOL;
-  if (fromEnv !== undefined && fromEnv !== '' && works(fromEnv)) return (found = fromEnv);
+  if (fromEnv !== undefined && fromEnv !== '' && works(fromEnv)) return fromEnv;
   const cache = process.env.TOOLSCOPE_CACHE || join(homedir(), '.cache', 'toolscope');
   const cached = join(cache, 'prometheus', 'usr', 'bin', 'promtool');
-  if (works(cached)) return (found = cached);
+  if (works(cached)) return cached;
   const errors: string[] = [];
   const script = join(ROOT, 'scripts', 'backends.sh');
   if (existsSync(script)) {
@@ -27,7 +31,7 @@ export function findPromtool(): string {
       encoding: 'utf8',
       timeout: 600_000,
     });
-    if (works(cached)) return (found = cached);
+    if (works(cached)) return cached;
     errors.push(`backends.sh install prometheus: exit ${r.status} ${r.stderr?.slice(-2000)}`);
   }
   try {
@@ -41,7 +45,7 @@ export function findPromtool(): string {
     if (deb === undefined) throw new Error('no prometheus_*.deb downloaded');
     execFileSync('dpkg-deb', ['-x', join(dir, deb), join(dir, 'x')], { timeout: 120_000 });
     const bin = join(dir, 'x', 'usr', 'bin', 'promtool');
-    if (works(bin)) return (found = bin);
+    if (works(bin)) return bin;
     errors.push(`${deb} has no working usr/bin/promtool`);
   } catch (err) {
     errors.push(`apt-get download prometheus: ${(err as Error).message}`);

@@ -51,4 +51,5 @@ export type {
   WorkflowRun,
   WorkflowWindowStats,
 } from './types.ts';
+export { ToolscopeConfigError } from './validate.ts';
 export { currentWorkflow, traceWorkflow, withWorkflow, workflow } from './workflow.ts';
