@@ -13,6 +13,7 @@ export {
 } from './health-registry.ts';
 export { subscribeInvocations } from './listeners.ts';
 export { trackToolInvocation, trackWorkflowExecution } from './manual.ts';
+export type { HistogramCell, MetricSnapshot, SumCell } from './metrics/pre-aggregated.ts';
 export * as semconv from './semconv.ts';
 export {
   DURATION_BUCKETS_SECONDS,
@@ -20,6 +21,11 @@ export {
   PAYLOAD_BUCKETS_BYTES,
   TOOLSCOPE_CORRELATION_ID,
 } from './semconv.ts';
+export {
+  disablePreAggregatedMetrics,
+  enablePreAggregatedMetrics,
+  type PreAggregatedMetrics,
+} from './telemetry.ts';
 export { currentToolInvocation, tool, traceTool, withTool } from './tool.ts';
 export type {
   Alert,

@@ -12,6 +12,11 @@ import {
 } from '@opentelemetry/api';
 import { config } from './config.ts';
 import {
+  type MetricSnapshot,
+  PreAggregatedCounter,
+  PreAggregatedHistogram,
+} from './metrics/pre-aggregated.ts';
+import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
@@ -34,15 +39,19 @@ import type { ToolType, WorkflowOutcome } from './types.ts';
 
 const VERSION = '0.1.0';
 
-/** The instruments of one meter provider, with pre-computed attribute sets. */
-export interface Instruments {
-  readonly meter: Meter;
+/** The synchronous instruments the hot path records into. */
+export interface Recorders {
   readonly toolDuration: Histogram;
   readonly workflowDuration: Histogram;
   readonly workflowExecutions: Counter;
   readonly toolRetries: Counter;
   readonly toolFallbacks: Counter;
   readonly payloadSize: Histogram;
+}
+
+/** The instruments of one meter provider. */
+export interface Instruments extends Recorders {
+  readonly meter: Meter;
 }
 
 let cachedTracerProvider: TracerProvider | undefined;
@@ -119,6 +128,83 @@ export function getInstruments(): Instruments {
   };
   for (const hook of instrumentHooks) hook(meter);
   return cachedInstruments;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pre-aggregated mode
+// ---------------------------------------------------------------------------------------
+
+/** Pre-aggregated recorders and the time their cumulative series start. */
+export interface PreAggregatedMetrics {
+  readonly startTimeMs: number;
+  /** Every metric toolscope records, with its series so far (cumulative). */
+  snapshot(): MetricSnapshot[];
+}
+
+let preAggregated: (PreAggregatedMetrics & { recorders: Recorders }) | undefined;
+
+/**
+ * Switches the hot path from SDK instruments to pre-aggregated cells (see
+ * `metrics/pre-aggregated.ts`) and returns the handle a MetricProducer reads. Only a
+ * MetricProducer that is attached to a reader may call this (`@toolscope/node` does):
+ * otherwise the metrics would be recorded but never exported. Idempotent.
+ */
+export function enablePreAggregatedMetrics(): PreAggregatedMetrics {
+  if (preAggregated === undefined) {
+    const recorders: Recorders = {
+      toolDuration: new PreAggregatedHistogram(
+        METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+        'Duration of tool executions',
+        's',
+        DURATION_BUCKETS_SECONDS,
+      ),
+      workflowDuration: new PreAggregatedHistogram(
+        METRIC_GEN_AI_WORKFLOW_DURATION,
+        'Duration of workflow runs',
+        's',
+        DURATION_BUCKETS_SECONDS,
+      ),
+      workflowExecutions: new PreAggregatedCounter(
+        METRIC_TOOLSCOPE_WORKFLOW_EXECUTIONS,
+        'Workflow runs by outcome',
+        '{execution}',
+      ),
+      toolRetries: new PreAggregatedCounter(
+        METRIC_TOOLSCOPE_TOOL_RETRIES,
+        'Retry attempts of tool calls',
+        '{retry}',
+      ),
+      toolFallbacks: new PreAggregatedCounter(
+        METRIC_TOOLSCOPE_TOOL_FALLBACKS,
+        'Tool calls made as a fallback for another tool',
+        '{fallback}',
+      ),
+      payloadSize: new PreAggregatedHistogram(
+        METRIC_TOOLSCOPE_TOOL_PAYLOAD_SIZE,
+        'Size of tool inputs and outputs',
+        'By',
+        PAYLOAD_BUCKETS_BYTES,
+        true,
+      ),
+    };
+    const all = Object.values(recorders) as (PreAggregatedHistogram | PreAggregatedCounter)[];
+    preAggregated = {
+      recorders,
+      startTimeMs: Date.now(),
+      snapshot: () => all.map((r) => r.snapshot()),
+    };
+  }
+  return preAggregated;
+}
+
+/** Back to SDK instruments (the pre-aggregated series are dropped). */
+export function disablePreAggregatedMetrics(): void {
+  preAggregated = undefined;
+}
+
+/** What the hot path records into: pre-aggregated cells when enabled, else SDK instruments. */
+export function getRecorders(): Recorders {
+  return preAggregated !== undefined ? preAggregated.recorders : getInstruments();
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import {
   failedAttributes,
   fallbackAttributes,
-  getInstruments,
+  getRecorders,
   toolMetricAttributes,
 } from './telemetry.ts';
 import type { ToolType } from './types.ts';
@@ -20,7 +20,7 @@ export function recordToolMetrics(
   outputSize: number | undefined,
   fallbackFor: string | undefined,
 ): void {
-  const instruments = getInstruments();
+  const instruments = getRecorders();
   const attrs = toolMetricAttributes(name, type);
   instruments.toolDuration.record(
     durationS,
@@ -36,5 +36,5 @@ export function recordToolMetrics(
 /** Adds `count` retries of the tool to `toolscope.tool.retries`. */
 export function recordToolRetries(name: string, type: ToolType, count: number): void {
   if (count <= 0) return;
-  getInstruments().toolRetries.add(count, toolMetricAttributes(name, type).retry);
+  getRecorders().toolRetries.add(count, toolMetricAttributes(name, type).retry);
 }

@@ -7,7 +7,7 @@ import {
   ATTR_TOOLSCOPE_WORKFLOW_STEPS_COMPLETED,
   ATTR_TOOLSCOPE_WORKFLOW_TOOLS,
 } from './semconv.ts';
-import { getInstruments, workflowAttributes } from './telemetry.ts';
+import { getRecorders, workflowAttributes } from './telemetry.ts';
 import type { WorkflowOutcome, WorkflowRun } from './types.ts';
 
 /**
@@ -115,7 +115,7 @@ export function recordWorkflowMetrics(
   outcome: WorkflowOutcome,
   errorType: string | undefined,
 ): void {
-  const instruments = getInstruments();
+  const instruments = getRecorders();
   const attrs = workflowAttributes(name, outcome, errorType);
   instruments.workflowDuration.record(durationS, attrs.duration);
   instruments.workflowExecutions.add(1, attrs.counter);

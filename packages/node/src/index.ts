@@ -1,5 +1,6 @@
 export { CorrelationSpanProcessor } from './correlation-processor.ts';
 export { ToolscopeSetupError } from './errors.ts';
+export { ToolscopeMetricProducer } from './metric-producer.ts';
 export { startToolscope } from './start.ts';
 export type {
   BatchOptions,

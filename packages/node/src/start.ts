@@ -25,9 +25,14 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
+import {
+  disablePreAggregatedMetrics,
+  getAlertCenter,
+  InvocationStore,
+} from '@toolscope/instrumentation';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
+import { ToolscopeMetricProducer } from './metric-producer.ts';
 import { resolveOptions } from './options.ts';
 import type { Toolscope, ToolscopeOptions, ToolscopeStats } from './types.ts';
 
@@ -115,6 +120,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: metricExporter,
+          metricProducers: [new ToolscopeMetricProducer()],
           exportIntervalMillis: o.metricExportIntervalMs,
           exportTimeoutMillis: o.metricExportTimeoutMs,
         }),
@@ -205,6 +211,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       }
       if (tracerProvider !== undefined || ownContextManager) context.disable();
       if (meterProvider !== undefined) metrics.disable();
+      if (o.exportEnabled && meterProvider !== undefined) disablePreAggregatedMetrics();
     })();
     return shutdownPromise;
   };
