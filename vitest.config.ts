@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
  *   `scripts/backends.sh` builds, caches and starts (global setup); never skipped.
  */
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  resolve: { conditions: ['toolscope-source'] },
+  ssr: { resolve: { conditions: ['toolscope-source'], externalConditions: ['toolscope-source'] } },
   test: {
     reporters: ['default'],
     projects: [

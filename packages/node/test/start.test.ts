@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => receiver.close());
 
 async function runApp(env: Record<string, string>) {
-  return run(NODE, ['--conditions=source', APP], {
+  return run(NODE, ['--conditions=toolscope-source', APP], {
     env: { ...process.env, ...env },
     timeout: 60_000,
   });

@@ -12,7 +12,7 @@ it('keeps memory flat over 1M calls (child process with --expose-gc)', () => {
     node,
     [
       '--expose-gc',
-      '--conditions=source',
+      '--conditions=toolscope-source',
       join(import.meta.dirname, 'fixtures', 'memory-run.ts'),
       '1000000',
     ],

@@ -54,6 +54,7 @@ describe('pre-aggregated metrics', () => {
     c.add(2, a);
     c.add(1, { k: 'a' });
     const snap = c.snapshot();
+    if (snap.kind !== 'sum') throw new Error('expected a sum');
     expect(snap.cells.map((x) => x.value)).toEqual([3, 1]);
   });
 });

@@ -1,0 +1,134 @@
+import { errorTypeOf } from '@toolscope/instrumentation';
+
+/**
+ * The failure classes of a probe run, as low-cardinality `error.type` values. Anything not
+ * recognised falls back to the error's `code` or `name` (`errorTypeOf`).
+ */
+export const ErrorClass = {
+  timeout: 'timeout',
+  connectionRefused: 'connection_refused',
+  connectionReset: 'connection_reset',
+  dns: 'dns',
+  tls: 'tls',
+  networkUnreachable: 'network_unreachable',
+  unexpectedStatus: 'unexpected_status',
+  bodyAssertion: 'body_assertion',
+  bodyTooLarge: 'body_too_large',
+  protocolError: 'protocol_error',
+  connectionClosed: 'connection_closed',
+  spawnFailed: 'spawn_failed',
+  missingTools: 'missing_tools',
+  unsupportedProtocolVersion: 'unsupported_protocol_version',
+  mcpError: 'mcp_error',
+} as const;
+
+/** Thrown by a probe when it decides a run failed; carries the class and a safe message. */
+export class ProbeFailure extends Error {
+  override readonly name = 'ProbeFailure';
+  readonly errorType: string;
+  readonly statusCode: number | undefined;
+  constructor(errorType: string, message: string, statusCode?: number) {
+    super(message);
+    this.errorType = errorType;
+    this.statusCode = statusCode;
+  }
+}
+
+/** The reason our own deadline aborts a run with; recognised by `classifyError`. */
+export class DeadlineExceeded extends Error {
+  override readonly name = 'DeadlineExceeded';
+  readonly code = 'TIMEOUT';
+}
+
+const CODE_CLASSES: Record<string, string> = {
+  TIMEOUT: ErrorClass.timeout,
+  ETIMEDOUT: ErrorClass.timeout,
+  UND_ERR_CONNECT_TIMEOUT: ErrorClass.timeout,
+  UND_ERR_HEADERS_TIMEOUT: ErrorClass.timeout,
+  UND_ERR_BODY_TIMEOUT: ErrorClass.timeout,
+  ECONNREFUSED: ErrorClass.connectionRefused,
+  ECONNRESET: ErrorClass.connectionReset,
+  EPIPE: ErrorClass.connectionReset,
+  UND_ERR_SOCKET: ErrorClass.connectionReset,
+  UND_ERR_CLOSED: ErrorClass.connectionReset,
+  ENOTFOUND: ErrorClass.dns,
+  EAI_AGAIN: ErrorClass.dns,
+  EAI_NONAME: ErrorClass.dns,
+  EAI_FAIL: ErrorClass.dns,
+  EHOSTUNREACH: ErrorClass.networkUnreachable,
+  ENETUNREACH: ErrorClass.networkUnreachable,
+  EADDRNOTAVAIL: ErrorClass.networkUnreachable,
+  EPROTO: ErrorClass.tls,
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: ErrorClass.bodyTooLarge,
+  UND_ERR_INFO: ErrorClass.protocolError,
+  UND_ERR_INVALID_ARG: ErrorClass.protocolError,
+  HPE_INVALID_CONSTANT: ErrorClass.protocolError,
+  HPE_INVALID_STATUS: ErrorClass.protocolError,
+  HPE_INVALID_HEADER_TOKEN: ErrorClass.protocolError,
+};
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'HOSTNAME_MISMATCH',
+]);
+
+const SAFE_MESSAGES: Record<string, string> = {
+  [ErrorClass.timeout]: 'timed out',
+  [ErrorClass.connectionRefused]: 'connection refused',
+  [ErrorClass.connectionReset]: 'connection reset by peer',
+  [ErrorClass.dns]: 'DNS lookup failed',
+  [ErrorClass.tls]: 'TLS handshake or certificate failed',
+  [ErrorClass.networkUnreachable]: 'network unreachable',
+  [ErrorClass.bodyTooLarge]: 'response body too large',
+  [ErrorClass.protocolError]: 'malformed response',
+};
+
+/**
+ * Classifies a thrown value: walks the `cause` chain (fetch wraps socket errors in a
+ * `TypeError: fetch failed`) and maps known codes to the classes above.
+ *
+ * @example classifyError(Object.assign(new Error(), { code: 'ECONNREFUSED' })) gives
+ * `{ errorType: 'connection_refused', message: 'connection refused' }`
+ */
+export function classifyError(err: unknown): {
+  errorType: string;
+  message: string;
+  statusCode?: number;
+} {
+  if (err instanceof ProbeFailure) {
+    return {
+      errorType: err.errorType,
+      message: err.message,
+      ...(err.statusCode !== undefined ? { statusCode: err.statusCode } : {}),
+    };
+  }
+  let current: unknown = err;
+  for (let depth = 0; depth < 6 && current != null; depth++) {
+    if (current instanceof DeadlineExceeded)
+      return { errorType: ErrorClass.timeout, message: current.message };
+    if (typeof current === 'object') {
+      const name = (current as { name?: unknown }).name;
+      if (name === 'TimeoutError') return { errorType: ErrorClass.timeout, message: 'timed out' };
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string') {
+        const cls =
+          CODE_CLASSES[code] ??
+          (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')
+            ? ErrorClass.tls
+            : undefined);
+        if (cls !== undefined) return { errorType: cls, message: SAFE_MESSAGES[cls] ?? cls };
+      }
+      current = (current as { cause?: unknown }).cause;
+    } else break;
+  }
+  const type = errorTypeOf(err);
+  return { errorType: type, message: type };
+}

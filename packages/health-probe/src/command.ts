@@ -1,0 +1,273 @@
+import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
+import { loadProbeConfig, type ProbeConfig } from './config.ts';
+import { ProbeConfigError } from './errors.ts';
+import { HealthMonitor } from './monitor.ts';
+import type { CheckResult, CheckStatus } from './types.ts';
+import { createAlertWebhook } from './webhook.ts';
+
+/** Where the command writes. */
+export interface ProbeCommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** The part of `@toolscope/node`'s handle the command uses. */
+interface ToolscopeHandle {
+  shutdown(): Promise<void>;
+}
+
+/** Optional collaborators (the CLI and tests pass them; defaults are the real ones). */
+export interface ProbeCommandDeps {
+  /** `startToolscope` of `@toolscope/node`. @default imported dynamically from `@toolscope/node` */
+  startToolscope?: (options?: {
+    serviceName?: string;
+  }) => ToolscopeHandle | Promise<ToolscopeHandle>;
+  /** Ends continuous mode when aborted. @default SIGINT or SIGTERM */
+  signal?: AbortSignal;
+}
+
+export const PROBE_USAGE = `Usage: toolscope probe --config <file> [--once] [--format text|json]
+
+Runs the health checks of a YAML or JSON config file.
+
+Options:
+  --config <file>        checks to run (YAML or JSON): required
+  --once                 run every check once, print the results and exit:
+                           0 no check UNHEALTHY, 1 some check UNHEALTHY, 2 bad config
+                         (a single failing run counts as UNHEALTHY)
+  --format text|json     output format (default: text); json prints
+                           { "checks": [ { "id", "status", "latencyMs", "error" } ] }
+  -h, --help             show this help
+
+Without --once the checks run continuously until SIGINT or SIGTERM and their spans and
+metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …).
+`;
+
+interface Args {
+  config: string;
+  once: boolean;
+  format: 'text' | 'json';
+}
+
+/**
+ * `toolscope probe --config <file> [--once] [--format text|json]`. Returns the exit code:
+ * 0 (no check UNHEALTHY, or continuous mode stopped cleanly), 1 (a check UNHEALTHY under
+ * `--once`), 2 (bad arguments or config: nothing is started).
+ */
+export async function runProbeCommand(
+  argv: string[],
+  io: ProbeCommandIo,
+  deps: ProbeCommandDeps = {},
+): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    io.stderr(`toolscope probe: ${(err as Error).message}\n\n${PROBE_USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout(PROBE_USAGE);
+    return 0;
+  }
+  let config: ProbeConfig;
+  let monitor: HealthMonitor;
+  const once = args.once;
+  const alertCenter = once ? new AlertCenter() : undefined;
+  try {
+    config = await loadProbeConfig(args.config);
+    monitor = new HealthMonitor({
+      // A single failing round counts as UNHEALTHY under --once.
+      checks: once
+        ? config.checks.map((c) => ({ ...c, failureThreshold: 1, criticalThreshold: undefined }))
+        : config.checks,
+      maintenance: config.maintenance,
+      ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
+      ...(alertCenter !== undefined ? { alertCenter } : {}),
+      publishToolHealth: !once,
+    });
+  } catch (err) {
+    if (err instanceof ProbeConfigError) {
+      io.stderr(`toolscope probe: invalid config ${args.config}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (once) {
+    try {
+      const results = await monitor.runOnce();
+      const rows = results.map((r) => row(r, monitor.status(r.id)!));
+      if (args.format === 'json') io.stdout(`${JSON.stringify({ checks: rows }, null, 2)}\n`);
+      else io.stdout(textTable(rows));
+      return rows.some((r) => r.status === 'unhealthy') ? 1 : 0;
+    } finally {
+      await monitor.close();
+      alertCenter?.dispose();
+    }
+  }
+  return runContinuously(monitor, config, args, io, deps);
+}
+
+async function runContinuously(
+  monitor: HealthMonitor,
+  config: ProbeConfig,
+  args: Args,
+  io: ProbeCommandIo,
+  deps: ProbeCommandDeps,
+): Promise<number> {
+  let webhook: ReturnType<typeof createAlertWebhook> | undefined;
+  let unsubscribe: (() => void) | undefined;
+  try {
+    webhook = config.webhook === undefined ? undefined : createAlertWebhook(config.webhook);
+  } catch (err) {
+    await monitor.close();
+    if (err instanceof ProbeConfigError) {
+      io.stderr(`toolscope probe: invalid config ${args.config}: alerts.webhook ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const start = deps.startToolscope ?? (await importStartToolscope(io));
+  if (start === undefined) {
+    await monitor.close();
+    return 2;
+  }
+  const toolscope = await start({ serviceName: 'toolscope-probe' });
+  if (webhook !== undefined) {
+    const { getAlertCenter } = await import('@toolscope/instrumentation');
+    unsubscribe = getAlertCenter().subscribe(webhook);
+  }
+  const last = new Map<string, HealthState>();
+  const off = monitor.onResult((result, status) => {
+    if (last.get(result.id) === status.status) return;
+    last.set(result.id, status.status);
+    const r = row(result, status);
+    io.stdout(
+      args.format === 'json'
+        ? `${JSON.stringify({ ...r, at: new Date(result.timestampMs).toISOString() })}\n`
+        : `${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}\n`,
+    );
+  });
+  monitor.start();
+  if (args.format === 'text')
+    io.stdout(`toolscope probe: running ${monitor.statuses().length} checks; Ctrl-C to stop\n`);
+  await waitForStop(deps.signal);
+  off();
+  await monitor.stop();
+  // Shut the SDK down while the monitor still reports, so the final export has the gauges.
+  await toolscope.shutdown();
+  await monitor.close();
+  unsubscribe?.();
+  await webhook?.close();
+  return 0;
+}
+
+async function importStartToolscope(
+  io: ProbeCommandIo,
+): Promise<ProbeCommandDeps['startToolscope']> {
+  // A variable specifier: the library does not depend on @toolscope/node at build time.
+  const specifier = '@toolscope/node';
+  try {
+    const mod = (await import(specifier)) as {
+      startToolscope?: ProbeCommandDeps['startToolscope'];
+    };
+    if (typeof mod.startToolscope === 'function') return mod.startToolscope;
+    io.stderr('toolscope probe: @toolscope/node does not export startToolscope\n');
+  } catch {
+    io.stderr(
+      'toolscope probe: continuous mode exports through @toolscope/node; install it (or use --once)\n',
+    );
+  }
+  return undefined;
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    if (signal === undefined) {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    }
+  });
+}
+
+interface Row {
+  id: string;
+  status: HealthState;
+  latencyMs: number;
+  error: string | null;
+}
+
+function row(result: CheckResult, status: CheckStatus): Row {
+  return {
+    id: result.id,
+    status: status.status,
+    latencyMs: Math.round(result.latencyMs * 10) / 10,
+    error: result.ok ? null : `${result.errorType ?? 'error'}: ${result.error ?? ''}`.trim(),
+  };
+}
+
+function textTable(rows: readonly Row[]): string {
+  const header = ['CHECK', 'STATUS', 'LATENCY', 'ERROR'];
+  const cells = rows.map((r) => [
+    r.id,
+    r.status.toUpperCase(),
+    `${r.latencyMs.toFixed(1)} ms`,
+    r.error ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), ...cells.map(line)].join('\n')}\n`;
+}
+
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  let config: string | undefined;
+  let once = false;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--config':
+        config = value();
+        break;
+      case '--once':
+        once = true;
+        break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json')
+          throw new Error(`--format must be text or json (got ${JSON.stringify(f)})`);
+        format = f;
+        break;
+      }
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  if (config === undefined) throw new Error('--config <file> is required');
+  return { config, once, format };
+}

@@ -1,0 +1,252 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProbeConfigError, parseProbeConfig, runProbeCommand } from '../src/index.ts';
+import { startHttpServer, type TestServer, waitFor } from './support/servers.ts';
+
+let dir = '';
+let server: TestServer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'toolscope-probe-'));
+  server = await startHttpServer((req, res) => {
+    if (req.url === '/500') res.statusCode = 500;
+    res.end('ok');
+  });
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await server.close();
+});
+
+let n = 0;
+function file(text: string, ext = 'yaml'): string {
+  const p = join(dir, `c${n++}.${ext}`);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runProbeCommand(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('bad config: exit 2, an error naming the check and the field, nothing started', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'unknown type',
+      'checks:\n  - id: a\n    type: tcp\n    endpoint: http://127.0.0.1:1/\n',
+      /check "a", field "type": unknown check type "tcp"/,
+    ],
+    [
+      'missing endpoint',
+      'checks:\n  - id: b\n    type: http\n',
+      /check "b", field "endpoint": is missing/,
+    ],
+    [
+      'missing MCP endpoint',
+      'checks:\n  - id: b2\n    type: mcp\n',
+      /check "b2", field "endpoint": is missing/,
+    ],
+    [
+      'zero interval',
+      'checks:\n  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 0s\n',
+      /check "c", field "intervalMs": must be a number of milliseconds > 0/,
+    ],
+    [
+      'negative timeout',
+      'checks:\n  - id: d\n    type: http\n    endpoint: http://127.0.0.1:1/\n    timeout_ms: -5\n',
+      /check "d", field "timeoutMs": must be a number of milliseconds > 0/,
+    ],
+    [
+      'timeout > interval',
+      'checks:\n  - id: e\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 1s\n    timeout: 5s\n',
+      /check "e", field "timeoutMs": must be <= intervalMs \(1000\)/,
+    ],
+    ['unparsable YAML', 'checks:\n  - id: f\n   type: [http\n', /cannot be parsed/],
+    [
+      'unknown field',
+      'checks:\n  - id: g\n    type: http\n    endpoint: http://127.0.0.1:1/\n    intreval: 5s\n',
+      /check "g", field "intreval": unknown field/,
+    ],
+  ];
+  for (const [name, text, message] of cases) {
+    it(name, async () => {
+      const { code, stdout, stderr } = await run(['--config', file(text), '--once']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stdout).toBe('');
+    });
+  }
+
+  it('unparsable JSON and a missing file', async () => {
+    const json = await run(['--config', file('{"checks": [', 'json'), '--once']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/is not valid JSON/);
+    const missing = await run(['--config', join(dir, 'nope.yaml'), '--once']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: ENOENT/);
+  });
+
+  it('bad arguments', async () => {
+    expect((await run(['--once'])).code).toBe(2);
+    expect((await run(['--config', 'x', '--format', 'xml'])).stderr).toMatch(
+      /--format must be text or json/,
+    );
+    expect((await run(['--config', 'x', '--bogus'])).code).toBe(2);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('toolscope probe --config <file>');
+  });
+
+  it('ProbeConfigError carries checkId and field', () => {
+    try {
+      parseProbeConfig('checks:\n  - id: z\n    type: http\n    endpoint: ftp://x/\n');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProbeConfigError);
+      expect(e).toMatchObject({ checkId: 'z', field: 'endpoint' });
+    }
+  });
+});
+
+describe('--once', () => {
+  it('prints the JSON document and exits 1 when a check is UNHEALTHY (one failing round)', async () => {
+    const cfg = file(
+      `checks:\n  - id: up\n    type: http\n    endpoint: ${server.url}/ok\n  - id: down\n    type: http\n    endpoint: ${server.url}/500\n    failure_threshold: 5\n`,
+    );
+    const { code, stdout } = await run(['--config', cfg, '--once', '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(stdout) as { checks: Record<string, unknown>[] };
+    expect(Object.keys(doc)).toEqual(['checks']);
+    expect(doc.checks.map((c) => Object.keys(c))).toEqual([
+      ['id', 'status', 'latencyMs', 'error'],
+      ['id', 'status', 'latencyMs', 'error'],
+    ]);
+    expect(doc.checks[0]).toMatchObject({ id: 'up', status: 'healthy', error: null });
+    expect(doc.checks[1]).toMatchObject({ id: 'down', status: 'unhealthy' });
+    expect(doc.checks[1]!.error).toMatch(/^unexpected_status: /);
+    expect(typeof doc.checks[0]!.latencyMs).toBe('number');
+  });
+
+  it('exits 0 with a text table when nothing is UNHEALTHY', async () => {
+    const cfg = file(
+      JSON.stringify({
+        checks: [{ id: 'up', type: 'http', endpoint: `${server.url}/ok`, timeout: '2s' }],
+      }),
+      'json',
+    );
+    const { code, stdout } = await run(['--config', cfg, '--once']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CHECK\s+STATUS\s+LATENCY\s+ERROR\nup\s+HEALTHY\s+\d+\.\d ms\n$/);
+  });
+
+  it('reports maintenance', async () => {
+    const cfg = file(
+      `checks:\n  - id: m\n    type: http\n    endpoint: ${server.url}/500\nmaintenance:\n  - start: "2000-01-01T00:00:00Z"\n    end: "2999-01-01T00:00:00Z"\n`,
+    );
+    const { code, stdout } = await run(['--config', cfg, '--once', '--format=json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).checks[0].status).toBe('maintenance');
+  });
+});
+
+describe('continuous mode exports through @toolscope/node (OTLP/HTTP JSON)', () => {
+  it('runs until stopped and the spans, span events and metrics arrive with the contract names', async () => {
+    const received: { path: string; body: string }[] = [];
+    const collector = await startHttpServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      received.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const cfg = file(
+      `checks:\n  - id: web-down\n    type: http\n    endpoint: ${server.url}/500\n    interval: 200ms\n    timeout: 150ms\n    jitter: 10ms\n    failure_threshold: 1\n`,
+    );
+    const { startToolscope } = await import('@toolscope/node');
+    const stop = new AbortController();
+    let stdout = '';
+    const exit = runProbeCommand(
+      ['--config', cfg],
+      { stdout: (s) => (stdout += s), stderr: () => undefined },
+      {
+        signal: stop.signal,
+        startToolscope: (o) =>
+          startToolscope({
+            ...o,
+            endpoint: collector.url,
+            protocol: 'http/json',
+            inProcess: false,
+          }),
+      },
+    );
+    try {
+      await waitFor(
+        () => stdout.includes('web-down unhealthy'),
+        10_000,
+        'the check to turn UNHEALTHY',
+      );
+      stop.abort();
+      expect(await exit).toBe(0);
+      const traces = received
+        .filter((r) => r.path === '/v1/traces')
+        .map((r) => r.body)
+        .join('\n');
+      const metrics = received
+        .filter((r) => r.path === '/v1/metrics')
+        .map((r) => r.body)
+        .join('\n');
+      expect(traces).toContain('"health_check web-down"');
+      expect(traces).toContain('"toolscope.alert.fired"');
+      expect(traces).toContain('"toolscope.alert.severity"');
+      for (const name of [
+        'toolscope.health.status',
+        'toolscope.health.check.duration',
+        'toolscope.health.consecutive_failures',
+        'toolscope.alerts.active',
+      ]) {
+        expect(metrics).toContain(`"${name}"`);
+      }
+      expect(metrics).toContain('"toolscope.health.state"');
+    } finally {
+      stop.abort();
+      await exit.catch(() => undefined);
+      await collector.close();
+    }
+  });
+});
+
+/** `${NAME}` written without tripping the template-string lint. */
+const envRef = (name: string) => '$' + `{${name}}`;
+
+describe('config files', () => {
+  it('accept snake_case keys, duration strings and environment references in header values', () => {
+    const cfg = parseProbeConfig(
+      'concurrency: 4\nchecks:\n  - id: a\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 1m\n    timeout: 2.5s\n    degraded_threshold: 500ms\n    expected_status: [200, "3xx"]\n    headers:\n      X-Api_Key: "Bearer ' +
+        envRef('PROBE_TOKEN') +
+        '"\n',
+      { env: { PROBE_TOKEN: 't0k' } },
+    );
+    expect(cfg.concurrency).toBe(4);
+    expect(cfg.checks[0]).toMatchObject({
+      intervalMs: 60_000,
+      timeoutMs: 2_500,
+      degradedThresholdMs: 500,
+      expectedStatus: [200, '3xx'],
+      headers: { 'X-Api_Key': 'Bearer t0k' },
+    });
+    expect(() =>
+      parseProbeConfig(
+        'checks:\n  - id: a\n    type: http\n    endpoint: http://127.0.0.1:1/\n    headers: { A: "' +
+          envRef('NOPE_UNSET') +
+          '" }\n',
+        { env: {} },
+      ),
+    ).toThrow(/check "a", field "headers.A": refers to the environment variable NOPE_UNSET/);
+  });
+});

@@ -1,0 +1,52 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { setCorrelationId } from '@toolscope/instrumentation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
+import { extractTraceContext, withTraceContext } from '../src/propagation.ts';
+
+describe('_meta propagation', () => {
+  let otel: TestOtel;
+  beforeAll(() => {
+    otel = setupTestOtel();
+  });
+  afterAll(async () => otel.shutdown());
+
+  const activeContext = () => {
+    const span = trace.getTracer('test').startSpan('caller');
+    return setCorrelationId(trace.setSpan(context.active(), span), 'c-1');
+  };
+
+  it('injects traceparent and baggage into a copy, keeping existing _meta keys', () => {
+    const request = {
+      method: 'tools/call',
+      params: { name: 'x', _meta: { progressToken: 7, traceparent: 'caller-owned' } },
+    };
+    const out = withTraceContext(request, activeContext());
+    expect(out).not.toBe(request);
+    expect(out.params).not.toBe(request.params);
+    expect(request.params._meta).toEqual({ progressToken: 7, traceparent: 'caller-owned' });
+    expect(out.params._meta).toEqual({
+      progressToken: 7,
+      traceparent: 'caller-owned',
+      baggage: 'toolscope.correlation_id=c-1',
+    });
+  });
+
+  it('adds params only when there is something to carry', () => {
+    const ctx = activeContext();
+    const out = withTraceContext({ method: 'ping' }, ctx) as { params?: { _meta?: unknown } };
+    expect(Object.keys(out.params?._meta as object).sort()).toEqual(['baggage', 'traceparent']);
+    const bare = withTraceContext({ method: 'ping' }, context.active());
+    expect(bare).toEqual({ method: 'ping' });
+  });
+
+  it('round-trips: what one side injects the other extracts', () => {
+    const ctx = activeContext();
+    const sent = withTraceContext({ method: 'tools/list' }, ctx);
+    const received = extractTraceContext(sent, context.active());
+    expect(trace.getSpanContext(received)?.spanId).toBe(trace.getSpanContext(ctx)?.spanId);
+    expect(propagation.getBaggage(received)?.getEntry('toolscope.correlation_id')?.value).toBe(
+      'c-1',
+    );
+  });
+});

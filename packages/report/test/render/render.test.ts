@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/build-report.ts';
+import { ReportConfigError } from '../../src/errors.ts';
+import { renderHtml } from '../../src/render/html.ts';
+import { renderJson } from '../../src/render/json.ts';
+import { renderMarkdown } from '../../src/render/markdown.ts';
+import { parseReportFormat, REPORT_FORMATS, renderReport } from '../../src/render/render.ts';
+import { healthSegments } from '../../src/render/svg.ts';
+import { renderText } from '../../src/render/text.ts';
+import type { Report } from '../../src/types.ts';
+import { travelScenario } from '../helpers/scenario.ts';
+
+async function report(): Promise<Report> {
+  const s = travelScenario();
+  return buildReport(s.source, { window: '15m', now: s.now });
+}
+
+describe('renderJson: the stable documented shape', () => {
+  it('top-level, tool, workflow, trend and recommendation keys', async () => {
+    const parsed = JSON.parse(renderJson(await report()));
+    expect(Object.keys(parsed)).toEqual([
+      'schemaVersion',
+      'generatedAt',
+      'source',
+      'window',
+      'previousWindow',
+      'summary',
+      'tools',
+      'workflows',
+      'trends',
+      'recommendations',
+      'health',
+      'alerts',
+      'healthHistory',
+    ]);
+    expect(parsed.schemaVersion).toBe(1);
+    expect(Object.keys(parsed.source)).toEqual(['kind', 'description', 'accuracy']);
+    expect(Object.keys(parsed.source.accuracy)).toEqual([
+      'method',
+      'relativeErrorBound',
+      'statement',
+    ]);
+    expect(Object.keys(parsed.tools[0]).sort()).toEqual(
+      [
+        'tool',
+        'toolType',
+        'calls',
+        'successes',
+        'errors',
+        'successRate',
+        'errorRate',
+        'errorTypes',
+        'retries',
+        'retriedCalls',
+        'retryRate',
+        'fallbacks',
+        'fallbackFor',
+        'fallbacksReceived',
+        'durationMs',
+        'payloadBytes',
+        'expectedPerformanceMs',
+        'health',
+        'lastCallAt',
+      ].sort(),
+    );
+    expect(Object.keys(parsed.tools[0].durationMs)).toEqual([
+      'min',
+      'max',
+      'mean',
+      'p50',
+      'p95',
+      'p99',
+    ]);
+    expect(Object.keys(parsed.workflows[0]).sort()).toEqual(
+      [
+        'workflow',
+        'executions',
+        'outcomes',
+        'completionRate',
+        'partialRate',
+        'failureRate',
+        'durationMs',
+        'avgSteps',
+        'toolsUsed',
+        'lastRunAt',
+      ].sort(),
+    );
+    expect(Object.keys(parsed.trends[0])).toEqual([
+      'kind',
+      'subject',
+      'current',
+      'previous',
+      'change',
+      'degraded',
+      'reasons',
+    ]);
+    expect(Object.keys(parsed.recommendations[0])).toEqual([
+      'rule',
+      'severity',
+      'kind',
+      'subject',
+      'title',
+      'message',
+      'action',
+      'evidence',
+    ]);
+    expect(Object.keys(parsed.recommendations[0].evidence)).toEqual([
+      'window',
+      'previousWindow',
+      'values',
+    ]);
+    // Absent values are null, never missing: no `undefined` was dropped.
+    const geo = parsed.tools.find((t: { tool: string }) => t.tool === 'geo_lookup');
+    expect(geo.expectedPerformanceMs).toBeNull();
+    expect(geo.payloadBytes.input).toEqual({ count: 0, mean: null, p95: null, max: null });
+  });
+
+  it('round-trips to the same object', async () => {
+    const r = await report();
+    expect(JSON.parse(renderJson(r))).toEqual(JSON.parse(JSON.stringify(r)));
+    expect(renderJson(r).endsWith('\n')).toBe(true);
+  });
+});
+
+describe('renderText and renderMarkdown', () => {
+  it('text: tables with the numbers, recommendations by severity, the accuracy statement', async () => {
+    const text = renderText(await report());
+    expect(text).toContain('4 tools, 553 calls, 94.0% success · 1 workflow, 100 executions');
+    expect(text).toMatch(/restaurant_search\s+300\s+97\.0%/);
+    expect(text).toContain('Timeout ×6, HTTP_503 ×3');
+    expect(text).toMatch(/search_and_recommend\s+100\s+80\.0%\s+12\s+8/);
+    const recs = text.slice(text.indexOf('RECOMMENDATIONS'));
+    expect(recs.indexOf('[CRITICAL]')).toBeGreaterThan(0);
+    expect(recs.indexOf('[CRITICAL]')).toBeLessThan(recs.indexOf('[ERROR]'));
+    expect(recs.indexOf('[ERROR]')).toBeLessThan(recs.indexOf('[WARNING]'));
+    expect(recs.indexOf('[WARNING]')).toBeLessThan(recs.indexOf('[INFO]'));
+    expect(text).toContain('DEGRADED: p95 +');
+    expect(text).toContain('accuracy: Percentiles come from the in-process store');
+  });
+
+  it('markdown: headings, tables with right-aligned numbers, escaped text', async () => {
+    const md = renderMarkdown(await report());
+    expect(md).toMatch(/^# toolscope report: last 15m/);
+    for (const h of [
+      '## Recommendations',
+      '## Tools',
+      '## Workflows',
+      '## Trends',
+      '## Health',
+      '## Open alerts',
+      '## Accuracy',
+    ]) {
+      expect(md).toContain(h);
+    }
+    expect(md).toContain('| tool | calls | success | p50 |');
+    expect(md).toContain('|---|---:|---:|');
+    expect(md).toMatch(/\| `restaurant_search` \| 300 \| 97\.0% \|/);
+    expect(md).toContain('- **CRITICAL** geo\\_lookup is unhealthy');
+  });
+});
+
+describe('renderHtml', () => {
+  it('is self-contained: no scripts, links, external URLs or imports; has the four SVG charts', async () => {
+    const html = renderHtml(await report());
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=|href=/i);
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const chart of ['latency', 'success', 'health', 'workflows']) {
+      expect(html).toContain(`<svg class="chart" data-chart="${chart}"`);
+    }
+    expect(html.match(/data-q="p95"/g)).toHaveLength(4);
+    expect(html).toContain('class="expected"');
+  });
+
+  it('escapes names', async () => {
+    const r = await report();
+    const evil = { ...r, tools: [{ ...r.tools[0]!, tool: '<script>alert(1)</script>' }] };
+    const html = renderHtml(evil);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('health segments come from history, else from the current state', async () => {
+    const r = await report();
+    const segs = healthSegments(r);
+    const geo = segs.get('geo_lookup')!;
+    expect(geo.map((s) => s.state)).toEqual([
+      'healthy',
+      'unhealthy',
+      'healthy',
+      'degraded',
+      'unhealthy',
+    ]);
+    expect(geo[0]!.fromMs).toBe(Date.parse(r.window.from));
+    expect(geo.at(-1)!.toMs).toBe(Date.parse(r.window.to));
+    const noHistory = healthSegments({ ...r, healthHistory: [] });
+    // geo_lookup unhealthy since 11:55: no data before, unhealthy after.
+    expect(
+      noHistory.get('geo_lookup')!.map((s) => [s.state, new Date(s.fromMs).toISOString()]),
+    ).toEqual([
+      ['none', '2026-01-15T11:45:00.000Z'],
+      ['unhealthy', '2026-01-15T11:55:00.000Z'],
+    ]);
+  });
+});
+
+describe('renderReport and parseReportFormat', () => {
+  it('dispatches every format and rejects unknown ones with the field named', async () => {
+    const r = await report();
+    expect(REPORT_FORMATS).toEqual(['text', 'json', 'markdown', 'html']);
+    expect(renderReport(r, 'json')).toBe(renderJson(r));
+    expect(renderReport(r, 'markdown')).toBe(renderMarkdown(r));
+    expect(renderReport(r, 'text')).toBe(renderText(r));
+    expect(renderReport(r, 'html')).toBe(renderHtml(r));
+    expect(() => parseReportFormat('pdf')).toThrow(ReportConfigError);
+    expect(() => parseReportFormat('pdf', '--format')).toThrow(
+      '--format: unknown format "pdf"; use one of text, json, markdown, html',
+    );
+  });
+});

@@ -1,0 +1,337 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DURATION_BUCKETS_SECONDS, PAYLOAD_BUCKETS_BYTES } from '@toolscope/instrumentation';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/build-report.ts';
+import {
+  EmptyWindowError,
+  NoToolscopeMetricsError,
+  PrometheusQueryError,
+  PrometheusUnreachableError,
+  ReportConfigError,
+} from '../../src/errors.ts';
+import { PrometheusSource } from '../../src/sources/prometheus.ts';
+import { FakePrometheus, histogramSeries, type RawSeries } from '../helpers/fake-prometheus.ts';
+import { exactQuantile, lognormal, seeded } from '../helpers/random.ts';
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+const WINDOW = { fromMs: NOW - 15 * 60_000, toMs: NOW };
+const TOOL = 'gen_ai_execute_tool_duration_seconds';
+
+let fake: FakePrometheus | undefined;
+let source: PrometheusSource | undefined;
+afterEach(async () => {
+  await source?.close();
+  await fake?.stop();
+  source = undefined;
+  fake = undefined;
+});
+
+/** Durations of `search` split over two instances, per error type. */
+function toolData(sigma: number, seed: number) {
+  const rand = seeded(seed);
+  const ok = lognormal(rand, 0.2, sigma, 19_000);
+  const timeouts = lognormal(rand, 0.2, sigma, 600);
+  const unavailable = lognormal(rand, 0.2, sigma, 400);
+  const series: RawSeries[] = [];
+  const split = (values: number[], labels: Record<string, string>) => {
+    for (const instance of ['a', 'b']) {
+      const part = values.filter((_, i) => (i % 2 === 0) === (instance === 'a'));
+      series.push(
+        ...histogramSeries(
+          TOOL,
+          { ...labels, instance, job: 'svc' },
+          DURATION_BUCKETS_SECONDS,
+          part,
+        ),
+      );
+    }
+  };
+  const base = { gen_ai_tool_name: 'search', gen_ai_tool_type: 'function' };
+  split(ok, base);
+  split(timeouts, { ...base, error_type: 'Timeout' });
+  split(unavailable, { ...base, error_type: 'HTTP_503' });
+  return { series, all: [...ok, ...timeouts, ...unavailable].sort((a, b) => a - b) };
+}
+
+function extraSeries(): RawSeries[] {
+  const payload = 'toolscope_tool_payload_size_bytes';
+  return [
+    {
+      labels: {
+        __name__: 'toolscope_tool_retries_total',
+        gen_ai_tool_name: 'search',
+        instance: 'a',
+      },
+      value: 70,
+    },
+    {
+      labels: {
+        __name__: 'toolscope_tool_retries_total',
+        gen_ai_tool_name: 'search',
+        instance: 'b',
+      },
+      value: 50,
+    },
+    {
+      labels: {
+        __name__: 'toolscope_tool_fallbacks_total',
+        gen_ai_tool_name: 'cache',
+        toolscope_tool_fallback_for: 'search',
+      },
+      value: 30,
+    },
+    ...histogramSeries(
+      payload,
+      { gen_ai_tool_name: 'search', toolscope_payload_direction: 'input' },
+      PAYLOAD_BUCKETS_BYTES,
+      Array.from({ length: 100 }, () => 100),
+    ),
+    ...histogramSeries(
+      'gen_ai_execute_tool_duration_seconds',
+      { gen_ai_tool_name: 'cache', gen_ai_tool_type: 'datastore' },
+      DURATION_BUCKETS_SECONDS,
+      Array.from({ length: 30 }, (_, i) => 0.01 + i * 0.001),
+    ),
+    ...histogramSeries(
+      'gen_ai_workflow_duration_seconds',
+      { gen_ai_workflow_name: 'plan' },
+      DURATION_BUCKETS_SECONDS,
+      Array.from({ length: 50 }, (_, i) => 1 + i * 0.02),
+    ),
+    ...(['completed', 'partial', 'failed'] as const).map((o, i) => ({
+      labels: {
+        __name__: 'toolscope_workflow_executions_total',
+        gen_ai_workflow_name: 'plan',
+        toolscope_workflow_outcome: o,
+      },
+      value: [40, 6, 4][i]!,
+    })),
+    ...(['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance'] as const).map((s) => ({
+      labels: {
+        __name__: 'toolscope_health_status_ratio',
+        toolscope_health_check_id: 'search',
+        toolscope_health_state: s,
+        instance: 'probe',
+      },
+      value: s === 'degraded' ? 1 : 0,
+    })),
+    {
+      labels: {
+        __name__: 'ALERTS',
+        alertname: 'ToolLatencyP95High',
+        alertstate: 'firing',
+        gen_ai_tool_name: 'search',
+        severity: 'warning',
+      },
+      value: 1,
+    },
+  ];
+}
+
+async function startFake(series: (timeSec: number) => RawSeries[], names?: string[]) {
+  fake = new FakePrometheus({
+    at: series,
+    ...(names === undefined ? {} : { names }),
+    range: [
+      {
+        labels: { toolscope_health_check_id: 'search', toolscope_health_state: 'healthy' },
+        values: [
+          [WINDOW.fromMs / 1000, 1],
+          [WINDOW.fromMs / 1000 + 60, 1],
+        ],
+      },
+      {
+        labels: { toolscope_health_check_id: 'search', toolscope_health_state: 'degraded' },
+        values: [
+          [WINDOW.fromMs / 1000 + 120, 1],
+          [WINDOW.fromMs / 1000 + 180, 1],
+        ],
+      },
+    ],
+  });
+  return fake.start();
+}
+
+describe('PrometheusSource against canned Prometheus API answers', () => {
+  for (const sigma of [0.5, 1, 1.5]) {
+    it(`lognormal σ ${sigma}: p50/p95/p99 within 5% of the exact percentiles, counts exact`, async () => {
+      const { series, all } = toolData(sigma, 11 + sigma * 10);
+      const url = await startFake(() => [...series, ...extraSeries()]);
+      source = new PrometheusSource({ url, timeoutMs: 2000 });
+      const snap = await source.snapshot(WINDOW);
+      const search = snap.tools.find((t) => t.tool === 'search')!;
+      for (const q of [0.5, 0.95, 0.99]) {
+        const exact = exactQuantile(all, q);
+        const got = search.duration.quantile(q);
+        expect(Math.abs(got - exact) / exact, `p${q * 100} ${got} vs ${exact}`).toBeLessThanOrEqual(
+          0.05,
+        );
+      }
+      expect(search).toMatchObject({
+        toolType: 'function',
+        calls: 20_000,
+        errors: 1000,
+        errorTypes: { Timeout: 600, HTTP_503: 400 },
+        retries: 120,
+        retriedCalls: null,
+        expectedPerformanceMs: null,
+      });
+      expect(search.duration.sum / search.duration.count).toBeCloseTo(
+        all.reduce((a, b) => a + b, 0) / all.length,
+        9,
+      );
+      expect(search.inputBytes.count).toBe(100);
+      expect(search.inputBytes.sum).toBe(10_000);
+      expect(search.outputBytes.count).toBe(0);
+      const cache = snap.tools.find((t) => t.tool === 'cache')!;
+      expect(cache).toMatchObject({ calls: 30, errors: 0, toolType: 'datastore' });
+      expect(cache.fallbacks).toEqual({ search: 30 });
+      expect(snap.accuracy.method).toBe('bucket-log-interpolation');
+      expect(snap.accuracy.relativeErrorBound).toBeGreaterThan(0);
+      expect(snap.accuracy.relativeErrorBound).toBeLessThanOrEqual(0.25 + 1e-9);
+      expect(snap.accuracy.statement).toMatch(/within \d+(\.\d+)?%/);
+    });
+  }
+
+  it('workflows, health, alerts and health history', async () => {
+    const url = await startFake(() => [...toolData(1, 3).series, ...extraSeries()]);
+    source = new PrometheusSource({ url });
+    const snap = await source.snapshot(WINDOW);
+    expect(snap.workflows).toHaveLength(1);
+    const plan = snap.workflows[0]!;
+    expect(plan).toMatchObject({
+      workflow: 'plan',
+      executions: 50,
+      outcomes: { completed: 40, partial: 6, failed: 4 },
+      stepsCompleted: null,
+      tools: null,
+    });
+    expect(plan.duration.quantile(0.5)).toBeGreaterThan(1.4);
+    expect(plan.duration.quantile(0.5)).toBeLessThan(1.6);
+    expect(snap.health).toEqual([
+      { tool: 'search', state: 'degraded', updatedAtMs: NOW, sinceMs: NOW },
+    ]);
+    expect(snap.alerts).toHaveLength(1);
+    expect(snap.alerts[0]).toMatchObject({
+      kind: 'latency_threshold',
+      severity: 'warning',
+      subject: 'search',
+    });
+    expect(snap.healthHistory).toEqual([
+      { tool: 'search', state: 'healthy', atMs: WINDOW.fromMs },
+      { tool: 'search', state: 'degraded', atMs: WINDOW.fromMs + 120_000 },
+    ]);
+  });
+
+  it('sends increase() over the window, evaluated at its end, summed by the report labels', async () => {
+    const url = await startFake(() => [...toolData(1, 5).series, ...extraSeries()]);
+    source = new PrometheusSource({ url, selector: 'service_name="checkout"' });
+    await source.snapshot(WINDOW);
+    const queries = fake!.seen.filter((q) => q.path === '/api/v1/query');
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    for (const q of queries) expect(Number(q.time)).toBe(NOW / 1000);
+    const buckets = queries.find((q) => q.query?.includes(`${TOOL}_bucket`))!.query!;
+    expect(buckets).toBe(
+      `sum by (gen_ai_tool_name, le) (((increase(${TOOL}_bucket{service_name="checkout"}[900s]) and ${TOOL}_bucket{service_name="checkout"} offset 900s) or (last_over_time(${TOOL}_bucket{service_name="checkout"}[900s]) unless ${TOOL}_bucket{service_name="checkout"} offset 900s)))`,
+    );
+  });
+
+  it('the report from Prometheus carries the bucket accuracy statement', async () => {
+    const url = await startFake(
+      (t) => (t === NOW / 1000 ? [...toolData(1, 9).series, ...extraSeries()] : []),
+      [`${TOOL}_bucket`],
+    );
+    source = new PrometheusSource({ url });
+    const report = await buildReport(source, {
+      window: '15m',
+      now: NOW,
+      expectedPerformanceMs: { search: 500 },
+    });
+    expect(report.source.kind).toBe('prometheus');
+    expect(report.source.accuracy.statement).toContain('log-linear interpolation');
+    const search = report.tools.find((t) => t.tool === 'search')!;
+    expect(search.expectedPerformanceMs).toBe(500);
+    expect(search.health?.state).toBe('degraded');
+    expect(search.fallbacksReceived).toBe(30);
+    expect(report.recommendations.map((r) => r.rule)).toContain('open_alert');
+  });
+});
+
+describe('PrometheusSource errors', () => {
+  it('unreachable: names the URL and suggests --prometheus', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((r) => server.close(() => r()));
+    source = new PrometheusSource({ url: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusUnreachableError);
+    expect((err as Error).message).toContain(`http://127.0.0.1:${port}`);
+    expect((err as Error).message).toContain('--prometheus');
+    expect((err as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('a server that never answers: deadline', async () => {
+    const hanging: Server = createServer(() => {
+      /* never responds */
+    });
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const { port } = hanging.address() as AddressInfo;
+    try {
+      source = new PrometheusSource({ url: `http://127.0.0.1:${port}`, timeoutMs: 200 });
+      const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusUnreachableError);
+      expect((err as Error).message).toContain('no answer within 200 ms');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((r) => hanging.close(() => r()));
+    }
+  });
+
+  it('Prometheus without toolscope metrics', async () => {
+    const url = await startFake(
+      () => [{ labels: { __name__: 'up', job: 'x' }, value: 1 }],
+      ['up', 'prometheus_build_info'],
+    );
+    source = new PrometheusSource({ url });
+    const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoToolscopeMetricsError);
+    expect((err as Error).message).toContain(url);
+  });
+
+  it('toolscope metrics exist but not in the window: EmptyWindowError from buildReport', async () => {
+    const url = await startFake(() => [], ['up', `${TOOL}_bucket`]);
+    source = new PrometheusSource({ url });
+    const err = await buildReport(source, { window: '15m', now: NOW }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmptyWindowError);
+    expect((err as Error).message).toContain('last 15m');
+    const empty = await buildReport(source, { window: '15m', now: NOW, allowEmpty: true });
+    expect(empty.tools).toEqual([]);
+  });
+
+  it('a query error and a non-JSON answer', async () => {
+    const url = await startFake(() => []);
+    source = new PrometheusSource({ url });
+    fake!.respond = () => ({
+      status: 400,
+      body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }),
+    });
+    const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusQueryError);
+    expect((err as Error).message).toContain('bad_data: parse error');
+    fake!.respond = () => ({ status: 200, body: '<html>Grafana</html>' });
+    const err2 = await source.snapshot(WINDOW).catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(PrometheusQueryError);
+    expect((err2 as Error).message).toContain('not Prometheus API JSON');
+  });
+
+  it('bad options fail at construction', () => {
+    expect(() => new PrometheusSource({ url: 'localhost:9090' })).toThrow(ReportConfigError);
+    expect(() => new PrometheusSource({ url: 'ftp://x' })).toThrow(/url: must be the http/);
+    expect(() => new PrometheusSource({ url: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => new PrometheusSource({ url: 'http://x', selector: '{job="a"}' })).toThrow(
+      /selector/,
+    );
+  });
+});
