@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   batch: Required<BatchOptions>;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
+  mcp: boolean;
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
@@ -167,6 +168,10 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     );
   }
 
+  if (options.mcp !== undefined && typeof options.mcp !== 'boolean') {
+    throw new ToolscopeSetupError('mcp', 'must be true or false');
+  }
+
   const resourceAttributes: Attributes = {
     ...parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', env('OTEL_RESOURCE_ATTRIBUTES')),
     ...options.resourceAttributes,
@@ -186,5 +191,6 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     batch,
     inProcess,
     instrumentations: options.instrumentations ?? [],
+    mcp: options.mcp ?? true,
   };
 }

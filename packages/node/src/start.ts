@@ -30,6 +30,7 @@ import {
   getAlertCenter,
   InvocationStore,
 } from '@toolscope/instrumentation';
+import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
 import { ToolscopeMetricProducer } from './metric-producer.ts';
@@ -166,7 +167,10 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     else manager.disable();
   }
 
-  const instrumentations = o.instrumentations as Enableable[];
+  const instrumentations = [
+    ...(o.mcp && !o.sdkDisabled ? [new McpInstrumentation()] : []),
+    ...o.instrumentations,
+  ] as Enableable[];
   for (const inst of instrumentations) {
     try {
       if (tracerProvider !== undefined) inst.setTracerProvider?.(tracerProvider);

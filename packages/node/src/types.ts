@@ -60,9 +60,13 @@ export interface ToolscopeOptions {
    */
   inProcess?: boolean | InvocationStoreOptions;
   /**
-   * OpenTelemetry instrumentations to register (for example
-   * `new McpInstrumentation()` from `@toolscope/instrumentation-mcp`). @default []
+   * Trace the MCP TypeScript SDK (`@toolscope/instrumentation-mcp`): client and server spans
+   * with trace context in `params._meta`. CommonJS consumers are patched on load; ESM apps
+   * also start with `node --import @toolscope/instrumentation-mcp/register` (or call
+   * `instrumentMcpClient`). @default true
    */
+  mcp?: boolean;
+  /** More OpenTelemetry instrumentations to register. @default [] */
   instrumentations?: readonly unknown[];
 }
 
