@@ -94,6 +94,9 @@ export function createTracedRequest(original: RequestFn, hooks: PatchHooks): Req
   };
 }
 
+/** Invocations whose current failure verdict came from an MCP `isError` result. */
+const failedByMcp = new WeakSet<ToolInvocation>();
+
 /** A `tools/call` inside a user's `execute_tool` span: enrich that span, make no other. */
 function callInsideInvocation(
   invocation: ToolInvocation,
@@ -110,7 +113,14 @@ function callInsideInvocation(
   return observe(
     send(context.active()),
     (result) => {
-      if (isToolErrorResult(result)) invocation.fail(ERROR_TYPE_VALUE_TOOL_ERROR);
+      // The verdict of the last attempt stands: a retry that succeeds clears the failure an
+      // earlier isError attempt set (but never one the user's code set itself).
+      if (isToolErrorResult(result)) {
+        invocation.fail(ERROR_TYPE_VALUE_TOOL_ERROR);
+        failedByMcp.add(invocation);
+      } else if (failedByMcp.delete(invocation)) {
+        invocation.clearFailure();
+      }
     },
     (err) => {
       const code = jsonRpcCode(err);

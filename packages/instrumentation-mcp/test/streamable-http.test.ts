@@ -166,6 +166,19 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(spans('tools/call fail', SpanKind.CLIENT)).toEqual([]);
   });
 
+  it('lets a successful retry clear the failure of an isError attempt', async () => {
+    await withTool({ name: 'forecast' }, async (call) => {
+      const first = await pair.client.callTool({ name: 'flaky', arguments: { fail: true } });
+      expect(first.isError).toBe(true);
+      call.recordRetry('tool_error');
+      return pair.client.callTool({ name: 'flaky', arguments: { fail: false } });
+    });
+    const outer = one('execute_tool forecast', SpanKind.INTERNAL);
+    expect(outer.attributes['error.type']).toBeUndefined();
+    expect(outer.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(outer.attributes['toolscope.tool.retry_count']).toBe(1);
+  });
+
   it('gives a call of another MCP tool inside the same execute_tool span its own span', async () => {
     await withTool({ name: 'trip_planner' }, async () => {
       await pair.client.callTool({ name: 'echo', arguments: { text: 'a' } });

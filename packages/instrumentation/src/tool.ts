@@ -147,6 +147,10 @@ class ToolInvocationImpl implements ToolInvocation {
     this.failure = { errorType: errorType || '_OTHER', message };
   }
 
+  clearFailure(): void {
+    this.failure = undefined;
+  }
+
   setAttributes(attributes: Attributes): void {
     this.span.setAttributes(attributes);
   }
@@ -364,5 +368,6 @@ const NOOP_INVOCATION: ToolInvocation = {
   setInputSize() {},
   setOutputSize() {},
   fail() {},
+  clearFailure() {},
   setAttributes() {},
 };

@@ -98,6 +98,11 @@ export interface ToolInvocation {
    * result is still returned unchanged.
    */
   fail(errorType: string, message?: string): void;
+  /**
+   * Undo an earlier `fail()`, for example when a retry inside the same call succeeded after
+   * an attempt that returned an error result.
+   */
+  clearFailure(): void;
   /** Add attributes to the span (never to metrics). */
   setAttributes(attributes: Attributes): void;
 }

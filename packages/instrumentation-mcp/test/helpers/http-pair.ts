@@ -40,7 +40,7 @@ export function buildServer(sdk: Sdk, receivedMeta: Record<string, unknown>[]): 
     { capabilities: { tools: {}, resources: {}, prompts: {} } },
   );
   server.setRequestHandler(t.ListToolsRequestSchema, async () => ({
-    tools: ['echo', 'fail', 'crash', 'lookup'].map((name) => ({
+    tools: ['echo', 'fail', 'flaky', 'crash', 'lookup'].map((name) => ({
       name,
       inputSchema: { type: 'object' as const },
     })),
@@ -53,6 +53,10 @@ export function buildServer(sdk: Sdk, receivedMeta: Record<string, unknown>[]): 
         return { content: [{ type: 'text' as const, text: String(params.arguments?.text) }] };
       case 'fail':
         return { isError: true, content: [{ type: 'text' as const, text: 'upstream said no' }] };
+      case 'flaky':
+        return params.arguments?.fail === true
+          ? { isError: true, content: [{ type: 'text' as const, text: 'try again' }] }
+          : { content: [{ type: 'text' as const, text: 'ok' }] };
       case 'crash':
         throw new TypeError('handler bug');
       case 'lookup':

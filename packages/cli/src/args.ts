@@ -1,0 +1,82 @@
+/** Argument parsing shared by the commands: `node:util` parseArgs with usage errors. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './io.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses `argv` for `command` strictly: unknown options, missing values and stray
+ * positionals become a `UsageError` that names the command, never a stack trace.
+ */
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS')) throw err;
+    // Node's messages are right but long; keep their first sentence.
+    const first = String((err as Error).message)
+      .split(/\.\s/)[0]!
+      .replace(/\.$/, '');
+    throw new UsageError(`${first} (toolscope ${command})`, command);
+  }
+}
+
+/** The formats every command that prints a report accepts. */
+export const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function parseFormat(command: string, value: string | undefined): Format {
+  if (value === undefined) return 'text';
+  const v = value === 'md' ? 'markdown' : value;
+  if ((FORMATS as readonly string[]).includes(v)) return v as Format;
+  throw new UsageError(
+    `--format: unknown format ${JSON.stringify(value)}; use one of ${FORMATS.join(', ')}`,
+    command,
+  );
+}
+
+/**
+ * Seconds for `--duration`: a plain number of seconds, or with a unit (`500ms`, `30s`, `2m`).
+ * @example parseSeconds('demo', '--duration', '1m', 1, 600) === 60
+ */
+export function parseSeconds(
+  command: string,
+  flag: string,
+  value: string,
+  min: number,
+  max: number,
+): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  if (m === null) {
+    throw new UsageError(
+      `${flag}: ${JSON.stringify(value)} is not a duration; give seconds, for example ${flag} 30 (or 30s, 2m)`,
+      command,
+    );
+  }
+  const unit = m[2] ?? 's';
+  const seconds = Number(m[1]) * (unit === 'ms' ? 0.001 : unit === 'm' ? 60 : 1);
+  if (!(seconds >= min && seconds <= max)) {
+    throw new UsageError(
+      `${flag}: must be between ${min} and ${max} seconds (got ${value})`,
+      command,
+    );
+  }
+  return seconds;
+}
+
+export function parsePositiveInt(
+  command: string,
+  flag: string,
+  value: string,
+  max: number,
+): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new UsageError(
+      `${flag}: must be a whole number from 1 to ${max} (got ${JSON.stringify(value)})`,
+      command,
+    );
+  }
+  return n;
+}

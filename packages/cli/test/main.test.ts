@@ -1,0 +1,75 @@
+/** The binary's front door: help on every command, usage errors with exit 2 and no stack. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/run-cli.ts';
+
+const STACK = /\n\s+at .+:\d+:\d+/;
+
+describe('toolscope --help', () => {
+  it('prints the main help and each command help with exit 0', async () => {
+    const [main, demo, report, probe, helpDemo] = await Promise.all([
+      runCli(['--help']),
+      runCli(['demo', '--help']),
+      runCli(['report', '-h']),
+      runCli(['probe', '--help']),
+      runCli(['help', 'demo']),
+    ]);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('toolscope <command> [options]');
+    for (const cmd of ['demo', 'report', 'probe']) expect(main.stdout).toContain(`  ${cmd} `);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('toolscope demo [--duration <seconds>]');
+    expect(demo.stdout).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain('toolscope report --prometheus <url>');
+    expect(probe.code).toBe(0);
+    expect(probe.stdout).toContain('toolscope probe --config <file>');
+    expect(helpDemo.stdout).toBe(demo.stdout);
+  });
+
+  it('prints the version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('usage errors', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /Usage\n {2}toolscope <command>/],
+    [['dmeo'], /unknown command "dmeo" \(did you mean 'demo'\?\)/],
+    [['demo', '--frmat', 'json'], /Unknown option '--frmat' \(toolscope demo\)/],
+    [
+      ['demo', '--format', 'yaml'],
+      /--format: unknown format "yaml"; use one of text, json, markdown, html/,
+    ],
+    [['demo', '--duration', 'soon'], /--duration: "soon" is not a duration; give seconds/],
+    [['demo', '--duration', '0'], /--duration: must be between 1 and 600 seconds/],
+    [
+      ['demo', '--out', '/no/such/dir/report.html'],
+      /--out: directory \/no\/such\/dir does not exist/,
+    ],
+    [['report'], /--prometheus is required/],
+    [['report', '--prometheus', 'localhost:9090'], /--prometheus: must be the http\(s\) base URL/],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', 'yesterday'],
+      /--window: "yesterday" is not a duration; use a number with a unit/,
+    ],
+    [['probe'], /--config <file> is required/],
+  ];
+
+  it.each(cases)(
+    'toolscope %j exits 2 with a message that says what to fix',
+    async (args, message) => {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.stdout).toBe('');
+    },
+  );
+
+  it('points at the help of the command that was misused', async () => {
+    const r = await runCli(['demo', '--format', 'yaml']);
+    expect(r.stderr).toContain("Run 'toolscope demo --help' for usage.");
+  });
+});
