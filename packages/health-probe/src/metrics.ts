@@ -79,7 +79,10 @@ function ensureInstruments(): Histogram {
   const status = meter.createObservableGauge(METRIC_TOOLSCOPE_HEALTH_STATUS, {
     description:
       'Health status of each check as a state set: 1 for the current state, 0 for the others',
-    unit: '1',
+    // `{state}`, not `1`: the collector's Prometheus translation appends `_ratio` to gauges
+    // of unit `1`, while an annotation adds no suffix, so the series keeps the contract's
+    // name `toolscope_health_status` that the alert rules and dashboards query.
+    unit: '{state}',
     valueType: ValueType.INT,
   });
   const failures = meter.createObservableGauge(METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES, {
