@@ -79,6 +79,12 @@ dist_name() {
   [[ -n "$n" ]] || die "cannot read dist.name from $MANIFEST"
   printf '%s' "$n"
 }
+output_path() {
+  local o
+  o="$(sed -n 's|^  output_path: *\([^ #]*\).*|\1|p' "$MANIFEST" | head -n1)"
+  [[ -n "$o" ]] || die "cannot read dist.output_path from $MANIFEST"
+  printf '%s' "$o"
+}
 otelcol_key() { hash_files "$MANIFEST"; }
 jaeger_key() { hash_files "$JAEGER_MOD_DIR/go.mod" "$JAEGER_MOD_DIR/go.sum"; }
 otelcol_bin() { printf '%s/%s-%s' "$BIN_DIR" "$(dist_name)" "$(otelcol_key)"; }
@@ -94,7 +100,7 @@ install_builder() {
   local want builder
   want="$(builder_version)"
   builder="$BIN_DIR/builder"
-  if [[ -x "$builder" ]] && "$builder" version 2>/dev/null | grep -q "$want\$"; then
+  if [[ -x "$builder" ]] && "$builder" version 2>&1 | grep -q " $want\$"; then
     return 0
   fi
   require_go
@@ -104,7 +110,7 @@ install_builder() {
 }
 
 install_otelcol() {
-  local out name dir started
+  local out name dir built started
   out="$(otelcol_bin)"
   if [[ -x "$out" ]]; then
     log "collector: cached $out"
@@ -115,15 +121,17 @@ install_otelcol() {
   dir="$BUILD_DIR/otelcol"
   mkdir -p "$dir"
   cp "$MANIFEST" "$dir/builder-config.yaml"
-  log "collector: building $name with OCB (cold: ~10 min; log $dir/build.log)"
+  built="$dir/$(output_path)/$name"
+  rm -f "$built"
+  log "collector: building $name with OCB (cold: 5-10 min; log $dir/build.log)"
   started=$SECONDS
   if ! (cd "$dir" && "$BIN_DIR/builder" --config=builder-config.yaml) >"$dir/build.log" 2>&1; then
     tail -n 40 "$dir/build.log" >&2 || true
     die "OCB build of $name failed; full log: $dir/build.log"
   fi
-  [[ -x "$dir/$name/$name" ]] || die "OCB finished but $dir/$name/$name is missing; log: $dir/build.log"
-  "$dir/$name/$name" components >/dev/null 2>&1 || die "$dir/$name/$name does not run"
-  install -m 0755 "$dir/$name/$name" "$out.tmp.$$"
+  [[ -x "$built" ]] || die "OCB finished but $built is missing; log: $dir/build.log"
+  "$built" components >/dev/null 2>&1 || die "$built does not run"
+  install -m 0755 "$built" "$out.tmp.$$"
   mv -f "$out.tmp.$$" "$out"
   log "collector: built $out in $((SECONDS - started))s"
 }
@@ -137,7 +145,7 @@ install_jaeger() {
   fi
   require_go
   mkdir -p "$BUILD_DIR"
-  log "jaeger: building from $JAEGER_MOD_DIR (cold: ~10 min; log $BUILD_DIR/jaeger-build.log)"
+  log "jaeger: building from $JAEGER_MOD_DIR (cold: 10-15 min; log $BUILD_DIR/jaeger-build.log)"
   started=$SECONDS
   if ! (cd "$JAEGER_MOD_DIR" && go build -trimpath -ldflags='-s -w' -o "$out.tmp.$$" \
     github.com/jaegertracing/jaeger/cmd/jaeger) >"$BUILD_DIR/jaeger-build.log" 2>&1; then
@@ -181,7 +189,7 @@ cmd_install() {
   mkdir -p "$BIN_DIR" "$BUILD_DIR" "$GOMODCACHE" "$GOCACHE"
   # One installer at a time per cache (parallel test runs share it).
   exec 8>"$CACHE/install.lock"
-  flock 8
+  flock -w 3600 8 || die "another backends.sh install holds $CACHE/install.lock for over an hour"
   local started=$SECONDS what
   if (($# == 0)); then set -- prometheus collector jaeger; fi
   for what in "$@"; do
@@ -284,13 +292,13 @@ launch() {
         COLLECTOR_HEALTH_PORT="$COLLECTOR_HEALTH_PORT" \
         COLLECTOR_TELEMETRY_PORT="$COLLECTOR_TELEMETRY_PORT" \
         JAEGER_OTLP_ENDPOINT="$HOST:$JAEGER_OTLP_GRPC_PORT" \
-        setsid "$bin" --config="$CONFIG_DIR/otelcol.yaml" </dev/null >>"$lf" 2>&1 &
+        setsid "$bin" --config="$CONFIG_DIR/otelcol.yaml" </dev/null >>"$lf" 2>&1 8>&- 9>&- &
       ;;
     jaeger)
       JAEGER_LISTEN_HOST="$HOST" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
         JAEGER_QUERY_HTTP_PORT="$JAEGER_QUERY_HTTP_PORT" \
         JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
-        setsid "$bin" --config="$CONFIG_DIR/jaeger.yaml" </dev/null >>"$lf" 2>&1 &
+        setsid "$bin" --config="$CONFIG_DIR/jaeger.yaml" </dev/null >>"$lf" 2>&1 8>&- 9>&- &
       ;;
     prometheus)
       local cfg data="$RUN_DIR/prometheus/data"
@@ -300,7 +308,7 @@ launch() {
       setsid "$bin" --config.file="$cfg" --storage.tsdb.path="$data" \
         --storage.tsdb.retention.time=1d --web.listen-address="$HOST:$PROMETHEUS_PORT" \
         --enable-feature=exemplar-storage --web.enable-lifecycle \
-        </dev/null >>"$lf" 2>&1 &
+        </dev/null >>"$lf" 2>&1 8>&- 9>&- &
       ;;
   esac
   echo $! >"$(pid_file "$name")"
@@ -310,9 +318,11 @@ launch() {
 wait_ready() {
   local name="$1" deadline pid
   deadline=$((SECONDS + READY_TIMEOUT))
+  # Right after launch the pid may still be setsid about to exec the binary, so only
+  # check that it is alive here.
+  pid="$(cat "$(pid_file "$name")" 2>/dev/null || true)"
   while ((SECONDS < deadline)); do
-    pid="$(running_pid "$name")"
-    if [[ -z "$pid" ]]; then
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
       log "$name exited during startup; last lines of $(log_file "$name"):"
       tail -n 30 "$(log_file "$name")" >&2 || true
       return 1
@@ -347,7 +357,7 @@ start_one() {
 with_run_lock() {
   mkdir -p "$RUN_DIR/logs"
   exec 9>"$RUN_DIR/.lock"
-  flock 9
+  flock -w 180 9 || die "another backends.sh holds $RUN_DIR/.lock for over 180s"
 }
 
 cmd_start() {
@@ -462,4 +472,4 @@ main() {
   esac
 }
 
-main "$@"
+main "$@"; exit $?

@@ -99,10 +99,12 @@ export async function pollUntil<T>(
     }
     if (Date.now() >= deadline) {
       const detail =
-        last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 500) ?? 'undefined';
+        last instanceof Error ? last.message : (JSON.stringify(last)?.slice(0, 500) ?? 'undefined');
       throw new Error(`timed out after ${timeoutMs}ms waiting for ${description}; last: ${detail}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, deadline - Date.now())));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(intervalMs, deadline - Date.now())),
+    );
   }
 }
 
@@ -128,7 +130,9 @@ async function promGet<T>(path: string, params: Record<string, string>): Promise
   const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const body = (await res.json()) as PromResponse<T>;
   if (!res.ok || body.status !== 'success') {
-    throw new Error(`Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`);
+    throw new Error(
+      `Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`,
+    );
   }
   return body.data;
 }

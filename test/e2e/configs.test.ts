@@ -19,7 +19,10 @@ function exec(bin: string, args: string[], env: Record<string, string> = {}) {
     timeout: 60_000,
     env: { ...process.env, ...env },
   });
-  return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}` };
+  return {
+    status: r.status,
+    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`,
+  };
 }
 
 function expectOk(r: { status: number | null; output: string }): void {
@@ -28,15 +31,24 @@ function expectOk(r: { status: number | null; output: string }): void {
 
 describe('collector config', () => {
   it('is accepted by `otelcol-toolscope validate` with the loopback defaults', () => {
-    expectOk(exec(backends().TOOLSCOPE_OTELCOL_BIN, ['validate', `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`]));
+    expectOk(
+      exec(backends().TOOLSCOPE_OTELCOL_BIN, [
+        'validate',
+        `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`,
+      ]),
+    );
   });
 
   it('is accepted with the compose overrides (0.0.0.0, jaeger:4317)', () => {
     expectOk(
-      exec(backends().TOOLSCOPE_OTELCOL_BIN, ['validate', `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`], {
-        COLLECTOR_LISTEN_HOST: '0.0.0.0',
-        JAEGER_OTLP_ENDPOINT: 'jaeger:4317',
-      }),
+      exec(
+        backends().TOOLSCOPE_OTELCOL_BIN,
+        ['validate', `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`],
+        {
+          COLLECTOR_LISTEN_HOST: '0.0.0.0',
+          JAEGER_OTLP_ENDPOINT: 'jaeger:4317',
+        },
+      ),
     );
   });
 
@@ -68,7 +80,12 @@ describe('collector config', () => {
 
 describe('jaeger config', () => {
   it('is accepted by `jaeger validate`', () => {
-    expectOk(exec(backends().TOOLSCOPE_JAEGER_BIN, ['validate', `--config=${join(CONFIG_DIR, 'jaeger.yaml')}`]));
+    expectOk(
+      exec(backends().TOOLSCOPE_JAEGER_BIN, [
+        'validate',
+        `--config=${join(CONFIG_DIR, 'jaeger.yaml')}`,
+      ]),
+    );
   });
 });
 
@@ -80,7 +97,11 @@ describe('prometheus config and rules', () => {
   });
 
   it('promtool accepts alert-rules.yml', () => {
-    const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, ['check', 'rules', join(CONFIG_DIR, 'alert-rules.yml')]);
+    const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, [
+      'check',
+      'rules',
+      join(CONFIG_DIR, 'alert-rules.yml'),
+    ]);
     expectOk(r);
   });
 
@@ -112,7 +133,12 @@ describe('prometheus config and rules', () => {
     expect(rendered.scrape_configs.map((s: { job_name: string }) => s.job_name)).toEqual(
       shipped.scrape_configs.map((s: { job_name: string }) => s.job_name),
     );
-    expect(JSON.stringify(rendered.scrape_configs)).not.toContain('otel-collector');
+    const targets = rendered.scrape_configs.flatMap(
+      (j: { static_configs: Array<{ targets: string[] }> }) =>
+        j.static_configs.flatMap((c) => c.targets),
+    );
+    expect(targets).toEqual(['127.0.0.1:8889', '127.0.0.1:18888']);
+    expect(rendered.global.evaluation_interval).toBe('1s');
   });
 });
 
@@ -154,17 +180,28 @@ function stackFiles(): string[] {
 
 describe('docker-compose.yml', () => {
   it('has the collector, Jaeger v2, Prometheus and Grafana', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['grafana', 'jaeger', 'otel-collector', 'prometheus']);
-    expect(compose.services['otel-collector']!.image).toMatch(/^otel\/opentelemetry-collector-contrib:/);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'grafana',
+      'jaeger',
+      'otel-collector',
+      'prometheus',
+    ]);
+    expect(compose.services['otel-collector']!.image).toMatch(
+      /^otel\/opentelemetry-collector-contrib:/,
+    );
     expect(compose.services.jaeger!.image).toMatch(/^jaegertracing\/jaeger:2\./);
   });
 
   it('pins every image to a release tag (never latest)', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       const image = svc.image ?? '';
-      const m = /^(?<repo>[a-z0-9./_-]+):(?<tag>[A-Za-z0-9._-]+)(@sha256:[a-f0-9]{64})?$/.exec(image);
+      const m = /^(?<repo>[a-z0-9./_-]+):(?<tag>[A-Za-z0-9._-]+)(@sha256:[a-f0-9]{64})?$/.exec(
+        image,
+      );
       expect(m, `${name}: image '${image}' has no tag`).not.toBeNull();
-      expect(m!.groups!.tag, `${name}: image '${image}'`).not.toMatch(/^(latest|main|master|nightly|dev)$/);
+      expect(m!.groups!.tag, `${name}: image '${image}'`).not.toMatch(
+        /^(latest|main|master|nightly|dev)$/,
+      );
       expect(m!.groups!.tag, `${name}: image '${image}'`).toMatch(/\d+\.\d+/);
     }
   });
@@ -176,7 +213,9 @@ describe('docker-compose.yml', () => {
     const gomod = readFileSync(join(REPO_ROOT, 'tools/jaeger/go.mod'), 'utf8');
     const v1 = /github\.com\/jaegertracing\/jaeger v1\.(\d+)\.(\d+)/.exec(gomod)!;
     // Jaeger tags v1.N.x and v2.(N-63).x on the same commit (v1.76.0 = v2.13.0).
-    expect(compose.services.jaeger!.image).toBe(`jaegertracing/jaeger:2.${Number(v1[1]) - 63}.${v1[2]}`);
+    expect(compose.services.jaeger!.image).toBe(
+      `jaegertracing/jaeger:2.${Number(v1[1]) - 63}.${v1[2]}`,
+    );
   });
 
   it('gives every service a healthcheck', () => {
@@ -189,7 +228,10 @@ describe('docker-compose.yml', () => {
   it('mounts exactly the collector-config files, and each one where its program reads it', () => {
     const mounted = Object.values(compose.services).flatMap(mounts);
     for (const m of mounted) {
-      expect(m.source.startsWith('./collector-config/'), `${m.source} is outside collector-config`).toBe(true);
+      expect(
+        m.source.startsWith('./collector-config/'),
+        `${m.source} is outside collector-config`,
+      ).toBe(true);
       expect(existsSync(resolve(REPO_ROOT, m.source)), `${m.source} does not exist`).toBe(true);
     }
     const covered = stackFiles().filter((file) =>
@@ -203,8 +245,12 @@ describe('docker-compose.yml', () => {
     const target = (svc: string, source: string) =>
       mounts(compose.services[svc]!).find((m) => m.source === source)?.target;
     const cmd = (svc: string) => [compose.services[svc]!.command ?? []].flat().join(' ');
-    expect(cmd('otel-collector')).toContain(`--config=${target('otel-collector', './collector-config/otelcol.yaml')}`);
-    expect(cmd('jaeger')).toContain(`--config=${target('jaeger', './collector-config/jaeger.yaml')}`);
+    expect(cmd('otel-collector')).toContain(
+      `--config=${target('otel-collector', './collector-config/otelcol.yaml')}`,
+    );
+    expect(cmd('jaeger')).toContain(
+      `--config=${target('jaeger', './collector-config/jaeger.yaml')}`,
+    );
     const promCfg = target('prometheus', './collector-config/prometheus.yml')!;
     expect(cmd('prometheus')).toContain(`--config.file=${promCfg}`);
     expect(cmd('prometheus')).toContain('--enable-feature=exemplar-storage');
@@ -212,7 +258,31 @@ describe('docker-compose.yml', () => {
     expect(target('prometheus', './collector-config/alert-rules.yml')).toBe(
       posix.join(posix.dirname(promCfg), 'alert-rules.yml'),
     );
-    expect(target('grafana', './collector-config/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    expect(target('grafana', './collector-config/grafana/provisioning')).toBe(
+      '/etc/grafana/provisioning',
+    );
+  });
+
+  it("the distroless collector's healthcheck command works against the real collector", () => {
+    const test = [compose.services['otel-collector']!.healthcheck!.test!].flat();
+    expect(test[0]).toBe('CMD');
+    const configTarget = mounts(compose.services['otel-collector']!).find(
+      (m) => m.source === './collector-config/otelcol.yaml',
+    )!.target;
+    const args = test
+      .slice(2)
+      .map((a) =>
+        a
+          .replace(configTarget, join(CONFIG_DIR, 'otelcol.yaml'))
+          .replace('http://127.0.0.1:13133/', backends().TOOLSCOPE_COLLECTOR_HEALTH_URL),
+      );
+    expect(args.some((a) => a.startsWith('--config=http://'))).toBe(true);
+    expectOk(exec(backends().TOOLSCOPE_OTELCOL_BIN, args));
+    // And it fails when nothing answers.
+    const down = args.map((a) =>
+      a.startsWith('--config=http://') ? '--config=http://127.0.0.1:9/' : a,
+    );
+    expect(exec(backends().TOOLSCOPE_OTELCOL_BIN, down).status).not.toBe(0);
   });
 
   it('points every peer at a compose service and listens on 0.0.0.0', () => {
@@ -234,7 +304,12 @@ describe('docker-compose.yml', () => {
 describe('grafana provisioning', () => {
   const dir = join(CONFIG_DIR, 'grafana/provisioning');
   const ds = parse(readFileSync(join(dir, 'datasources/toolscope.yaml'), 'utf8')) as {
-    datasources: Array<{ uid: string; type: string; url: string; jsonData?: Record<string, unknown> }>;
+    datasources: Array<{
+      uid: string;
+      type: string;
+      url: string;
+      jsonData?: Record<string, unknown>;
+    }>;
   };
 
   it('links Prometheus exemplars to the Jaeger data source', () => {
@@ -242,7 +317,9 @@ describe('grafana provisioning', () => {
     const jaeger = ds.datasources.find((d) => d.type === 'jaeger')!;
     expect(prom.url).toBe('http://prometheus:9090');
     expect(jaeger.url).toBe('http://jaeger:16686');
-    expect(prom.jsonData?.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: jaeger.uid }]);
+    expect(prom.jsonData?.exemplarTraceIdDestinations).toEqual([
+      { name: 'trace_id', datasourceUid: jaeger.uid },
+    ]);
   });
 
   it('has a per-tool dashboard with the panels the issue asks for, on provisioned data sources', () => {
@@ -258,7 +335,12 @@ describe('grafana provisioning', () => {
       p.targets.map((t) => t.expr),
     );
     for (const q of ['0.5', '0.95', '0.99']) {
-      expect(exprs.some((e) => e.startsWith(`histogram_quantile(${q}, `) && e.includes('gen_ai_tool_name="$tool"'))).toBe(true);
+      expect(
+        exprs.some(
+          (e) =>
+            e.startsWith(`histogram_quantile(${q}, `) && e.includes('gen_ai_tool_name="$tool"'),
+        ),
+      ).toBe(true);
     }
     expect(exprs.some((e) => e.includes('error_type=""'))).toBe(true);
     expect(exprs.some((e) => e.includes('toolscope_health_status'))).toBe(true);
@@ -267,6 +349,10 @@ describe('grafana provisioning', () => {
     for (const p of dash.panels) {
       expect(uids.has(p.datasource.uid), p.title).toBe(true);
     }
-    expect(dash.panels.some((p: { targets: Array<{ exemplar?: boolean }> }) => p.targets.some((t) => t.exemplar))).toBe(true);
+    expect(
+      dash.panels.some((p: { targets: Array<{ exemplar?: boolean }> }) =>
+        p.targets.some((t) => t.exemplar),
+      ),
+    ).toBe(true);
   });
 });

@@ -4,8 +4,8 @@
  * tests as `inject('backends')`, and stops them afterwards.
  *
  * A backend that cannot be built or started makes the whole e2e project fail; it is
- * never skipped. Set TOOLSCOPE_KEEP_BACKENDS=1 to leave the backends running after the
- * run (the next `start` reuses them).
+ * never skipped. Backends that were already running are reused and left running; set
+ * TOOLSCOPE_KEEP_BACKENDS=1 to leave them running after the run in any case.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,11 @@ import type { BackendsEnv } from './backends.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../scripts/backends.sh', import.meta.url));
+
+function status(): boolean {
+  const r = spawnSync('bash', [SCRIPT, 'status'], { cwd: ROOT, stdio: 'ignore', timeout: 30_000 });
+  return r.status === 0;
+}
 
 function run(step: string, capture = false): string {
   const started = Date.now();
@@ -46,15 +51,24 @@ function parseEnv(text: string): BackendsEnv {
 
 export default function setup(project: TestProject): () => void {
   run('install');
+  // Backends that were already running (a developer's `backends.sh start`, another test
+  // run) are reused and left running; only what this run started is stopped.
+  const reused = status();
   run('start');
   const env = parseEnv(run('env', true));
-  for (const key of ['TOOLSCOPE_OTLP_HTTP_ENDPOINT', 'TOOLSCOPE_PROMETHEUS_URL', 'TOOLSCOPE_JAEGER_URL']) {
+  for (const key of [
+    'TOOLSCOPE_OTLP_HTTP_ENDPOINT',
+    'TOOLSCOPE_PROMETHEUS_URL',
+    'TOOLSCOPE_JAEGER_URL',
+  ]) {
     if (!(key in env)) throw new Error(`e2e backends: 'backends.sh env' did not print ${key}`);
   }
   project.provide('backends', env);
   return () => {
-    if (process.env.TOOLSCOPE_KEEP_BACKENDS === '1') {
-      console.log('[e2e] TOOLSCOPE_KEEP_BACKENDS=1: leaving the backends running');
+    if (reused || process.env.TOOLSCOPE_KEEP_BACKENDS === '1') {
+      console.log(
+        '[e2e] leaving the backends running (they were already up, or TOOLSCOPE_KEEP_BACKENDS=1)',
+      );
       return;
     }
     run('stop');

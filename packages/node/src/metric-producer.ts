@@ -24,19 +24,17 @@ import {
  * `metricProducers: [new ToolscopeMetricProducer()]` to your `PeriodicExportingMetricReader`.
  */
 export class ToolscopeMetricProducer implements MetricProducer {
-  private readonly metrics: PreAggregatedMetrics;
-  private readonly startTime: HrTime;
-
   constructor() {
-    this.metrics = enablePreAggregatedMetrics();
-    this.startTime = millisToHrTime(this.metrics.startTimeMs);
+    enablePreAggregatedMetrics();
   }
 
   async collect(): Promise<CollectionResult> {
+    // The current handle (pre-aggregation may have been switched off and on again since).
+    const current: PreAggregatedMetrics = enablePreAggregatedMetrics();
     const endTime = millisToHrTime(Date.now());
-    const startTime = this.startTime;
+    const startTime: HrTime = millisToHrTime(current.startTimeMs);
     const out: MetricData[] = [];
-    for (const m of this.metrics.snapshot()) {
+    for (const m of current.snapshot()) {
       if (m.cells.length === 0) continue;
       const descriptor = {
         name: m.name,

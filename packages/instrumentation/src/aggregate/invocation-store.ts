@@ -26,8 +26,9 @@ interface ToolAgg {
   retriedCalls: number;
   fallbacks: Map<string, number>;
   duration: LogHistogram;
-  input: LogHistogram;
-  output: LogHistogram;
+  /** Created on the first known size: many tools never report sizes. */
+  input: LogHistogram | undefined;
+  output: LogHistogram | undefined;
   expectedPerformanceMs: number | undefined;
   lastCallMs: number;
 }
@@ -132,8 +133,8 @@ export class InvocationStore {
         retriedCalls: a.retriedCalls,
         fallbacks: Object.fromEntries(a.fallbacks),
         duration: a.duration as DistributionSummary,
-        inputBytes: a.input as DistributionSummary,
-        outputBytes: a.output as DistributionSummary,
+        inputBytes: (a.input ?? new LogHistogram(SIZE_ACCURACY)) as DistributionSummary,
+        outputBytes: (a.output ?? new LogHistogram(SIZE_ACCURACY)) as DistributionSummary,
         expectedPerformanceMs: a.expectedPerformanceMs,
         lastCallMs: a.lastCallMs,
       }));
@@ -235,8 +236,14 @@ export class InvocationStore {
       agg.fallbacks.set(r.fallbackFor, (agg.fallbacks.get(r.fallbackFor) ?? 0) + 1);
     }
     agg.duration.add(r.durationS);
-    if (r.inputSize !== undefined) agg.input.add(r.inputSize);
-    if (r.outputSize !== undefined) agg.output.add(r.outputSize);
+    if (r.inputSize !== undefined) {
+      agg.input ??= new LogHistogram(SIZE_ACCURACY);
+      agg.input.add(r.inputSize);
+    }
+    if (r.outputSize !== undefined) {
+      agg.output ??= new LogHistogram(SIZE_ACCURACY);
+      agg.output.add(r.outputSize);
+    }
     if (r.expectedPerformanceMs !== undefined) agg.expectedPerformanceMs = r.expectedPerformanceMs;
     if (r.endTimeMs > agg.lastCallMs) agg.lastCallMs = r.endTimeMs;
   }
@@ -265,8 +272,8 @@ export class InvocationStore {
       retriedCalls: 0,
       fallbacks: new Map(),
       duration: new LogHistogram(this.relativeAccuracy),
-      input: new LogHistogram(SIZE_ACCURACY),
-      output: new LogHistogram(SIZE_ACCURACY),
+      input: undefined,
+      output: undefined,
       expectedPerformanceMs: undefined,
       lastCallMs: 0,
     };
@@ -302,8 +309,14 @@ function mergeTool(into: ToolAgg, from: ToolAgg): void {
   into.retriedCalls += from.retriedCalls;
   addAll(into.fallbacks, from.fallbacks);
   into.duration.merge(from.duration);
-  into.input.merge(from.input);
-  into.output.merge(from.output);
+  if (from.input !== undefined) {
+    into.input ??= new LogHistogram(SIZE_ACCURACY);
+    into.input.merge(from.input);
+  }
+  if (from.output !== undefined) {
+    into.output ??= new LogHistogram(SIZE_ACCURACY);
+    into.output.merge(from.output);
+  }
   if (from.lastCallMs >= into.lastCallMs) {
     into.lastCallMs = from.lastCallMs;
     if (from.expectedPerformanceMs !== undefined)

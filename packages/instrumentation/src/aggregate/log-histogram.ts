@@ -120,7 +120,7 @@ export class LogHistogram implements DistributionSummary {
     if (newHi - start + 1 > MAX_BUCKETS) start = newHi - MAX_BUCKETS + 1;
     // Leave head-room so a slowly widening range does not reallocate on every value.
     const span = newHi - start + 1;
-    const capacity = Math.min(MAX_BUCKETS, Math.max(32, span + (span >> 1)));
+    const capacity = Math.min(MAX_BUCKETS, Math.max(16, span + (span >> 1)));
     const pad = capacity - span;
     const padLow = length === 0 ? pad >> 1 : lo < this.offset ? pad : 0;
     start = Math.max(newHi - MAX_BUCKETS + 1, start - padLow);

@@ -76,7 +76,7 @@ export function quantileFromBuckets(
 /**
  * The worst relative error a bucket layout allows for a quantile that falls between
  * `fromBound` and the last finite bound: the largest `upper / lower − 1` of those buckets.
- * For `DURATION_BUCKETS_SECONDS` from 1 ms up: 0.25 (the 1 → 1.25 steps).
+ * For `DURATION_BUCKETS_SECONDS` from 1 ms up: 0.111 (the 3.6 → 4 steps).
  */
 export function bucketLayoutBound(boundaries: readonly number[], fromBound = 0): number {
   const finite = [...boundaries].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);

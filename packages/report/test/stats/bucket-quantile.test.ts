@@ -86,8 +86,8 @@ describe('quantileFromBuckets: the documented worked example', () => {
 });
 
 describe('bucketLayoutBound', () => {
-  it('DURATION_BUCKETS_SECONDS from 1 ms: 25%', () => {
-    expect(bucketLayoutBound(DURATION_BUCKETS_SECONDS, 0.001)).toBeCloseTo(0.25, 12);
+  it('DURATION_BUCKETS_SECONDS from 1 ms: 11.1% (the 3.6 → 4 steps)', () => {
+    expect(bucketLayoutBound(DURATION_BUCKETS_SECONDS, 0.001)).toBeCloseTo(4 / 3.6 - 1, 9);
     expect(bucketLayoutBound([0.1, 0.2, 0.25])).toBeCloseTo(1, 12);
   });
 });

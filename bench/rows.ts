@@ -1,0 +1,384 @@
+/**
+ * The table: one row per figure, built from the aggregated scenario results. Each row says
+ * what was measured, the baseline figure from `research/perf-baseline.md` (plain OTel JS,
+ * measured before toolscope existed; Node 20 unless noted), the ratio measured in this run,
+ * the target and whether this run meets it.
+ */
+import type { Aggregated } from './orchestrate.ts';
+
+export interface Row {
+  section: string;
+  label: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  /** `yes` / `no` when the row has a target; `—` when it has none; `n/a` when not measured. */
+  met: string;
+}
+
+type Results = Map<string, Aggregated>;
+
+const ns = (v: number) =>
+  Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} ns` : '—';
+const times = (v: number, of: string) => (Number.isFinite(v) ? `${v.toFixed(2)}× ${of}` : '—');
+const mb = (v: number) => (Number.isFinite(v) ? `${(v / 1048576).toFixed(2)} MB` : '—');
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—');
+const yesNo = (ok: boolean) => (ok ? 'yes' : 'no');
+
+/** A row that could not be measured: `n/a (reason)` in the measured column. */
+function missing(
+  section: string,
+  label: string,
+  reason: string,
+  baseline: string,
+  target: string,
+): Row {
+  return { section, label, measured: `n/a (${reason})`, baseline, ratio: '—', target, met: 'n/a' };
+}
+
+/** The reason a scenario has no result: not built yet, or the failure. */
+function reasonOf(agg: Aggregated | undefined, note?: string): string | undefined {
+  if (agg === undefined) return 'not run';
+  if (agg.runs === 0) return `failed: ${agg.errors[0] ?? 'no output'}`;
+  if (note !== undefined && agg.notes[note] !== undefined) return agg.notes[note];
+  return undefined;
+}
+
+function overheadRows(results: Results): Row[] {
+  const s = '1. per invocation';
+  const agg = results.get('overhead');
+  const why = reasonOf(agg);
+  const m = agg?.metrics ?? {};
+  const variant = (key: string, label: string, baseline: string, target = '—', met = '—'): Row => {
+    if (why !== undefined) return missing(s, label, why, baseline, target);
+    return {
+      section: s,
+      label,
+      measured: ns(m[`${key}.ns`]!),
+      baseline,
+      ratio: times(m[`${key}.xBare`]!, 'bare span'),
+      target,
+      met,
+    };
+  };
+  const rows = [
+    variant('none', 'no instrumentation (async no-op)', '93 ns; 305 ns once ALS is in use'),
+    variant('bare', 'bare OTel span, same attributes', '~4,100 ns'),
+    variant(
+      'toolscope',
+      'toolscope traceTool as startToolscope sets it up (span, pre-aggregated metrics, correlation, store on)',
+      '~11,100 ns naive span+hist+counter (~7,300 on Node 24)',
+      '≤ 1.3× bare span',
+      yesNo((m['toolscope.xBare'] ?? Number.POSITIVE_INFINITY) <= 1.3),
+    ),
+    variant('toolscopeNoStore', 'toolscope traceTool, in-process store off', '—'),
+    variant(
+      'toolscopeSdkInstruments',
+      'toolscope traceTool under your own SDK without the producer (metrics via SDK histogram.record)',
+      '—',
+    ),
+    variant('manual', 'manual trackToolInvocation (store on)', '—'),
+  ];
+  const tlReason = why ?? agg?.notes.openllmetry;
+  if (tlReason !== undefined) {
+    rows.push(missing(s, 'OpenLLMetry withTool', tlReason, '—', 'toolscope faster'));
+  } else {
+    const r = m['toolscope.xOpenllmetry']!;
+    rows.push({
+      ...variant('openllmetry', 'OpenLLMetry withTool (traceContent off)', '—'),
+      target: 'toolscope faster',
+      met: yesNo(r < 1),
+      ratio: `${times(m['openllmetry.xBare']!, 'bare span')}; toolscope ${r.toFixed(2)}× this`,
+    });
+    rows.push(variant('openllmetryContent', 'OpenLLMetry withTool (default traceContent on)', '—'));
+  }
+  rows.push(
+    variant('prom', 'prom-client histogram observe', 'OTel histogram.record, 3 attrs ~1,900 ns'),
+  );
+  return rows;
+}
+
+function memoryRows(results: Results): Row[] {
+  const s = '2. memory';
+  const agg = results.get('memory');
+  const why = reasonOf(agg);
+  const m = agg?.metrics ?? {};
+  const labels = {
+    growth: 'heap growth over 1M invocations, 20 tools × 3 outcomes',
+    drift: 'heap after warm-up, max − min of 5 checkpoints',
+    series: 'bytes per new (tool, outcome) series',
+    store: 'in-process store at full retention (20 tools × 360 slots)',
+    seed: 'seed-style history list, 10,000 records',
+  };
+  if (why !== undefined) {
+    return [
+      missing(s, labels.growth, why, '0.2–0.6 MB (metrics only)', '< 1 MB'),
+      missing(s, labels.drift, why, 'flat', '< 1 MB (flat)'),
+      missing(s, labels.series, why, 'explicit histogram 0.5–0.8 KB', '—'),
+      missing(s, labels.store, why, '—', '—'),
+      missing(s, labels.seed, why, '≈675 B/record, 6.7 MB', '—'),
+    ];
+  }
+  const growth = m.heapGrowthBytes!;
+  return [
+    {
+      section: s,
+      label: labels.growth,
+      measured: `${mb(growth)} (${Math.round(m.invocations!).toLocaleString('en-US')} calls)`,
+      baseline: '0.2–0.6 MB (metrics only)',
+      ratio: times(growth / m.seedHistoryBytes!, 'seed list'),
+      target: '< 1 MB',
+      met: yesNo(growth < 1048576),
+    },
+    {
+      section: s,
+      label: labels.drift,
+      measured: mb(m.heapDriftBytes!),
+      baseline: 'flat',
+      ratio: '—',
+      target: '< 1 MB (flat)',
+      met: yesNo(m.heapDriftBytes! < 1048576),
+    },
+    {
+      section: s,
+      label: labels.series,
+      measured: `${Math.round(m.bytesPerSeries!).toLocaleString('en-US')} B`,
+      baseline: 'explicit histogram 0.5–0.8 KB',
+      ratio: '—',
+      target: '—',
+      met: '—',
+    },
+    {
+      section: s,
+      label: labels.store,
+      measured: `${mb(m.storeFullRetentionBytes!)} (${Math.round(m.storeFullRetentionBytes! / (20 * m.storeFullRetentionSlots!)).toLocaleString('en-US')} B per tool-slot)`,
+      baseline: '—',
+      ratio: times(m.storeFullRetentionBytes! / m.seedHistoryBytes!, 'seed list'),
+      target: '—',
+      met: '—',
+    },
+    {
+      section: s,
+      label: labels.seed,
+      measured: `${mb(m.seedHistoryBytes!)} (${Math.round(m.seedBytesPerRecord!)} B/record)`,
+      baseline: '≈675 B/record, 6.7 MB',
+      ratio: '1.00× seed list',
+      target: '—',
+      met: '—',
+    },
+  ];
+}
+
+function accuracyRows(results: Results): Row[] {
+  const s = '3. accuracy';
+  const agg = results.get('accuracy');
+  const why = reasonOf(agg);
+  const rows: Row[] = [];
+  const baselines: Record<string, string> = {
+    '0.5': '—',
+    '1': 'OTel default buckets: p50 +5.7%, p99 +16.2%',
+    '1.5': 'OTel default buckets: p99.9 −51%',
+  };
+  for (const sigma of ['0.5', '1', '1.5']) {
+    for (const [kind, label, limit] of [
+      ['embedded', 'in-process store', 0.01],
+      [
+        'buckets',
+        `Prometheus buckets (${agg?.notes.bucketEstimator ?? 'histogram_quantile'})`,
+        0.05,
+      ],
+    ] as const) {
+      const rowLabel = `p50/p95/p99 max error, σ ${sigma}, ${label}`;
+      const target = `≤ ${limit * 100}%`;
+      const base = kind === 'buckets' ? baselines[sigma]! : 'exponential-160: ≤ 0.4%';
+      if (why !== undefined) {
+        rows.push(missing(s, rowLabel, why, base, target));
+        continue;
+      }
+      const v = agg!.metrics[`${kind}.s${sigma}`]!;
+      rows.push({
+        section: s,
+        label: rowLabel,
+        measured:
+          kind === 'buckets'
+            ? `${pct(v)} (linear histogram_quantile: ${pct(agg!.metrics[`linear.s${sigma}`]!)})`
+            : pct(v),
+        baseline: base,
+        ratio: times(v / limit, 'target'),
+        target,
+        met: yesNo(v <= limit),
+      });
+    }
+  }
+  return rows;
+}
+
+function exportRows(results: Results): Row[] {
+  const s = '4. export';
+  const otlp = results.get('export:otlp');
+  const local = results.get('export:local');
+  const why = reasonOf(otlp) ?? reasonOf(local);
+  const labels = {
+    rate: 'invocations/s through OTLP/HTTP to a local receiver, drops',
+    loop: 'event-loop delay p99 added by export',
+  };
+  if (why !== undefined) {
+    return [
+      missing(s, labels.rate, why, '2.5–4.2% dropped at 40k/s (defaults)', '≥ 40,000/s, 0 drops'),
+      missing(s, labels.loop, why, '+29–54 ms with bigger queues', '≤ 10 ms'),
+    ];
+  }
+  const o = otlp!.metrics;
+  const l = local!.metrics;
+  const added = o.loopP99Ms! - l.loopP99Ms!;
+  const setup = otlp!.notes.setup ?? '';
+  return [
+    {
+      section: s,
+      label: `${labels.rate} (${setup})`,
+      measured: `${Math.round(o.ratePerS!).toLocaleString('en-US')}/s, ${Math.round(o.drops!).toLocaleString('en-US')} of ${Math.round(o.produced!).toLocaleString('en-US')} dropped`,
+      baseline: '2.5–4.2% dropped at 40k/s (defaults)',
+      ratio: times(o.ratePerS! / 40_000, 'target'),
+      target: '≥ 40,000/s, 0 drops',
+      met: yesNo(o.ratePerS! >= 40_000 * 0.98 && o.drops === 0),
+    },
+    {
+      section: s,
+      label: labels.loop,
+      measured: `+${ms(added)} (${ms(o.loopP99Ms!)} vs ${ms(l.loopP99Ms!)} without export)`,
+      baseline: '+29–54 ms with bigger queues',
+      ratio: times(o.loopP99Ms! / l.loopP99Ms!, 'no export'),
+      target: '≤ 10 ms',
+      met: yesNo(added <= 10),
+    },
+  ];
+}
+
+function simpleRows(
+  results: Results,
+  key: string,
+  section: string,
+  specs: {
+    label: string;
+    metric: string;
+    format: (v: number, m: Record<string, number>) => string;
+    baseline: string;
+    target: string;
+    ok?: (v: number, m: Record<string, number>) => boolean;
+    ratio?: (m: Record<string, number>) => string;
+    note?: string;
+  }[],
+): Row[] {
+  const agg = results.get(key);
+  return specs.map((spec) => {
+    const why = reasonOf(agg, spec.note ?? 'unavailable');
+    const v = agg?.metrics[spec.metric];
+    if (why !== undefined || v === undefined) {
+      return missing(section, spec.label, why ?? 'no result', spec.baseline, spec.target);
+    }
+    const m = agg!.metrics;
+    return {
+      section,
+      label: spec.label,
+      measured: spec.format(v, m),
+      baseline: spec.baseline,
+      ratio: spec.ratio?.(m) ?? '—',
+      target: spec.target,
+      met: spec.ok === undefined ? '—' : yesNo(spec.ok(v, m)),
+    };
+  });
+}
+
+export function buildRows(results: Results): Row[] {
+  return [
+    ...overheadRows(results),
+    ...memoryRows(results),
+    ...accuracyRows(results),
+    ...exportRows(results),
+    ...simpleRows(results, 'report', '5. report', [
+      {
+        label: 'report from the process, 1M recorded invocations',
+        metric: 'inProcessMs',
+        format: (v) => ms(v),
+        baseline: '—',
+        target: '< 50 ms',
+        ok: (v) => v < 50,
+        ratio: (m) => times(m.inProcessMs! / 50, 'target'),
+        note: 'inProcess',
+      },
+      {
+        label: 'report from Prometheus, 100 tools over 1 h',
+        metric: 'prometheusMs',
+        format: (v) => ms(v),
+        baseline: '—',
+        target: '< 300 ms',
+        ok: (v) => v < 300,
+        ratio: (m) => times(m.prometheusMs! / 300, 'target'),
+        note: 'prometheus',
+      },
+    ]),
+    ...simpleRows(results, 'probes', '6. probes', [
+      {
+        label: 'CPU, 1,000 HTTP checks at 1 s intervals',
+        metric: 'cpuPercent',
+        format: (v) => `${v.toFixed(1)}% of one core`,
+        baseline: '—',
+        target: '< 10% of one core',
+        ok: (v) => v < 10,
+      },
+      {
+        label: 'scheduling jitter p99',
+        metric: 'jitterP99Ms',
+        format: (v) => ms(v),
+        baseline: '—',
+        target: '< 50 ms',
+        ok: (v) => v < 50,
+      },
+      {
+        label: 'handle growth (start of run → end of run)',
+        metric: 'handleGrowth',
+        format: (v, m) =>
+          `${Math.round(v)} (${Math.round(m.handlesStart!)} → ${Math.round(m.handlesEnd!)})`,
+        baseline: '—',
+        target: 'none',
+        ok: (v) => v <= 0,
+      },
+    ]),
+    ...simpleRows(results, 'mcp', '7. MCP', [
+      {
+        label: 'MCP tools/call over in-memory transport: instrumented vs bare',
+        metric: 'instrumented.us',
+        format: (v, m) =>
+          `${v.toFixed(1)} µs vs ${m['bare.us']!.toFixed(1)} µs (+${(v - m['bare.us']!).toFixed(1)} µs)`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['instrumented.xBare']!, 'uninstrumented'),
+      },
+    ]),
+  ];
+}
+
+const COLUMNS: [keyof Row, string][] = [
+  ['section', 'section'],
+  ['label', 'row'],
+  ['measured', 'measured (median)'],
+  ['baseline', 'baseline'],
+  ['ratio', 'ratio'],
+  ['target', 'target'],
+  ['met', 'met?'],
+];
+
+/** The rows as one Markdown table (readable in a terminal, pasteable into notes). */
+export function formatTable(rows: Row[]): string {
+  const widths = COLUMNS.map(([key, title]) =>
+    Math.max(title.length, ...rows.map((r) => r[key].length)),
+  );
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    line(COLUMNS.map(([, title]) => title)),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map((r) => line(COLUMNS.map(([key]) => r[key]))),
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+/**
+ * (3) Percentile accuracy. Seeded lognormal durations (median 200 ms, σ 0.5 / 1 / 1.5, 100k
+ * samples, 3 seeds) go through (a) the in-process store (`InvocationStore`, DDSketch) and
+ * (b) the Prometheus bucket layout (`DURATION_BUCKETS_SECONDS`, read back with
+ * `@toolscope/report`'s `quantileFromBuckets`, and for reference with `histogram_quantile`'s
+ * linear interpolation). Reported: the largest |relative error| of p50/p95/p99 against the
+ * exact percentiles, per σ.
+ */
+import { DURATION_BUCKETS_SECONDS, InvocationStore } from '@toolscope/instrumentation';
+import { hasFunctions, optionalImport } from '../support/optional-import.ts';
+import { bucketCounts, histogramQuantile } from '../support/prometheus-quantile.ts';
+import { lognormalSamples } from '../support/rng.ts';
+import { exactQuantile, relativeError } from '../support/stats.ts';
+import type { ScenarioOptions, ScenarioOutput } from './types.ts';
+
+const QUANTILES = [0.5, 0.95, 0.99];
+export const SIGMAS = [0.5, 1, 1.5];
+
+type BucketEstimator = (q: number, bounds: readonly number[], counts: readonly number[]) => number;
+
+interface ReportEstimator {
+  quantileFromBuckets(
+    q: number,
+    buckets: readonly { le: number; count: number }[],
+  ): { value: number } | undefined;
+}
+
+/** `@toolscope/report`'s estimator (its default interpolation), over per-bucket counts. */
+async function reportEstimator(): Promise<BucketEstimator | undefined> {
+  const mod = await optionalImport<ReportEstimator>('@toolscope/report');
+  if (!mod.ok || !hasFunctions(mod.module, ['quantileFromBuckets'])) return undefined;
+  const { quantileFromBuckets } = mod.module;
+  return (q, bounds, counts) => {
+    let cumulative = 0;
+    const buckets = counts.map((c, i) => {
+      cumulative += c;
+      return { le: bounds[i] ?? Number.POSITIVE_INFINITY, count: cumulative };
+    });
+    return quantileFromBuckets(q, buckets)?.value ?? Number.NaN;
+  };
+}
+
+export async function accuracy(options: ScenarioOptions): Promise<ScenarioOutput> {
+  const n = options.quick ? 20_000 : 100_000;
+  const seeds = options.quick ? [1] : [1, 2, 3];
+  const metrics: Record<string, number> = {};
+  const notes: Record<string, string> = {};
+  const fromReport = await reportEstimator();
+  const estimate: BucketEstimator = fromReport ?? histogramQuantile;
+  notes.bucketEstimator = fromReport ? "report's quantileFromBuckets" : 'histogram_quantile';
+
+  for (const sigma of SIGMAS) {
+    let embedded = 0;
+    let buckets = 0;
+    let linear = 0;
+    for (const seed of seeds) {
+      const values = lognormalSamples(n, 0.2, sigma, seed * 7919 + Math.round(sigma * 10));
+      const sorted = Float64Array.from(values).sort();
+      const store = new InvocationStore({ now: () => 1_700_000_000_000 });
+      for (const v of values) {
+        store.record({
+          kind: 'tool',
+          name: 'lognormal',
+          toolType: 'function',
+          durationS: v,
+          endTimeMs: 1_700_000_000_000,
+          errorType: undefined,
+          retryCount: 0,
+          fallbackFor: undefined,
+          inputSize: undefined,
+          outputSize: undefined,
+          expectedPerformanceMs: undefined,
+          confidence: undefined,
+          workflow: undefined,
+        });
+      }
+      const stats = store.tools()[0]!;
+      const counts = bucketCounts(DURATION_BUCKETS_SECONDS, values);
+      for (const q of QUANTILES) {
+        const exact = exactQuantile(sorted, q);
+        embedded = Math.max(embedded, Math.abs(relativeError(stats.duration.quantile(q), exact)));
+        buckets = Math.max(
+          buckets,
+          Math.abs(relativeError(estimate(q, DURATION_BUCKETS_SECONDS, counts), exact)),
+        );
+        linear = Math.max(
+          linear,
+          Math.abs(relativeError(histogramQuantile(q, DURATION_BUCKETS_SECONDS, counts), exact)),
+        );
+      }
+    }
+    metrics[`embedded.s${sigma}`] = embedded;
+    metrics[`buckets.s${sigma}`] = buckets;
+    metrics[`linear.s${sigma}`] = linear;
+  }
+  return { metrics, notes };
+}
