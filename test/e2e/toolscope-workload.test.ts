@@ -56,14 +56,54 @@ interface ToolSpec {
 }
 
 const random = rng(42);
-const CALLS = 200;
+// Enough calls that the 99th percentile is not decided by one or two samples in a bucket.
+const CALLS = 1000;
+
+/** The standard normal quantile function (Acklam's approximation, relative error < 1.2e-9). */
+function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
 
 /**
- * `n` latencies spread evenly over [lo, hi) ms (stratified, so the sample's percentiles are
- * the distribution's), in a seeded random order.
+ * `n` lognormal latencies (median `medianMs`, log-sd `sigma`), stratified — the i-th is the
+ * distribution's (i + 0.5)/n quantile, so the sample's percentiles are the distribution's —
+ * in a seeded random order. Latencies are heavy-tailed and unbounded like real tool
+ * latencies; a distribution with a hard upper edge (uniform) is the adversarial case for any
+ * bucketed histogram: near that edge `histogram_quantile`'s linear interpolation can be off
+ * by up to one bucket width (11% with toolscope's layout).
  */
-function evenly(n: number, lo: number, hi: number): number[] {
-  const out = Array.from({ length: n }, (_, i) => lo + ((hi - lo) * (i + 0.5)) / n);
+function lognormal(n: number, medianMs: number, sigma: number): number[] {
+  const out = Array.from(
+    { length: n },
+    (_, i) => medianMs * Math.exp(sigma * normalQuantile((i + 0.5) / n)),
+  );
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
@@ -73,15 +113,12 @@ function evenly(n: number, lo: number, hi: number): number[] {
 
 // Latencies of a few hundred ms keep timer jitter (a few ms under load) well under 5 %.
 const TOOLS: ToolSpec[] = (() => {
-  const uniform = evenly(CALLS, 200, 600);
-  // A long tail: 90 % between 200 and 400 ms, 10 % between 800 and 1200 ms.
-  const tail = evenly(CALLS, 0, 1).map((u) =>
-    u < 0.9 ? 200 + (u / 0.9) * 200 : 800 + ((u - 0.9) / 0.1) * 400,
-  );
-  const flaky = evenly(CALLS, 150, 450);
+  const search = lognormal(CALLS, 300, 0.3);
+  const rank = lognormal(CALLS, 250, 0.7); // heavy tail: p99 ≈ 1.3 s
+  const flaky = lognormal(CALLS, 200, 0.45);
   return [
-    { name: `search_${SHORT}`, latencyMs: (i) => uniform[i]!, fails: () => false },
-    { name: `rank_${SHORT}`, latencyMs: (i) => tail[i]!, fails: () => false },
+    { name: `search_${SHORT}`, latencyMs: (i) => search[i]!, fails: () => false },
+    { name: `rank_${SHORT}`, latencyMs: (i) => rank[i]!, fails: () => false },
     // 3 calls in 10 fail: success rate exactly 0.7.
     { name: `flaky_${SHORT}`, latencyMs: (i) => flaky[i]!, fails: (i) => i % 10 < 3 },
   ];
@@ -200,7 +237,7 @@ describe('toolscope workload -> collector -> Jaeger + Prometheus', () => {
         .filter((i) => !made.get(spec.name)?.has(i))
         .map((i) => () => callTool(spec, i)),
     );
-    await withWorkflow({ name: `batch_${SHORT}` }, () => pool(50, tasks));
+    await withWorkflow({ name: `batch_${SHORT}` }, () => pool(100, tasks));
     await toolscope.forceFlush();
 
     for (const spec of TOOLS) {

@@ -27,8 +27,9 @@ function runQuick(): Promise<{ code: number | null; stdout: string; stderr: stri
 const EXPECTED_ROWS = [
   'no instrumentation (async no-op)',
   'bare OTel span, same attributes',
-  'toolscope traceTool (span+metrics+correlation, store on)',
+  'toolscope traceTool as startToolscope sets it up',
   'toolscope traceTool, in-process store off',
+  'toolscope traceTool under your own SDK without the producer',
   'manual trackToolInvocation (store on)',
   'OpenLLMetry withTool',
   'prom-client histogram observe',

@@ -1,14 +1,19 @@
 import { type Context, context, propagation, type Span } from '@opentelemetry/api';
 import { config } from './config.ts';
+import { logger } from './diag.ts';
 import { TOOLSCOPE_CORRELATION_ID } from './semconv.ts';
-import { requireName } from './validate.ts';
+import { describe } from './validate.ts';
 
 /**
  * Returns `ctx` with the correlation ID set in its W3C baggage (key
  * `toolscope.correlation_id`), keeping every other baggage entry.
  */
 export function setCorrelationId(ctx: Context, id: string): Context {
-  requireName('correlationId', id);
+  if (typeof id !== 'string' || id === '') {
+    // Never throw into the request: an empty id is a bug to see in the logs, not an outage.
+    logger.warn(`correlationId must be a non-empty string (got ${describe(id)}); not set`);
+    return ctx;
+  }
   const bag = propagation.getBaggage(ctx) ?? propagation.createBaggage();
   return propagation.setBaggage(ctx, bag.setEntry(TOOLSCOPE_CORRELATION_ID, { value: id }));
 }

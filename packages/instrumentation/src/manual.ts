@@ -74,9 +74,28 @@ function startSpan(
 /**
  * Records a tool call measured elsewhere (the seed's `track_tool_invocation`): the same
  * `execute_tool` span, with the given start and end times, and the same metrics as the
- * wrappers. Bad input throws a `ToolscopeConfigError` naming the field; nothing is recorded.
+ * wrappers. Bad input is never thrown into the caller (this runs while serving requests):
+ * it is logged through the diag logger, naming the field and what is allowed, and nothing is
+ * recorded.
  */
 export function trackToolInvocation(input: TrackToolInvocationInput): void {
+  try {
+    recordToolInvocation(input);
+  } catch (err) {
+    reportRejected('trackToolInvocation', err);
+  }
+}
+
+/** Logs a rejected manual record: the field and the fix, through diag; never throws. */
+function reportRejected(api: string, err: unknown): void {
+  if (err instanceof ToolscopeConfigError) {
+    logger.error(`${api}: ${err.message}; nothing was recorded`);
+  } else {
+    logger.error(`${api} failed; nothing was recorded`, err);
+  }
+}
+
+function recordToolInvocation(input: TrackToolInvocationInput): void {
   if (input === null || typeof input !== 'object') {
     throw new ToolscopeConfigError('input', 'must be an object');
   }
@@ -113,7 +132,10 @@ export function trackToolInvocation(input: TrackToolInvocationInput): void {
       endMs - responseTimeMs,
       input.correlationId,
     );
-    if (errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (errorType !== undefined) {
+      span.addEvent('exception', { 'exception.type': errorType }, endMs);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
     span.end(endMs);
     const durationS = responseTimeMs / 1000;
     recordToolMetrics(
@@ -155,6 +177,14 @@ export function trackToolInvocation(input: TrackToolInvocationInput): void {
  * `totalSteps` steps completed, else `completed`.
  */
 export function trackWorkflowExecution(input: TrackWorkflowExecutionInput): void {
+  try {
+    recordWorkflowExecution(input);
+  } catch (err) {
+    reportRejected('trackWorkflowExecution', err);
+  }
+}
+
+function recordWorkflowExecution(input: TrackWorkflowExecutionInput): void {
   if (input === null || typeof input !== 'object') {
     throw new ToolscopeConfigError('input', 'must be an object');
   }
@@ -196,7 +226,10 @@ export function trackWorkflowExecution(input: TrackWorkflowExecutionInput): void
       input.correlationId,
     );
     span.setAttribute(ATTR_TOOLSCOPE_WORKFLOW_TOOLS, [...toolsUsed]);
-    if (errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (errorType !== undefined) {
+      span.addEvent('exception', { 'exception.type': errorType }, endMs);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
     span.end(endMs);
     const durationS = executionTimeMs / 1000;
     recordWorkflowMetrics(name, durationS, outcome, errorType);

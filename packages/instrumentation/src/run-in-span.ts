@@ -15,9 +15,10 @@ export type Finish = (error: unknown, hasError: boolean, result: unknown) => voi
  * - A sync function stays sync: its value is returned as is; a throw is rethrown unchanged.
  * - A promise is timed until it settles; the returned promise resolves to the same value or
  *   rejects with the same error object.
- * - When `traceStreams` is on, an async iterable (async generator), a Node.js stream or a web
- *   `ReadableStream` result is timed until it ends, errors or is abandoned (`return()`);
- *   Node.js streams are observed without being replaced.
+ * - When `traceStreams` is on, an async generator, a Node.js stream or a web `ReadableStream`
+ *   result is timed until it ends, errors or is abandoned (`return()`). Node.js streams are
+ *   observed without being replaced; other async iterables (objects of the user's classes)
+ *   are returned untouched and timed until they are returned.
  */
 export function runInSpan<T>(ctx: Context, fn: () => T, finish: Finish, traceStreams: boolean): T {
   let ended = false;
@@ -58,7 +59,10 @@ function settle(ctx: Context, value: unknown, end: Finish, traceStreams: boolean
     if (typeof ReadableStream !== 'undefined' && value instanceof ReadableStream) {
       return wrapReadableStream(value, end);
     }
-    if (typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    // Only an async generator is replaced (by a generator-shaped wrapper): any other async
+    // iterable may be a class with its own methods and fields, which a wrapper would lose, so
+    // it is returned as it is and timed like a plain value.
+    if (Object.prototype.toString.call(value) === '[object AsyncGenerator]') {
       return wrapAsyncIterable(ctx, value as AsyncIterable<unknown>, end);
     }
   }

@@ -226,24 +226,38 @@ export interface ToolMetricAttributes {
 }
 
 const MAX_ERROR_TYPES_PER_TOOL = 50;
+/** Attribute sets by metric name (admitted names and `_OTHER`): bounded by the guard. */
 const toolAttrs = new Map<string, ToolMetricAttributes>();
-const workflowAttrs = new Map<string, Map<string, Attributes>>();
-let distinctNames = 0;
+const workflowAttrs = new Map<
+  string,
+  { outcomes: Map<WorkflowOutcome, Attributes>; ok: Attributes; failed: Map<string, Attributes> }
+>();
+/** Names admitted onto metrics, tools and workflows together, at most `maxToolNames`. */
+const admitted = new Set<string>();
 
-function foldName(name: string): string {
-  if (distinctNames < config.maxToolNames) {
-    distinctNames++;
+/**
+ * The name a tool or workflow has on metrics and in the in-process store: itself while fewer
+ * than `maxToolNames` distinct names were seen, `_OTHER` after that. Memory stays bounded:
+ * names past the limit are not remembered.
+ */
+export function metricNameOf(name: string): string {
+  if (admitted.has(name)) return name;
+  if (admitted.size < config.maxToolNames) {
+    admitted.add(name);
     return name;
   }
   return ERROR_TYPE_VALUE_OTHER;
 }
 
-/** The metric attribute sets of a tool, folding names past `maxToolNames` into `_OTHER`. */
+/**
+ * The metric attribute sets of a tool. Every name folded into `_OTHER` shares one set per
+ * tool type, so pre-aggregated cells (found by object identity) stay one series.
+ */
 export function toolMetricAttributes(name: string, type: ToolType): ToolMetricAttributes {
-  const key = type === 'function' ? name : `${name}\u0000${type}`;
+  const metricName = metricNameOf(name);
+  const key = type === 'function' ? metricName : `${metricName}\u0000${type}`;
   let attrs = toolAttrs.get(key);
   if (attrs === undefined) {
-    const metricName = foldName(name);
     attrs = {
       metricName,
       ok: { [ATTR_GEN_AI_TOOL_NAME]: metricName, [ATTR_GEN_AI_TOOL_TYPE]: type },
@@ -261,69 +275,69 @@ export function toolMetricAttributes(name: string, type: ToolType): ToolMetricAt
   return attrs;
 }
 
-/** Attributes of a failed call of the tool; error types past a bound fold into `_OTHER`. */
-export function failedAttributes(attrs: ToolMetricAttributes, errorType: string): Attributes {
-  let set = attrs.failed.get(errorType);
+/**
+ * One cached attribute set per value of a bounded dimension: the first `MAX_ERROR_TYPES_PER_TOOL`
+ * values keep their own set, later ones share the `_OTHER` set (and are not remembered).
+ */
+function boundedSet(
+  cache: Map<string, Attributes>,
+  value: string,
+  make: (value: string) => Attributes,
+): Attributes {
+  let set = cache.get(value);
   if (set === undefined) {
-    const value = attrs.failed.size < MAX_ERROR_TYPES_PER_TOOL ? errorType : ERROR_TYPE_VALUE_OTHER;
-    set = attrs.failed.get(value);
+    const kept = cache.size < MAX_ERROR_TYPES_PER_TOOL ? value : ERROR_TYPE_VALUE_OTHER;
+    set = cache.get(kept);
     if (set === undefined) {
-      set = { ...attrs.ok, [ATTR_ERROR_TYPE]: value };
-      attrs.failed.set(value, set);
+      set = make(kept);
+      cache.set(kept, set);
     }
   }
   return set;
 }
 
-/** Attributes of a fallback call of the tool standing in for `fallbackFor`. */
-export function fallbackAttributes(attrs: ToolMetricAttributes, fallbackFor: string): Attributes {
-  let set = attrs.fallbacks.get(fallbackFor);
-  if (set === undefined) {
-    const value =
-      attrs.fallbacks.size < MAX_ERROR_TYPES_PER_TOOL ? fallbackFor : ERROR_TYPE_VALUE_OTHER;
-    set = { [ATTR_GEN_AI_TOOL_NAME]: attrs.metricName, [ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR]: value };
-    attrs.fallbacks.set(fallbackFor, set);
-  }
-  return set;
+/** Attributes of a failed call of the tool; error types past a bound fold into `_OTHER`. */
+export function failedAttributes(attrs: ToolMetricAttributes, errorType: string): Attributes {
+  return boundedSet(attrs.failed, errorType, (v) => ({ ...attrs.ok, [ATTR_ERROR_TYPE]: v }));
 }
 
-/** Attribute sets of a workflow: by `${outcome}` for the counter, `duration` / `duration:<errorType>`. */
+/** Attributes of a fallback call of the tool standing in for `fallbackFor` (bounded). */
+export function fallbackAttributes(attrs: ToolMetricAttributes, fallbackFor: string): Attributes {
+  return boundedSet(attrs.fallbacks, fallbackFor, (v) => ({
+    [ATTR_GEN_AI_TOOL_NAME]: attrs.metricName,
+    [ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR]: v,
+  }));
+}
+
+/** Attribute sets of a workflow run: the executions counter's and the duration histogram's. */
 export function workflowAttributes(
   name: string,
   outcome: WorkflowOutcome,
   errorType: string | undefined,
 ): { counter: Attributes; duration: Attributes } {
-  let byKey = workflowAttrs.get(name);
-  if (byKey === undefined) {
-    byKey = new Map();
-    workflowAttrs.set(name, byKey);
-    byKey.set('name', { [ATTR_GEN_AI_WORKFLOW_NAME]: foldName(name) });
+  const metricName = metricNameOf(name);
+  let sets = workflowAttrs.get(metricName);
+  if (sets === undefined) {
+    sets = {
+      outcomes: new Map(),
+      ok: { [ATTR_GEN_AI_WORKFLOW_NAME]: metricName },
+      failed: new Map(),
+    };
+    workflowAttrs.set(metricName, sets);
   }
-  const metricName = byKey.get('name')![ATTR_GEN_AI_WORKFLOW_NAME] as string;
-  const counterKey = `o:${outcome}`;
-  let counter = byKey.get(counterKey);
+  let counter = sets.outcomes.get(outcome);
   if (counter === undefined) {
     counter = {
       [ATTR_GEN_AI_WORKFLOW_NAME]: metricName,
       [ATTR_TOOLSCOPE_WORKFLOW_OUTCOME]: outcome,
     };
-    byKey.set(counterKey, counter);
+    sets.outcomes.set(outcome, counter);
   }
-  const durationKey = errorType === undefined ? 'd' : `d:${errorType}`;
-  let duration = byKey.get(durationKey);
-  if (duration === undefined) {
-    const value =
-      errorType === undefined
-        ? undefined
-        : byKey.size > MAX_ERROR_TYPES_PER_TOOL
-          ? ERROR_TYPE_VALUE_OTHER
-          : errorType;
-    duration =
-      value === undefined
-        ? { [ATTR_GEN_AI_WORKFLOW_NAME]: metricName }
-        : { [ATTR_GEN_AI_WORKFLOW_NAME]: metricName, [ATTR_ERROR_TYPE]: value };
-    byKey.set(durationKey, duration);
-  }
+  const ok = sets.ok;
+  const duration =
+    errorType === undefined
+      ? ok
+      : boundedSet(sets.failed, errorType, (v) => ({ ...ok, [ATTR_ERROR_TYPE]: v }));
   return { counter, duration };
 }
 
@@ -331,5 +345,5 @@ export function workflowAttributes(
 export function resetCardinality(): void {
   toolAttrs.clear();
   workflowAttrs.clear();
-  distinctNames = 0;
+  admitted.clear();
 }

@@ -174,6 +174,12 @@ class ToolInvocationImpl implements ToolInvocation {
       });
     } else if (this.failure !== undefined) {
       errorType = this.failure.errorType;
+      span.addEvent('exception', {
+        'exception.type': errorType,
+        ...(this.failure.message !== undefined
+          ? { 'exception.message': this.failure.message }
+          : {}),
+      });
       span.setStatus({ code: SpanStatusCode.ERROR, message: this.failure.message });
     } else {
       if (this.outputSize === undefined) {
@@ -234,6 +240,7 @@ function invokeTool(
 ): unknown {
   let invocation: ToolInvocationImpl;
   let ctx: Context;
+  let started: Span | undefined;
   try {
     const parent = context.active();
     const span = getTracer().startSpan(
@@ -241,6 +248,7 @@ function invokeTool(
       { kind: tool.kind, attributes: tool.baseAttributes },
       parent,
     );
+    started = span;
     applyCorrelation(span, parent);
     const options = tool.options;
     if (options.callId !== undefined) {
@@ -284,6 +292,11 @@ function invokeTool(
   } catch (err) {
     // Instrumentation must never break the call: run it bare.
     logger.error(`starting the span of tool ${tool.name} failed; running untraced`, err);
+    try {
+      started?.end();
+    } catch {
+      // The span is unusable; nothing more to do.
+    }
     return run(undefined as unknown as ToolInvocationImpl);
   }
   const inv = invocation;

@@ -83,6 +83,7 @@ export class WorkflowRunImpl implements WorkflowRun {
       span.setAttribute(ATTR_ERROR_TYPE, errorType);
     } else if (outcome === 'failed') {
       errorType = '_OTHER';
+      span.addEvent('exception', { 'exception.type': errorType });
       span.setStatus({ code: SpanStatusCode.ERROR });
       span.setAttribute(ATTR_ERROR_TYPE, errorType);
     }

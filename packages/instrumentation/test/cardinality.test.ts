@@ -1,6 +1,14 @@
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import { points, setupTestOtel } from '../../../test/support/otel.ts';
-import { configureInstrumentation, resetInstrumentation, traceTool } from '../src/index.ts';
+import {
+  configureInstrumentation,
+  disablePreAggregatedMetrics,
+  enablePreAggregatedMetrics,
+  InvocationStore,
+  resetInstrumentation,
+  traceTool,
+  withWorkflow,
+} from '../src/index.ts';
 
 const otel = setupTestOtel();
 beforeEach(() => {
@@ -36,4 +44,46 @@ it('bounds error.type values per tool', async () => {
   );
   expect(types.size).toBeLessThanOrEqual(51);
   expect(types.has('_OTHER')).toBe(true);
+});
+
+it('keeps one series per folded name on the pre-aggregated path, and bounded memory', async () => {
+  configureInstrumentation({ maxToolNames: 3 });
+  const pre = enablePreAggregatedMetrics();
+  try {
+    for (let i = 0; i < 1000; i++) {
+      await traceTool(async () => i, { name: `many_${i}`, fallbackFor: `primary_${i}` })();
+      await withWorkflow({ name: `wf_${i}` }, async () => {
+        throw Object.assign(new Error('x'), { code: `W${i}` });
+      }).catch(() => undefined);
+    }
+    const snap = pre.snapshot();
+    const cells = (name: string) => {
+      const m = snap.find((x) => x.name === name)!;
+      const attrs = m.cells.map((c) => JSON.stringify(c.attributes));
+      expect(new Set(attrs).size, `${name}: one cell per distinct attribute set`).toBe(
+        attrs.length,
+      );
+      return attrs.length;
+    };
+    expect(cells('gen_ai.execute_tool.duration')).toBeLessThanOrEqual(4);
+    expect(cells('gen_ai.workflow.duration')).toBeLessThanOrEqual(4 * 51);
+    expect(cells('toolscope.tool.fallbacks')).toBeLessThanOrEqual(4 * 51);
+  } finally {
+    disablePreAggregatedMetrics();
+  }
+});
+
+it('folds names in the in-process store the same way', async () => {
+  configureInstrumentation({ maxToolNames: 2 });
+  const store = new InvocationStore().attach();
+  try {
+    for (let i = 0; i < 50; i++) await traceTool(async () => i, { name: `s_${i}` })();
+    expect(store.tools().map((t) => [t.tool, t.calls])).toEqual([
+      ['_OTHER', 48],
+      ['s_0', 1],
+      ['s_1', 1],
+    ]);
+  } finally {
+    store.close();
+  }
 });

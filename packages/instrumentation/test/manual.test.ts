@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureDiag } from '../../../test/support/diag.ts';
 import { points, setupTestOtel } from '../../../test/support/otel.ts';
 import {
   type InvocationRecord,
@@ -109,8 +110,23 @@ describe('manual API', () => {
     [{ tool: 'x', responseTimeMs: 1, success: 'yes' }, /success: must be true or false/],
     [{ tool: 'x', responseTimeMs: 1, success: true, inputSize: -3 }, /inputSize/],
     [{ tool: 'x', responseTimeMs: 1, success: true, endTime: Number.NaN }, /endTime/],
-  ])('rejects %j naming the field', (input, message) => {
-    expect(() => trackToolInvocation(input as never)).toThrow(message);
-    expect(otel.spans()).toHaveLength(0);
+  ])('records nothing for %j, never throws, and logs the field', (input, message) => {
+    const logged = captureDiag();
+    try {
+      expect(() => trackToolInvocation(input as never)).not.toThrow();
+      expect(otel.spans()).toHaveLength(0);
+      expect(logged.messages.join('\n')).toMatch(message);
+      expect(logged.messages.join('\n')).toMatch(/trackToolInvocation: .*nothing was recorded/);
+    } finally {
+      logged.restore();
+    }
+  });
+
+  it('gives a failed manual call an exception event', () => {
+    trackToolInvocation({ tool: 'exc', responseTimeMs: 5, success: false, errorType: 'E_X' });
+    const events = otel.spans()[0]!.events;
+    expect(events.map((e) => [e.name, e.attributes?.['exception.type']])).toEqual([
+      ['exception', 'E_X'],
+    ]);
   });
 });

@@ -159,6 +159,21 @@ describe('traceTool', () => {
     expect(only().attributes['error.type']).toBe('RangeError');
   });
 
+  it('returns other async iterables untouched (same object, class and fields)', async () => {
+    class Page {
+      data = [1, 2];
+      async *[Symbol.asyncIterator]() {
+        yield* this.data;
+      }
+    }
+    const page = new Page();
+    const get = traceTool(async () => page, { name: 'paged' });
+    const got = await get();
+    expect(got).toBe(page);
+    expect(got).toBeInstanceOf(Page);
+    expect(only().name).toBe('execute_tool paged');
+  });
+
   it('observes a Node.js stream without replacing it', async () => {
     let made: Readable | undefined;
     const read = traceTool(
@@ -301,6 +316,9 @@ describe('traceTool', () => {
     const span = only();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('tool_error');
+    expect(span.events.map((e) => [e.name, e.attributes?.['exception.type']])).toEqual([
+      ['exception', 'tool_error'],
+    ]);
   });
 });
 

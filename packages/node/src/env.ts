@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { ToolscopeSetupError } from './errors.ts';
 
 /** Reads an environment variable, treating empty strings as unset. */
@@ -6,13 +7,17 @@ export function env(name: string): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-/** A boolean environment variable (`true`/`false`, case-insensitive). */
+/**
+ * A boolean environment variable (`true`/`false`, case-insensitive). Anything else counts as
+ * false with a warning, as the OpenTelemetry specification asks of boolean variables.
+ */
 export function envBoolean(name: string): boolean | undefined {
   const v = env(name);
   if (v === undefined) return undefined;
   if (/^true$/i.test(v)) return true;
   if (/^false$/i.test(v)) return false;
-  throw new ToolscopeSetupError(name, `must be true or false (got ${JSON.stringify(v)})`);
+  diag.warn(`${name}: expected true or false, got ${JSON.stringify(v)}; treated as false`);
+  return false;
 }
 
 /** A positive integer environment variable. */

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { traceTool } from '@toolscope/instrumentation';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureDiag } from '../../../test/support/diag.ts';
 import { setupTestOtel } from '../../../test/support/otel.ts';
 import { startToolscope, ToolscopeSetupError } from '../src/index.ts';
 
@@ -40,8 +41,6 @@ describe('startToolscope options', () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'localhost:4318';
     expect(() => startToolscope()).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must use http or https/);
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
-    process.env.OTEL_SDK_DISABLED = 'maybe';
-    expect(() => startToolscope()).toThrow(/OTEL_SDK_DISABLED: must be true or false/);
     process.env.OTEL_SDK_DISABLED = 'false';
     process.env.OTEL_RESOURCE_ATTRIBUTES = 'novalue';
     expect(() => startToolscope()).toThrow(
@@ -63,6 +62,19 @@ describe('startToolscope options', () => {
       await ts.shutdown();
     } finally {
       await otel.shutdown();
+    }
+  });
+
+  it('treats an invalid OTEL_SDK_DISABLED as false, with a warning (as the spec asks)', async () => {
+    process.env.OTEL_SDK_DISABLED = 'maybe';
+    const logged = captureDiag();
+    try {
+      const ts = startToolscope({ export: false });
+      expect(ts.tracerProvider).toBeDefined();
+      await ts.shutdown();
+      expect(logged.messages.join('\n')).toMatch(/OTEL_SDK_DISABLED: expected true or false/);
+    } finally {
+      logged.restore();
     }
   });
 

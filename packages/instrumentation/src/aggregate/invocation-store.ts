@@ -1,4 +1,5 @@
 import { subscribeInvocations } from '../listeners.ts';
+import { metricNameOf } from '../telemetry.ts';
 import type {
   DistributionSummary,
   InvocationRecord,
@@ -51,7 +52,8 @@ interface Slot {
  * The in-process aggregates that reports and objectives read: per tool and workflow, per
  * time slot, counts and log histograms (see `LogHistogram`) — never a list of invocations.
  * Memory depends on the number of tools, slots and the spread of durations, not on the call
- * rate. Windows are answered at slot granularity: a slot belongs to a window when it overlaps
+ * rate (tool and workflow names past `maxToolNames` fold into `_OTHER`, as on metrics).
+ * Windows are answered at slot granularity: a slot belongs to a window when it overlaps
  * `[fromMs, toMs)`.
  */
 export class InvocationStore {
@@ -218,10 +220,12 @@ export class InvocationStore {
   }
 
   private recordTool(slot: Slot, r: ToolInvocationRecord): void {
-    let agg = slot.tools.get(r.name);
+    // Names past the cardinality guard's limit share `_OTHER`, as on metrics.
+    const name = metricNameOf(r.name);
+    let agg = slot.tools.get(name);
     if (agg === undefined) {
       agg = this.newTool(r.toolType);
-      slot.tools.set(r.name, agg);
+      slot.tools.set(name, agg);
     }
     agg.calls++;
     if (r.errorType !== undefined) {
@@ -249,16 +253,20 @@ export class InvocationStore {
   }
 
   private recordWorkflow(slot: Slot, r: WorkflowExecutionRecord): void {
-    let agg = slot.workflows.get(r.name);
+    const name = metricNameOf(r.name);
+    let agg = slot.workflows.get(name);
     if (agg === undefined) {
       agg = this.newWorkflow();
-      slot.workflows.set(r.name, agg);
+      slot.workflows.set(name, agg);
     }
     agg.executions++;
     agg.outcomes[r.outcome]++;
     agg.duration.add(r.durationS);
     agg.stepsCompleted += r.stepsCompleted;
-    for (const t of r.toolsUsed) agg.tools.set(t, (agg.tools.get(t) ?? 0) + 1);
+    for (const t of r.toolsUsed) {
+      const tool = metricNameOf(t);
+      agg.tools.set(tool, (agg.tools.get(tool) ?? 0) + 1);
+    }
     if (r.endTimeMs > agg.lastRunMs) agg.lastRunMs = r.endTimeMs;
   }
 

@@ -80,19 +80,30 @@ export class LogHistogram implements DistributionSummary {
   }
 
   /**
-   * The q-quantile (q in [0, 1]) with rank q·(count − 1), as the midpoint of its bucket,
-   * clamped to [min, max] (so q = 0 and q = 1 are exact). NaN when empty.
+   * The q-quantile (q in [0, 1]) at rank q·(count − 1), interpolated linearly between the
+   * values at the two neighbouring ranks (numpy's default definition), each value being the
+   * midpoint of its bucket clamped to [min, max] (so q = 0 and q = 1 are exact). NaN when
+   * empty. Example: 20 values, p95 has rank 18.05: 95% of the 19th value plus 5% of the
+   * 20th, so p95 and p99 differ even with few calls.
    */
   quantile(q: number): number {
     if (this.count === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
     if (q === 0) return this.min;
     if (q === 1) return this.max;
     const rank = q * (this.count - 1);
+    const lo = Math.floor(rank);
+    const below = this.valueAtRank(lo);
+    const frac = rank - lo;
+    return frac === 0 ? below : below + (this.valueAtRank(lo + 1) - below) * frac;
+  }
+
+  /** The estimate of the value of 0-based rank `k` (the (k+1)-th smallest). */
+  private valueAtRank(k: number): number {
     let seen = this.zeroCount;
-    if (seen > rank) return this.min;
+    if (seen > k) return this.min;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i]!;
-      if (seen > rank) {
+      if (seen > k) {
         const estimate = (2 * this.gamma ** (i + this.offset)) / (this.gamma + 1);
         return Math.min(this.max, Math.max(this.min, estimate));
       }

@@ -57,3 +57,15 @@ describe('LogHistogram', () => {
     expect(h.bucketBytes).toBeLessThan(64 * 1024);
   });
 });
+
+describe('LogHistogram at small counts', () => {
+  it('interpolates between neighbouring ranks, so p95 and p99 differ with 20 values', () => {
+    const h = new LogHistogram(0.005);
+    const values = Array.from({ length: 20 }, (_, i) => 0.1 * (i + 1));
+    for (const v of values) h.add(v);
+    // rank 18.05 → 1.9 + 0.05 × (2.0 − 1.9) = 1.905; rank 18.81 → 1.981
+    expect(Math.abs(h.quantile(0.95) / 1.905 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(h.quantile(0.99) / 1.981 - 1)).toBeLessThan(0.005);
+    expect(h.quantile(0.99)).toBeGreaterThan(h.quantile(0.95));
+  });
+});
