@@ -121,7 +121,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     maxExportBatchSize: positiveInt(
       'batch.maxExportBatchSize',
       b.maxExportBatchSize,
-      envPositiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 1024,
+      envPositiveInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512,
     ),
     scheduledDelayMillis: positiveInt(
       'batch.scheduledDelayMillis',
