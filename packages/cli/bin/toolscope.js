@@ -5,6 +5,7 @@
 // resolve to their sources too.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/bin.js', import.meta.url);
@@ -17,9 +18,19 @@ if (existsSync(built)) {
     ['--conditions=toolscope-source', source, ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
-  // The child handles Ctrl-C itself (it shares the terminal's process group); do not die first.
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+  // Forward SIGINT and SIGTERM: a signal sent to this process alone (a process manager, `kill`)
+  // must reach the command, which stops gracefully. A Ctrl-C reaches both processes (same
+  // process group); the command counts the two as one. This process waits for the child.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  child.on('error', (err) => {
+    process.stderr.write(`toolscope: cannot start ${process.execPath}: ${err.message}\n`);
+    process.exitCode = 1;
+  });
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 1);
+    process.exitCode = code ?? 128 + (constants.signals[signal] ?? 0);
   });
 }

@@ -10,7 +10,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({
+      args: negativeValuesInline(argv, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     if (!code.startsWith('ERR_PARSE_ARGS')) throw err;
@@ -20,6 +25,43 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
       .replace(/\.$/, '');
     throw new UsageError(`${first} (toolscope ${command})`, command);
   }
+}
+
+/** A value that starts like a negative number: `-1`, `-2.5`, `-.5`, `-5m`. */
+const NEGATIVE = /^-\.?\d/;
+
+/**
+ * Rewrites `--flag -1` (and `-f -1`) of a string option to `--flag=-1`, so a negative number
+ * reaches the option's own check ("must be a positive number…") instead of `parseArgs`
+ * calling it an ambiguous option.
+ */
+function negativeValuesInline(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    let name: string | undefined;
+    if (arg.startsWith('--') && !arg.includes('=')) name = arg.slice(2);
+    else if (/^-[^-]$/.test(arg)) {
+      name = Object.keys(options).find((k) => options[k]!.short === arg[1]);
+    }
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      NEGATIVE.test(next)
+    ) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /** The formats every command that prints a report accepts. */
@@ -47,6 +89,12 @@ export function parseSeconds(
   min: number,
   max: number,
 ): number {
+  if (/^\s*-\.?\d/.test(value)) {
+    throw new UsageError(
+      `${flag}: must be a positive number of seconds, for example ${flag} 30 (got ${value.trim()})`,
+      command,
+    );
+  }
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
   if (m === null) {
     throw new UsageError(

@@ -1,24 +1,46 @@
 #!/usr/bin/env node
+import { constants } from 'node:os';
 import { main } from './main.ts';
 
-// Ctrl-C once: the running command stops early and cleans up (the demo reaps its servers).
-// Twice: leave at once (the demo's exit hook still kills its child processes).
+// Ctrl-C (SIGINT) or SIGTERM once: the running command stops early and cleans up (the demo
+// reaps its servers, `probe` stops its checks). Again: leave at once (the demo's exit hook
+// still kills its child processes).
+//
+// The `toolscope` launcher forwards the signals it gets, so a Ctrl-C (which reaches the whole
+// process group) can arrive twice within moments: only a signal clearly after the first one
+// counts as "again".
+const DUPLICATE_WINDOW_MS = 300;
 const controller = new AbortController();
-let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts++;
-  if (interrupts === 1) {
-    process.stderr.write('\nstopping (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  } else {
-    process.exit(130);
+let firstSignalAt: number | undefined;
+function onSignal(signal: NodeJS.Signals): void {
+  const now = Date.now();
+  if (firstSignalAt === undefined) {
+    firstSignalAt = now;
+    const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} again`;
+    process.stderr.write(`\nstopping (${again} to quit at once)\n`);
+    controller.abort(signal);
+  } else if (now - firstSignalAt > DUPLICATE_WINDOW_MS) {
+    process.exit(128 + (constants.signals[signal] ?? 2));
   }
-});
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
 });
+
+// The command is done and has reaped its child processes. Exit now rather than when the event
+// loop drains: an OTLP exporter still retrying an unreachable collector (past the command's
+// deadline) would otherwise hold the process for its whole export timeout.
+const drained = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.write('', () => resolve());
+  });
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(code);

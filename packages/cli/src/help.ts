@@ -46,10 +46,13 @@ Options
 
 Environment
   OTEL_EXPORTER_OTLP_ENDPOINT   also export traces and metrics over OTLP/HTTP to this URL
-                                (for example http://127.0.0.1:4318), to fill Jaeger/Prometheus
+                                (for example http://127.0.0.1:4318), to fill Jaeger/Prometheus;
+                                the last line on stderr says how many spans were exported,
+                                failed or dropped (an unreachable collector never stalls the demo)
 
 Exit codes
-  0  the demo ran   1  a tool was still unhealthy at the end   2  usage error   130  interrupted
+  0  the demo ran   1  a tool was still unhealthy at the end   2  usage error
+  130  interrupted (Ctrl-C or SIGTERM; a second one quits at once)
 
 Examples
   toolscope demo

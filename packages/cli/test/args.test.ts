@@ -24,6 +24,14 @@ describe('parseSeconds', () => {
     );
     expect(() => parseSeconds('demo', '--duration', '11m', 1, 600)).toThrow(/between 1 and 600/);
   });
+
+  it('says a negative value must be a positive number of seconds', () => {
+    for (const bad of ['-1', '-2.5', '-30s', ' -1m']) {
+      expect(() => parseSeconds('demo', '--duration', bad, 1, 600)).toThrow(
+        `--duration: must be a positive number of seconds, for example --duration 30 (got ${bad.trim()})`,
+      );
+    }
+  });
 });
 
 describe('parseFormat', () => {
@@ -57,6 +65,18 @@ describe('parseCommandArgs', () => {
       format: 'json',
       help: true,
     });
+  });
+
+  it('takes a negative number after an option as its value, not as an option', () => {
+    const withShort = { ...options, window: { type: 'string', short: 'w' } } as const;
+    expect(parseCommandArgs('demo', ['--format', '-1'], options).values.format).toBe('-1');
+    expect(parseCommandArgs('demo', ['--format', '-0.5s', '-h'], options).values).toEqual({
+      format: '-0.5s',
+      help: true,
+    });
+    expect(parseCommandArgs('demo', ['-w', '-5m'], withShort).values.window).toBe('-5m');
+    // A boolean option keeps its meaning; what follows is still an argument of its own.
+    expect(() => parseCommandArgs('demo', ['-h', '-1'], options)).toThrow(UsageError);
   });
 
   it('turns unknown options, missing values and positionals into usage errors', () => {

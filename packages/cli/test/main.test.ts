@@ -44,6 +44,9 @@ describe('usage errors', () => {
     ],
     [['demo', '--duration', 'soon'], /--duration: "soon" is not a duration; give seconds/],
     [['demo', '--duration', '0'], /--duration: must be between 1 and 600 seconds/],
+    [['demo', '--duration', '-1'], /--duration: must be a positive number of seconds/],
+    [['demo', '--duration=-1'], /--duration: must be a positive number of seconds/],
+    [['demo', '--seed', '-3'], /--seed: must be a whole number from 1 to/],
     [
       ['demo', '--out', '/no/such/dir/report.html'],
       /--out: directory \/no\/such\/dir does not exist/,
@@ -53,6 +56,18 @@ describe('usage errors', () => {
     [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', 'yesterday'],
       /--window: "yesterday" is not a duration; use a number with a unit/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0s'],
+      /--window: must be greater than zero \(got "0s"\); for example --window 15m/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0h0m'],
+      /--window: must be greater than zero/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '-5m'],
+      /--window: must be greater than zero \(got "-5m"\)/,
     ],
     [['probe'], /--config <file> is required/],
   ];
@@ -71,5 +86,14 @@ describe('usage errors', () => {
   it('points at the help of the command that was misused', async () => {
     const r = await runCli(['demo', '--format', 'yaml']);
     expect(r.stderr).toContain("Run 'toolscope demo --help' for usage.");
+  });
+
+  it('probe without --config: one line and a pointer to its help, not the whole help', async () => {
+    const r = await runCli(['probe', '--once']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "toolscope probe: --config <file> is required\nRun 'toolscope probe --help' for usage.\n",
+    );
+    expect(r.stdout).toBe('');
   });
 });

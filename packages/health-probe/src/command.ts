@@ -43,6 +43,9 @@ Without --once the checks run continuously until SIGINT or SIGTERM and their spa
 metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …).
 `;
 
+/** What a usage error ends with: a pointer to the help, not the whole help. */
+const PROBE_HELP_HINT = "Run 'toolscope probe --help' for usage.\n";
+
 interface Args {
   config: string;
   once: boolean;
@@ -63,7 +66,7 @@ export async function runProbeCommand(
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr(`toolscope probe: ${(err as Error).message}\n\n${PROBE_USAGE}`);
+    io.stderr(`toolscope probe: ${(err as Error).message}\n${PROBE_HELP_HINT}`);
     return 2;
   }
   if (args === 'help') {
@@ -155,11 +158,30 @@ async function runContinuously(
   off();
   await monitor.stop();
   // Shut the SDK down while the monitor still reports, so the final export has the gauges.
-  await toolscope.shutdown();
+  // Bounded: an unreachable collector must not hold the stop up (exporters retry for 10 s).
+  await withDeadline(toolscope.shutdown(), SHUTDOWN_DEADLINE_MS);
   await monitor.close();
   unsubscribe?.();
   await webhook?.close();
   return 0;
+}
+
+/** How long stopping may wait for the SDK's final export. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/**
+ * Waits for `work` at most `ms`; never rejects. The timer is ref'd on purpose: the command
+ * owns the process, and must not let it end with the stop half done.
+ */
+function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
 }
 
 async function importStartToolscope(
@@ -181,9 +203,16 @@ async function importStartToolscope(
   return undefined;
 }
 
+/**
+ * Resolves when `signal` aborts (or, without one, on SIGINT or SIGTERM). Holds the process
+ * open meanwhile: the checks' timers are unref'd (a library must never keep an application
+ * alive), so in the command nothing else would, and Node would exit after the first round.
+ */
 function waitForStop(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     const done = () => {
+      clearInterval(keepAlive);
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
       signal?.removeEventListener('abort', done);

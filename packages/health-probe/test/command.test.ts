@@ -94,7 +94,12 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
   });
 
   it('bad arguments', async () => {
-    expect((await run(['--once'])).code).toBe(2);
+    expect(await run(['--once'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "toolscope probe: --config <file> is required\nRun 'toolscope probe --help' for usage.\n",
+    });
     expect((await run(['--config', 'x', '--format', 'xml'])).stderr).toMatch(
       /--format must be text or json/,
     );

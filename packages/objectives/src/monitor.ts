@@ -100,9 +100,14 @@ export class ObjectiveMonitor {
     this.tracerProvider = options.tracerProvider;
   }
 
-  /** Evaluates every `evaluationInterval` until `stop()`. The timer never keeps the process alive. */
+  /**
+   * Evaluates every `evaluationInterval` until `stop()`. The timer never keeps the process
+   * alive. After a `stop()` it starts again, and the store it made itself records again.
+   */
   start(): this {
     if (this.timer === undefined) {
+      // stop() closed the store this monitor owns; attach() is idempotent.
+      if (this.ownsStore) this.store.attach();
       this.timer = setInterval(() => {
         try {
           this.evaluate();
@@ -116,8 +121,9 @@ export class ObjectiveMonitor {
   }
 
   /**
-   * Stops the timer (and closes the store it made itself). Open alerts stay open in the
-   * alert center: stopping is not a recovery.
+   * Stops the timer (and detaches the store it made itself, so no calls are recorded while
+   * stopped; `start()` attaches it again). Open alerts stay open in the alert center:
+   * stopping is not a recovery.
    */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);

@@ -372,6 +372,30 @@ describe('timer', () => {
     expect(m.running).toBe(false);
   });
 
+  it('sees new calls again after stop() then start() with the store it made itself', () => {
+    const m = new ObjectiveMonitor({
+      objectives: {
+        evaluationInterval: '1m',
+        tools: { slow: { latency: 'p50 <= 10ms', window: '1m', minCalls: 1 } },
+      },
+      alerts: center,
+      now: clock,
+    });
+    try {
+      m.start();
+      m.stop();
+      m.start();
+      expect(m.running).toBe(true);
+      call('slow', 500);
+      const [check] = m.evaluate();
+      expect(check?.status).toBe('breached');
+      expect(check?.calls).toBe(1);
+      expect(fired().map((e) => e.alert.subject)).toEqual(['slow']);
+    } finally {
+      m.stop();
+    }
+  });
+
   it('keeps running when an evaluation throws', async () => {
     let calls = 0;
     class BrokenStore extends InvocationStore {

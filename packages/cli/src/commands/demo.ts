@@ -3,6 +3,7 @@ import { parseCommandArgs, parseFormat, parsePositiveInt, parseSeconds } from '.
 import { DEMO_HELP } from '../help.ts';
 import { type CliIo, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK } from '../io.ts';
 import { checkOutPath, emit } from '../output.ts';
+import { finishTelemetry } from '../telemetry.ts';
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('demo', argv, {
@@ -53,6 +54,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     emit(io, text, outPath, `${format} report`);
     return unhealthy ? EXIT_FINDINGS : EXIT_OK;
   } finally {
-    await run.toolscope.shutdown();
+    // Bounded: an unreachable collector must not hold the command up; losses are reported.
+    await finishTelemetry(run.toolscope, io.stderr);
   }
 }

@@ -27,6 +27,22 @@ function asUsage(err: unknown, flags: Readonly<Record<string, string>>): never {
   throw err;
 }
 
+/**
+ * A window written as a duration that is zero or negative (`0s`, `0h0m`, `-5m`): say it must
+ * be greater than zero, rather than that it is not a duration.
+ */
+function checkWindowPositive(window: string): void {
+  const m = /^\s*(-?)((?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+)\s*$/.exec(window);
+  if (m === null) return;
+  const zero = [...m[2]!.matchAll(/\d+(?:\.\d+)?/g)].every((n) => Number(n[0]) === 0);
+  if (m[1] === '-' || zero) {
+    throw new UsageError(
+      `--window: must be greater than zero (got ${JSON.stringify(window)}); for example --window 15m`,
+      'report',
+    );
+  }
+}
+
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('report', argv, {
     prometheus: { type: 'string' },
@@ -50,6 +66,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const format = parseFormat('report', values.format);
   const window = values.window ?? '15m';
   const flags = { window: '--window', url: '--prometheus', selector: '--selector' };
+  checkWindowPositive(window);
   try {
     parseDuration(window, 'window');
   } catch (err) {

@@ -27,18 +27,28 @@ export interface ServerHandle {
   readonly up: boolean;
   /** Process id of a child server while it runs. */
   readonly pid: number | undefined;
-  /** Stops it gracefully (requests in flight finish) and keeps its counts. */
+  /**
+   * Stops it gracefully (requests in flight finish) and keeps its counts. Resolves once the
+   * port is closed; a child process may still be flushing its telemetry (bounded), and
+   * `Fleet.stopAll()` waits for it.
+   */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
-  /** Loads a child server's next process without binding the port, so `start()` is quick. */
+  /**
+   * Loads a child server's next process without binding the port, so `start()` is quick.
+   * May run while the server is up: `stop()` leaves the prepared process alone.
+   */
   prepare(): Promise<void>;
 }
 
 /** All demo servers. */
 export interface Fleet {
   readonly servers: readonly ServerHandle[];
-  /** Stops every server still up and returns what each tool's server injected, by tool. */
+  /**
+   * Stops every server still up, waits until every child process has exited, and returns
+   * what each tool's server injected, by tool.
+   */
   stopAll(): Promise<ServerStats>;
   /** Synchronous last resort for exit paths: SIGKILL every child still running. */
   killAll(): void;
@@ -146,24 +156,52 @@ async function spawnChild(
   return { child, port: await listenChild(child, spec) };
 }
 
-function stopChild(child: ChildProcess): Promise<ServerStats> {
-  return new Promise((resolve) => {
-    let stats: ServerStats = {};
+/** A child server asked to stop. */
+interface Stopping {
+  /**
+   * What it served; resolves once its port is closed and its requests in flight finished
+   * (the child's `stats` message), or when it exits without one.
+   */
+  readonly stats: Promise<ServerStats>;
+  /** Resolves once the process has exited (SIGKILL after STOP_DEADLINE_MS). */
+  readonly exited: Promise<void>;
+}
+
+/**
+ * Asks a child server to stop. Its port closes first and its stats arrive then; the process
+ * itself exits a little later, after flushing its telemetry (bounded in the child), so the
+ * caller can note the moment the server went down without waiting for the flush.
+ */
+function stopChild(child: ChildProcess): Stopping {
+  let stats: ServerStats = {};
+  let gotStats: (s: ServerStats) => void = () => {};
+  const statsPromise = new Promise<ServerStats>((resolve) => {
+    gotStats = resolve;
+  });
+  const onMessage = (m: { type?: string; stats?: ServerStats }) => {
+    if (m.type === 'stats' && m.stats !== undefined) {
+      stats = m.stats;
+      gotStats(stats);
+    }
+  };
+  const exited = new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      gotStats(stats);
+      resolve();
+    };
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
-    child.on('message', (m: { type?: string; stats?: ServerStats }) => {
-      if (m.type === 'stats' && m.stats !== undefined) stats = m.stats;
-    });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(stats);
-    });
+    child.on('message', onMessage);
     if (child.exitCode !== null || child.signalCode !== null) {
-      clearTimeout(timer);
-      resolve(stats);
+      finish();
       return;
     }
-    child.send({ type: 'shutdown' });
+    child.once('exit', finish);
+    if (child.connected) child.send({ type: 'shutdown' });
+    else child.kill('SIGTERM');
   });
+  return { stats: statsPromise, exited };
 }
 
 /** Binding the port a stopped server just released can race the kernel; retry briefly. */
@@ -187,6 +225,8 @@ class Handle implements ServerHandle {
   private child: ChildProcess | undefined;
   private standby: Promise<ChildProcess> | undefined;
   private local: ToolServer | undefined;
+  /** Child processes stopped (port closed) but maybe still flushing their telemetry. */
+  private readonly exiting = new Map<ChildProcess, Promise<void>>();
   readonly retired: ServerStats = {};
 
   constructor(spec: ServerSpec, seed: number) {
@@ -238,18 +278,44 @@ class Handle implements ServerHandle {
     this.up = true;
   }
 
-  async stop(): Promise<void> {
+  /** Stops a child and remembers it until it has exited; resolves with its stats. */
+  private retire(child: ChildProcess): Promise<ServerStats> {
+    const stopping = stopChild(child);
+    this.exiting.set(
+      child,
+      stopping.exited.then(() => {
+        this.exiting.delete(child);
+      }),
+    );
+    return stopping.stats;
+  }
+
+  /** Resolves once every child process this handle started has exited. */
+  async reaped(): Promise<void> {
+    while (this.exiting.size > 0) await Promise.all(this.exiting.values());
+  }
+
+  /** Stops the server and a replacement prepared for it. */
+  async stopAll(): Promise<void> {
     if (this.standby !== undefined) {
       const standby = this.standby;
       this.standby = undefined;
-      await standby.then(stopChild, () => undefined);
+      await standby.then(
+        (child) => this.retire(child),
+        () => undefined,
+      );
     }
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
     if (!this.up) return;
     this.up = false;
     if (this.child !== undefined) {
       const child = this.child;
       this.child = undefined;
-      merge(this.retired, await stopChild(child));
+      // Resolves when the port is closed: the process may still be flushing telemetry.
+      merge(this.retired, await this.retire(child));
     } else if (this.local !== undefined) {
       const local = this.local;
       this.local = undefined;
@@ -261,6 +327,7 @@ class Handle implements ServerHandle {
   kill(): void {
     this.child?.kill('SIGKILL');
     this.child = undefined;
+    for (const child of this.exiting.keys()) child.kill('SIGKILL');
     void this.standby?.then((c) => c.kill('SIGKILL'));
     this.standby = undefined;
     void this.local?.close();
@@ -281,7 +348,9 @@ export async function startFleet(specs: readonly ServerSpec[], seed: number): Pr
   return {
     servers: handles,
     async stopAll() {
-      await Promise.all(handles.map((h) => h.stop()));
+      await Promise.all(handles.map((h) => h.stopAll()));
+      // Every process gone (its telemetry flushed, or killed at the deadline) before returning.
+      await Promise.all(handles.map((h) => h.reaped()));
       const totals: ServerStats = {};
       for (const h of handles) merge(totals, h.retired);
       return totals;

@@ -18,6 +18,7 @@ import { instrumentMcpClient } from '@toolscope/instrumentation-mcp';
 import { startToolscope, type Toolscope } from '@toolscope/node';
 import { HealthHistory } from '@toolscope/report';
 import type { OutputStream } from '../io.ts';
+import { TELEMETRY_DEADLINE_MS, withinDeadline } from '../telemetry.ts';
 import { type Fleet, startFleet } from './fleet.ts';
 import { Ledger, type ToolLedger, type WorkflowLedger } from './ledger.ts';
 import { Orchestrator, type ToolChooser } from './orchestrator.ts';
@@ -242,15 +243,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
             () => true,
             () => false,
           );
+        // The replacement process loads now (that takes a while) and binds the port when the
+        // outage ends, so the server comes back on time.
+        const prepared = server.prepare();
+        prepared.catch(() => {}); // awaited (and thrown) below, unless the run is cut short
         if (!(await wait(o.from * runMs))) return;
         await server.stop();
+        // The port is closed now (the old process may still be flushing its telemetry).
         record.downAtMs = since();
         notes.add(`${server.spec.id} server down`);
         progress?.event(
           `outage  ${server.spec.id} server stopped (planned), port ${server.port} now refuses connections`,
         );
-        // The replacement process loads now and binds the port when the outage ends.
-        await server.prepare();
+        await prepared;
         await wait(o.to * runMs);
         await server.start();
         record.upAtMs = since();
@@ -332,7 +337,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     await probes?.stop().catch(() => {});
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     await fleet?.stopAll().catch(() => fleet?.killAll());
-    await toolscope.shutdown();
+    await withinDeadline(toolscope.shutdown(), TELEMETRY_DEADLINE_MS);
     history.close();
     throw err;
   } finally {

@@ -4,9 +4,13 @@
  * - child → `{ type: 'ready' }` once loaded, when started in standby (a restart prepared in
  *   advance); parent → `{ type: 'listen' }` to bind the port;
  * - child → `{ type: 'listening', port }`;
- * - parent → `{ type: 'shutdown' }`; child → `{ type: 'stats', stats }`, then exits.
+ * - parent → `{ type: 'shutdown' }`; child closes its port, → `{ type: 'stats', stats }`,
+ *   flushes its telemetry (at most TELEMETRY_DEADLINE_MS: an unreachable collector must not
+ *   hold the demo up), then exits.
  * If the parent goes away, the child exits too.
  */
+
+import { TELEMETRY_DEADLINE_MS, withinDeadline } from '../telemetry.ts';
 import { SERVERS } from './scenario.ts';
 import { createToolServer } from './tool-server.ts';
 
@@ -55,7 +59,8 @@ async function run(): Promise<void> {
     void server
       .close()
       .then(() => send({ type: 'stats', stats: server.stats() }))
-      .then(shutdownTelemetry)
+      .then(() => withinDeadline(shutdownTelemetry(), TELEMETRY_DEADLINE_MS))
+      // Exits even with exports still retrying (their timers would hold the process).
       .finally(() => process.exit(0));
   });
   if (config.standby === true) {

@@ -34,6 +34,15 @@ describe('toolscope demo with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(result.stderr).toContain(`exporting traces and metrics over OTLP to ${receiver.url}`);
   });
 
+  it('ends with what the export delivered: nothing failed or dropped', () => {
+    const prefix = `telemetry to ${receiver.url}: `;
+    const line = result.stderr.split('\n').find((l) => l.startsWith(prefix));
+    expect(line, result.stderr).toBeDefined();
+    expect(line!.slice(prefix.length)).toMatch(
+      /^[1-9]\d* spans exported, 0 failed, 0 dropped; [1-9]\d* metric exports, 0 failed$/,
+    );
+  });
+
   it('exports tool and workflow spans of the orchestrator', () => {
     const mine = spans.filter((s) => service(s) === 'toolscope-demo');
     const names = new Set(mine.map((s) => s.name));

@@ -105,6 +105,9 @@ describe('toolscope demo --format json', () => {
     expect(dining?.outage).not.toBeNull();
     expect(dining!.outage!.downAtMs).toBeGreaterThan(0);
     expect(dining!.outage!.upAtMs).toBeGreaterThan(dining!.outage!.downAtMs);
+    // Mid-run: both ends of the outage fall inside the run.
+    expect(dining!.outage!.downAtMs).toBeLessThan(out.demo.durationMs);
+    expect(dining!.outage!.upAtMs).toBeLessThan(out.demo.durationMs);
   });
 
   it('counts exactly the calls, failures, retries and fallbacks the orchestrator made', () => {

@@ -5,9 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+/** The `toolscope` launcher (`bin/toolscope.js`), which re-runs Node on `src/bin.ts`. */
+const LAUNCHER = fileURLToPath(new URL('../../bin/toolscope.js', import.meta.url));
 const REPO_NODE = fileURLToPath(new URL('../../../../node_modules/.bin/node', import.meta.url));
 
 /** Node 24 (type stripping): the test runner's own Node when it is new enough. */
@@ -32,17 +35,35 @@ export interface RunningCli {
   stdout(): string;
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
+  /** Signals its whole process group, as a terminal's Ctrl-C does (needs `detached`). */
+  killGroup(signal: NodeJS.Signals): void;
   readonly done: Promise<CliResult>;
 }
 
-export function startCli(
-  args: readonly string[],
-  options: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
-): RunningCli {
-  const child = spawn(nodeBinary(), ['--conditions=toolscope-source', BIN, ...args], {
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  /** Killed (SIGKILL) and rejected after this long. @default 30000 */
+  timeoutMs?: number;
+  cwd?: string;
+  /** Run through the `bin/toolscope.js` launcher instead of `src/bin.ts`. @default false */
+  launcher?: boolean;
+  /**
+   * Start it as the leader of its own process group, so `killGroup` can signal it the way a
+   * terminal's Ctrl-C does (every process of the group). @default false
+   */
+  detached?: boolean;
+}
+
+export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
+  const argv =
+    options.launcher === true
+      ? [LAUNCHER, ...args]
+      : ['--conditions=toolscope-source', BIN, ...args];
+  const child = spawn(nodeBinary(), argv, {
     cwd: options.cwd,
     env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached === true,
   });
   let stdout = '';
   let stderr = '';
@@ -51,6 +72,11 @@ export function startCli(
   const timeoutMs = options.timeoutMs ?? 30_000;
   const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
+      if (options.detached === true && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL'); // the launcher's child too
+        } catch {}
+      }
       child.kill('SIGKILL');
       reject(
         new Error(`toolscope ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`),
@@ -67,14 +93,37 @@ export function startCli(
     stdout: () => stdout,
     stderr: () => stderr,
     kill: (signal) => child.kill(signal),
+    killGroup: (signal) => {
+      if (options.detached !== true || child.pid === undefined) {
+        throw new Error('killGroup needs startCli(..., { detached: true })');
+      }
+      process.kill(-child.pid, signal);
+    },
     done,
   };
 }
 
+/** Whether a process with this id still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` every 50 ms until it holds (true) or `timeoutMs` passes (false). */
+export async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
 /** Runs the CLI to the end (killed after `timeoutMs`, 30 s by default). */
-export function runCli(
-  args: readonly string[],
-  options: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
-): Promise<CliResult> {
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
