@@ -137,10 +137,15 @@ export function renderText(report: Report): string {
           fmtChange(t.change.p95Pct, '%'),
           fmtPct(t.current.errorRate),
           fmtChange(t.change.errorRatePts, ' pts'),
-          t.degraded ? `DEGRADED: ${t.reasons.join('; ')}` : 'ok',
+          t.degraded ? `DEGRADED: ${t.reasons.join('; ')}` : t.previous === null ? 'new' : 'ok',
         ]),
       ),
     );
+    if (report.trends.every((t) => t.previous === null)) {
+      out.push(
+        `  (no calls in the previous ${report.previousWindow.label}: trends need a window of history before this one)`,
+      );
+    }
   }
 
   if (report.health.length > 0) {

@@ -136,6 +136,20 @@ describe('renderText and renderMarkdown', () => {
     expect(recs.indexOf('[WARNING]')).toBeLessThan(recs.indexOf('[INFO]'));
     expect(text).toContain('DEGRADED: p95 +');
     expect(text).toContain('accuracy: Percentiles come from the in-process store');
+    expect(text).not.toContain('trends need a window of history');
+  });
+
+  it('text: says why trends are empty when the previous window had no calls', async () => {
+    const s = travelScenario();
+    const r = await buildReport(s.source, { window: '15m', now: s.now, compare: true });
+    const noHistory: Report = {
+      ...r,
+      trends: r.trends.map((t) => ({ ...t, previous: null })),
+    } as Report;
+    const text = renderText(noHistory);
+    expect(text).toContain('trends need a window of history before this one');
+    const trends = text.slice(text.indexOf('TRENDS'), text.indexOf('HEALTH'));
+    expect(trends).toMatch(/\bnew\b/);
   });
 
   it('markdown: headings, tables with right-aligned numbers, escaped text', async () => {
