@@ -1,5 +1,5 @@
 import type { HtmlOptions, Report } from '../types.ts';
-import { fmtBytes, fmtChange, fmtCounts, fmtInt, fmtMs, fmtPct } from './format.ts';
+import { fmtInt, fmtPct } from './format.ts';
 import {
   esc,
   healthChart,
@@ -8,6 +8,7 @@ import {
   successChart,
   workflowChart,
 } from './svg.ts';
+import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -85,39 +86,14 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     body.push(
       '<h2>Workflows</h2>',
       `<section class="panel">${workflowChart(report.workflows)}${table(
-        [
-          'workflow',
-          'runs',
-          'completed',
-          'partial',
-          'failed',
-          'p50',
-          'p95',
-          'p99',
-          'avg steps',
-          'tools used',
-        ],
-        report.workflows.map((w) => [
-          w.workflow,
-          fmtInt(w.executions),
-          fmtPct(w.completionRate),
-          fmtInt(w.outcomes.partial),
-          fmtInt(w.outcomes.failed),
-          fmtMs(w.durationMs.p50),
-          fmtMs(w.durationMs.p95),
-          fmtMs(w.durationMs.p99),
-          w.avgSteps === null ? '–' : String(w.avgSteps),
-          w.toolsUsed === null ? '–' : fmtCounts(w.toolsUsed, 6),
-        ]),
-        [0, 9],
+        workflowTable(report.workflows, { toolsUsed: 'counts' }),
       )}</section>`,
     );
   }
   body.push(
     '<h2>Tools</h2>',
     `<section class="panel">${table(
-      [
-        'tool',
+      toolTable(report.tools, [
         'calls',
         'success',
         'min',
@@ -129,68 +105,28 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
         'expected',
         'retries',
         'fallbacks',
-        'errors by type',
-        'input avg',
-        'output avg',
+        'errorTypes',
+        'inputAvg',
+        'outputAvg',
         'health',
-      ],
-      report.tools.map((t) => [
-        t.tool,
-        fmtInt(t.calls),
-        fmtPct(t.successRate),
-        fmtMs(t.durationMs.min),
-        fmtMs(t.durationMs.p50),
-        fmtMs(t.durationMs.p95),
-        fmtMs(t.durationMs.p99),
-        fmtMs(t.durationMs.max),
-        fmtMs(t.durationMs.mean),
-        fmtMs(t.expectedPerformanceMs),
-        fmtInt(t.retries),
-        fmtInt(t.fallbacks),
-        fmtCounts(t.errorTypes),
-        fmtBytes(t.payloadBytes.input.mean),
-        fmtBytes(t.payloadBytes.output.mean),
-        t.health?.state ?? '–',
       ]),
-      [0, 12, 15],
     )}</section>`,
   );
   if (report.previousWindow !== null && report.trends.length > 0) {
     body.push(
       `<h2>Trends (vs the previous ${esc(report.previousWindow.label)})</h2>`,
       `<section class="panel">${table(
-        ['subject', 'calls', 'volume', 'p95', 'p95 change', 'error rate', 'change', 'status'],
-        report.trends.map((t) => [
-          t.kind === 'workflow' ? `${t.subject} (workflow)` : t.subject,
-          fmtInt(t.current.calls),
-          fmtChange(t.change.volumePct, '%'),
-          fmtMs(t.current.p95Ms),
-          fmtChange(t.change.p95Pct, '%'),
-          fmtPct(t.current.errorRate),
-          fmtChange(t.change.errorRatePts, ' pts'),
-          t.degraded ? `degraded: ${t.reasons.join('; ')}` : 'ok',
-        ]),
-        [0, 7],
+        trendTable(report.trends, { degraded: 'degraded', markNew: false }),
       )}</section>`,
     );
   }
   if (report.health.length > 0 || report.alerts.length > 0) {
     body.push(
       '<h2>Health and open alerts</h2>',
-      `<section class="panel">${table(
-        ['tool', 'state', 'since', 'check latency', 'last error'],
-        report.health.map((h) => [
-          h.tool,
-          h.state,
-          h.since,
-          fmtMs(h.latencyMs),
-          h.errorType ?? '–',
-        ]),
-        [0, 1, 2, 4],
-        (row, i) =>
-          i === 1
-            ? `<span class="state" style="color:${STATE_COLORS[row[1] as keyof typeof STATE_COLORS] ?? '#1d2430'}">${esc(row[1]!)}</span>`
-            : undefined,
+      `<section class="panel">${table(healthTable(report.health), (row, i) =>
+        i === 1
+          ? `<span class="state" style="color:${STATE_COLORS[row[1] as keyof typeof STATE_COLORS] ?? '#1d2430'}">${esc(row[1]!)}</span>`
+          : undefined,
       )}${
         report.alerts.length === 0
           ? ''
@@ -223,20 +159,19 @@ ${body.join('\n')}
 `;
 }
 
+/** An HTML table: numeric columns get class `n`; `cellHtml` may replace a cell's escaped text. */
 function table(
-  header: string[],
-  rows: string[][],
-  textColumns: number[],
+  { headers, rows, numeric }: Table,
   cellHtml?: (row: string[], i: number) => string | undefined,
 ): string {
-  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const trs = rows
     .map(
       (r) =>
         `<tr>${r
           .map((c, i) => {
             const html = cellHtml?.(r, i) ?? esc(c);
-            return textColumns.includes(i) ? `<td>${html}</td>` : `<td class="n">${html}</td>`;
+            return numeric[i] ? `<td class="n">${html}</td>` : `<td>${html}</td>`;
           })
           .join('')}</tr>`,
     )

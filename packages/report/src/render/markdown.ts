@@ -1,5 +1,6 @@
 import type { Report } from '../types.ts';
-import { fmtBytes, fmtChange, fmtCounts, fmtInt, fmtMs, fmtPct } from './format.ts';
+import { fmtInt, fmtPct } from './format.ts';
+import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
 /** The report as GitHub-flavoured Markdown (tables; pipes in names are escaped). */
 export function renderMarkdown(report: Report): string {
@@ -27,132 +28,46 @@ export function renderMarkdown(report: Report): string {
     out.push('', '## Tools', '');
     out.push(
       table(
-        [
-          'tool',
-          'calls',
-          'success',
-          'p50',
-          'p95',
-          'p99',
-          'min',
-          'max',
-          'mean',
-          'expected',
-          'retries',
-          'fallbacks',
-          'errors by type',
-          'input avg',
-          'output avg',
-          'health',
-        ],
-        report.tools.map((t) => [
-          `\`${t.tool}\``,
-          fmtInt(t.calls),
-          fmtPct(t.successRate),
-          fmtMs(t.durationMs.p50),
-          fmtMs(t.durationMs.p95),
-          fmtMs(t.durationMs.p99),
-          fmtMs(t.durationMs.min),
-          fmtMs(t.durationMs.max),
-          fmtMs(t.durationMs.mean),
-          fmtMs(t.expectedPerformanceMs),
-          fmtInt(t.retries),
-          fmtInt(t.fallbacks),
-          fmtCounts(t.errorTypes),
-          fmtBytes(t.payloadBytes.input.mean),
-          fmtBytes(t.payloadBytes.output.mean),
-          t.health?.state ?? '–',
-        ]),
-        [
-          false,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          true,
-          false,
-          true,
-          true,
-          false,
-        ],
+        toolTable(
+          report.tools,
+          [
+            'calls',
+            'success',
+            'p50',
+            'p95',
+            'p99',
+            'min',
+            'max',
+            'mean',
+            'expected',
+            'retries',
+            'fallbacks',
+            'errorTypes',
+            'inputAvg',
+            'outputAvg',
+            'health',
+          ],
+          { name: code },
+        ),
       ),
     );
   }
 
   if (report.workflows.length > 0) {
     out.push('', '## Workflows', '');
-    out.push(
-      table(
-        [
-          'workflow',
-          'runs',
-          'completed',
-          'partial',
-          'failed',
-          'p50',
-          'p95',
-          'p99',
-          'avg steps',
-          'tools used',
-        ],
-        report.workflows.map((w) => [
-          `\`${w.workflow}\``,
-          fmtInt(w.executions),
-          fmtPct(w.completionRate),
-          fmtInt(w.outcomes.partial),
-          fmtInt(w.outcomes.failed),
-          fmtMs(w.durationMs.p50),
-          fmtMs(w.durationMs.p95),
-          fmtMs(w.durationMs.p99),
-          w.avgSteps === null ? '–' : String(w.avgSteps),
-          w.toolsUsed === null ? '–' : fmtCounts(w.toolsUsed, 6),
-        ]),
-        [false, true, true, true, true, true, true, true, true, false],
-      ),
-    );
+    out.push(table(workflowTable(report.workflows, { name: code, toolsUsed: 'counts' })));
   }
 
   if (report.previousWindow !== null && report.trends.length > 0) {
     out.push('', `## Trends (vs the previous ${report.previousWindow.label})`, '');
     out.push(
-      table(
-        ['subject', 'calls', 'volume', 'p95', 'p95 change', 'error rate', 'change', 'status'],
-        report.trends.map((t) => [
-          `\`${t.subject}\`${t.kind === 'workflow' ? ' (workflow)' : ''}`,
-          fmtInt(t.current.calls),
-          fmtChange(t.change.volumePct, '%'),
-          fmtMs(t.current.p95Ms),
-          fmtChange(t.change.p95Pct, '%'),
-          fmtPct(t.current.errorRate),
-          fmtChange(t.change.errorRatePts, ' pts'),
-          t.degraded ? `**degraded**: ${t.reasons.join('; ')}` : 'ok',
-        ]),
-        [false, true, true, true, true, true, true, false],
-      ),
+      table(trendTable(report.trends, { name: code, degraded: '**degraded**', markNew: false })),
     );
   }
 
   if (report.health.length > 0) {
     out.push('', '## Health', '');
-    out.push(
-      table(
-        ['tool', 'state', 'since', 'check latency', 'last error'],
-        report.health.map((h) => [
-          `\`${h.tool}\``,
-          h.state,
-          h.since,
-          fmtMs(h.latencyMs),
-          h.errorType ?? '–',
-        ]),
-        [false, false, false, true, false],
-      ),
-    );
+    out.push(table(healthTable(report.health, { name: code })));
   }
   if (report.alerts.length > 0) {
     out.push('', '## Open alerts', '');
@@ -164,13 +79,19 @@ export function renderMarkdown(report: Report): string {
   return out.join('\n');
 }
 
-function table(header: string[], rows: string[][], right: boolean[]): string {
+/** A GFM table: numeric columns right-aligned; pipes and newlines in cells escaped. */
+function table({ headers, rows, numeric }: Table): string {
   const cell = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
-    `| ${header.join(' | ')} |`,
-    `|${right.map((r) => (r ? '---:' : '---')).join('|')}|`,
+    `| ${headers.join(' | ')} |`,
+    `|${numeric.map((r) => (r ? '---:' : '---')).join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
   ].join('\n');
+}
+
+/** A name as inline code. */
+function code(name: string): string {
+  return `\`${name}\``;
 }
 
 /** Escapes Markdown-significant characters in free text. */

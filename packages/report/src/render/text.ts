@@ -1,14 +1,6 @@
 import type { Report } from '../types.ts';
-import {
-  fmtBytes,
-  fmtChange,
-  fmtCounts,
-  fmtInt,
-  fmtMs,
-  fmtPct,
-  plural,
-  textTable,
-} from './format.ts';
+import { fmtPct, plural, textTable } from './format.ts';
+import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
 /** The report as plain text for a terminal (no colours, fixed-width tables). */
 export function renderText(report: Report): string {
@@ -26,9 +18,8 @@ export function renderText(report: Report): string {
   if (report.tools.length > 0) {
     out.push('', 'TOOLS');
     out.push(
-      textTable(
-        [
-          'tool',
+      text(
+        toolTable(report.tools, [
           'calls',
           'success',
           'min',
@@ -40,20 +31,6 @@ export function renderText(report: Report): string {
           'retries',
           'fallbacks',
           'health',
-        ],
-        report.tools.map((t) => [
-          t.tool,
-          fmtInt(t.calls),
-          fmtPct(t.successRate),
-          fmtMs(t.durationMs.min),
-          fmtMs(t.durationMs.p50),
-          fmtMs(t.durationMs.p95),
-          fmtMs(t.durationMs.p99),
-          fmtMs(t.durationMs.max),
-          fmtMs(t.durationMs.mean),
-          fmtInt(t.retries),
-          fmtInt(t.fallbacks),
-          t.health?.state ?? '–',
         ]),
       ),
     );
@@ -68,24 +45,14 @@ export function renderText(report: Report): string {
     if (detail.length > 0) {
       out.push('');
       out.push(
-        textTable(
-          [
-            'tool',
-            'errors by type',
+        text(
+          toolTable(detail, [
+            'errorTypes',
             'expected',
-            'fallback for',
-            'replaced by fallbacks',
-            'input avg',
-            'output avg',
-          ],
-          detail.map((t) => [
-            t.tool,
-            fmtCounts(t.errorTypes),
-            fmtMs(t.expectedPerformanceMs),
-            fmtCounts(t.fallbackFor),
-            fmtInt(t.fallbacksReceived),
-            fmtBytes(t.payloadBytes.input.mean),
-            fmtBytes(t.payloadBytes.output.mean),
+            'fallbackFor',
+            'fallbacksReceived',
+            'inputAvg',
+            'outputAvg',
           ]),
         ),
       );
@@ -94,53 +61,12 @@ export function renderText(report: Report): string {
 
   if (report.workflows.length > 0) {
     out.push('', 'WORKFLOWS');
-    out.push(
-      textTable(
-        [
-          'workflow',
-          'runs',
-          'completed',
-          'partial',
-          'failed',
-          'p50',
-          'p95',
-          'p99',
-          'avg steps',
-          'tools used',
-        ],
-        report.workflows.map((w) => [
-          w.workflow,
-          fmtInt(w.executions),
-          fmtPct(w.completionRate),
-          fmtInt(w.outcomes.partial),
-          fmtInt(w.outcomes.failed),
-          fmtMs(w.durationMs.p50),
-          fmtMs(w.durationMs.p95),
-          fmtMs(w.durationMs.p99),
-          w.avgSteps === null ? '–' : String(w.avgSteps),
-          w.toolsUsed === null ? '–' : Object.keys(w.toolsUsed).join(', '),
-        ]),
-      ),
-    );
+    out.push(text(workflowTable(report.workflows, { toolsUsed: 'names' })));
   }
 
   if (report.previousWindow !== null && report.trends.length > 0) {
     out.push('', `TRENDS (vs previous ${report.previousWindow.label})`);
-    out.push(
-      textTable(
-        ['subject', 'calls', 'volume', 'p95', 'p95 change', 'error rate', 'change', 'status'],
-        report.trends.map((t) => [
-          t.kind === 'workflow' ? `${t.subject} (workflow)` : t.subject,
-          fmtInt(t.current.calls),
-          fmtChange(t.change.volumePct, '%'),
-          fmtMs(t.current.p95Ms),
-          fmtChange(t.change.p95Pct, '%'),
-          fmtPct(t.current.errorRate),
-          fmtChange(t.change.errorRatePts, ' pts'),
-          t.degraded ? `DEGRADED: ${t.reasons.join('; ')}` : t.previous === null ? 'new' : 'ok',
-        ]),
-      ),
-    );
+    out.push(text(trendTable(report.trends, { degraded: 'DEGRADED', markNew: true })));
     if (report.trends.every((t) => t.previous === null)) {
       out.push(
         `  (no calls in the previous ${report.previousWindow.label}: trends need a window of history before this one)`,
@@ -150,18 +76,7 @@ export function renderText(report: Report): string {
 
   if (report.health.length > 0) {
     out.push('', 'HEALTH');
-    out.push(
-      textTable(
-        ['tool', 'state', 'since', 'check latency', 'last error'],
-        report.health.map((h) => [
-          h.tool,
-          h.state,
-          h.since,
-          fmtMs(h.latencyMs),
-          h.errorType ?? '–',
-        ]),
-      ),
-    );
+    out.push(text(healthTable(report.health)));
   }
   if (report.alerts.length > 0) {
     out.push('', 'OPEN ALERTS');
@@ -179,4 +94,8 @@ export function renderText(report: Report): string {
   }
   out.push('', `accuracy: ${report.source.accuracy.statement}`);
   return `${out.join('\n')}\n`;
+}
+
+function text(table: Table): string {
+  return textTable(table.headers, table.rows);
 }

@@ -1,18 +1,22 @@
-/** Seeded randomness for reproducible test data. */
+/**
+ * Seeded randomness for reproducible test data. The PRNG and the exact quantile come from
+ * the repo's shared helper (`test/support/random.ts`); only the lognormal generator is
+ * kept here (see below).
+ */
 
-/** mulberry32: a small, fast 32-bit PRNG; same seed → same sequence. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export {
+  exactQuantile,
+  /** mulberry32: a small, fast 32-bit PRNG; same seed → same sequence. */
+  mulberry32 as seeded,
+} from '../../../../test/support/random.ts';
 
-/** Lognormal samples with the given median and σ (Box–Muller). */
+/**
+ * Lognormal samples with the given median and σ (Box–Muller), drawn from a caller's
+ * stream. Kept apart from the shared `lognormalSamples(n, mu, sigma, seed)` on purpose:
+ * the scenario draws several sample sets from ONE seeded stream and this uses both
+ * Box–Muller outputs per pair, so switching would change every generated duration and
+ * with it the numbers the report tests assert (p95 changes, recommendations, rendering).
+ */
 export function lognormal(rand: () => number, median: number, sigma: number, n: number): number[] {
   const out: number[] = [];
   while (out.length < n) {
@@ -23,12 +27,4 @@ export function lognormal(rand: () => number, median: number, sigma: number, n: 
     if (out.length < n) out.push(median * Math.exp(sigma * r * Math.sin(2 * Math.PI * u2)));
   }
   return out;
-}
-
-/**
- * The exact q-quantile of `values` with the rank convention of the core's LogHistogram:
- * the value at sorted index ⌊q·(n−1)⌋.
- */
-export function exactQuantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
 }
