@@ -337,13 +337,21 @@ export function buildRows(results: Results): Row[] {
         ok: (v) => v < 50,
       },
       {
-        label: 'handle growth (start of run → end of run)',
+        label: 'handle growth (before start() → after close())',
         metric: 'handleGrowth',
         format: (v, m) =>
-          `${Math.round(v)} (${Math.round(m.handlesStart!)} → ${Math.round(m.handlesEnd!)})`,
+          `${Math.round(v)} (${Math.round(m.handlesBefore!)} → ${Math.round(m.handlesAfterClose!)})`,
         baseline: '—',
         target: 'none',
         ok: (v) => v <= 0,
+      },
+      {
+        label: 'handles in use during the run (first 5 s → last 5 s, requests in flight)',
+        metric: 'handleDrift',
+        format: (v, m) =>
+          `${Math.round(v)} (${Math.round(m.handlesStart!)} → ${Math.round(m.handlesEnd!)})`,
+        baseline: '—',
+        target: '—',
       },
     ]),
     ...simpleRows(results, 'mcp', '7. MCP', [

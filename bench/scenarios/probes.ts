@@ -8,9 +8,10 @@
  * - CPU: `process.cpuUsage()` (user + system) over wall time, as % of one core;
  * - jitter: per check, |interval between two consecutive results − the median interval|,
  *   p99 over all checks;
- * - handles: `process.getActiveResourcesInfo().length` sampled every 500 ms (it includes
- *   requests in flight, so one reading jitters): median of the first 5 samples against the
- *   median of the last 5.
+ * - handles: `process.getActiveResourcesInfo().length` before `start()` against after
+ *   `close()` (the leak check), and, for information, sampled every 500 ms during the run
+ *   (it includes requests in flight, so it drifts with load): median of the first 5 samples
+ *   against the median of the last 5.
  */
 
 import { optionalImport } from '../support/optional-import.ts';
@@ -53,6 +54,8 @@ export async function probes(options: ScenarioOptions): Promise<ScenarioOutput> 
     })),
     random: () => (draws++ < checks ? (draws - 0.5) / checks : 0.5),
   });
+  // Handles before anything of the monitor exists, to compare with after close().
+  const handlesBefore = process.getActiveResourcesInfo().length;
   const last = new Map<string, number>();
   const intervals: number[] = [];
   let failures = 0;
@@ -81,6 +84,12 @@ export async function probes(options: ScenarioOptions): Promise<ScenarioOutput> 
   const handlesEnd = median(handles.slice(-5));
   measuring = false;
   await monitor.close();
+  // Sockets close asynchronously: give them a bounded moment to go, then count.
+  let handlesAfterClose = process.getActiveResourcesInfo().length;
+  for (let i = 0; i < 50 && handlesAfterClose > handlesBefore; i++) {
+    await sleep(100);
+    handlesAfterClose = process.getActiveResourcesInfo().length;
+  }
   target.stop();
 
   const mid = median(intervals);
@@ -95,7 +104,10 @@ export async function probes(options: ScenarioOptions): Promise<ScenarioOutput> 
       medianIntervalMs: mid,
       handlesStart,
       handlesEnd,
-      handleGrowth: handlesEnd - handlesStart,
+      handleDrift: handlesEnd - handlesStart,
+      handlesBefore,
+      handlesAfterClose,
+      handleGrowth: handlesAfterClose - handlesBefore,
     },
     notes: {},
   };
