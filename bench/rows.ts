@@ -1,6 +1,6 @@
 /**
  * The table: one row per figure, built from the aggregated scenario results. Each row says
- * what was measured, the baseline figure from `research/perf-baseline.md` (plain OTel JS,
+ * what was measured, the baseline figure from the pre-toolscope baseline measurements (plain OTel JS,
  * measured before toolscope existed; Node 20 unless noted), the ratio measured in this run,
  * the target and whether this run meets it.
  */

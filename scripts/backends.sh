@@ -93,7 +93,7 @@ jaeger_bin() { printf '%s/jaeger-%s' "$BIN_DIR" "$(jaeger_key)"; }
 # ---------------------------------------------------------------- install
 
 require_go() {
-  command -v go >/dev/null 2>&1 || die "Go not found (expected /usr/local/go/bin/go, Go >= 1.25)"
+  command -v go >/dev/null 2>&1 || die "Go not found (expected /usr/local/go/bin/go, Go >= 1.26)"
 }
 
 install_builder() {
@@ -113,8 +113,12 @@ install_otelcol() {
   local out name dir built started
   out="$(otelcol_bin)"
   if [[ -x "$out" ]]; then
-    log "collector: cached $out"
-    return 0
+    if "$out" components >/dev/null 2>&1; then
+      log "collector: cached $out"
+      return 0
+    fi
+    log "collector: cached $out does not run (truncated?); rebuilding"
+    rm -f "$out"
   fi
   install_builder
   name="$(dist_name)"
@@ -140,10 +144,16 @@ install_jaeger() {
   local out started
   out="$(jaeger_bin)"
   if [[ -x "$out" ]]; then
-    log "jaeger: cached $out"
-    return 0
+    if "$out" version >/dev/null 2>&1; then
+      log "jaeger: cached $out"
+      return 0
+    fi
+    log "jaeger: cached $out does not run (truncated?); rebuilding"
+    rm -f "$out"
   fi
   require_go
+  # An interrupted build leaves no half-written binary behind.
+  trap 'rm -f "$out.tmp.$$"' EXIT
   mkdir -p "$BUILD_DIR"
   log "jaeger: building from $JAEGER_MOD_DIR (cold: 10-15 min; log $BUILD_DIR/jaeger-build.log)"
   started=$SECONDS
@@ -153,7 +163,9 @@ install_jaeger() {
     rm -f "$out.tmp.$$"
     die "Jaeger build failed; full log: $BUILD_DIR/jaeger-build.log"
   fi
+  "$out.tmp.$$" version >/dev/null 2>&1 || die "the Jaeger build does not run; log: $BUILD_DIR/jaeger-build.log"
   mv -f "$out.tmp.$$" "$out"
+  trap - EXIT
   log "jaeger: built $out in $((SECONDS - started))s"
 }
 

@@ -54,7 +54,13 @@ export default function setup(project: TestProject): () => void {
   // Backends that were already running (a developer's `backends.sh start`, another test
   // run) are reused and left running; only what this run started is stopped.
   const reused = status();
-  run('start');
+  try {
+    run('start');
+  } catch (err) {
+    // Do not leave half a stack running (say Jaeger up, the collector's port taken).
+    if (!reused) spawnSync('bash', [SCRIPT, 'stop'], { cwd: ROOT, stdio: 'inherit' });
+    throw err;
+  }
   const env = parseEnv(run('env', true));
   for (const key of [
     'TOOLSCOPE_OTLP_HTTP_ENDPOINT',
