@@ -239,6 +239,16 @@ ready_url() {
 
 # Prints the pid if the pid file names a live process running this backend's binary
 # (guards against a recycled pid); prints nothing otherwise.
+# Any build of the backend counts, not only the current cache key's: a process started from
+# an older build (before the manifest or go.sum changed) is still found, stopped and restarted.
+binary_family() {
+  case "$1" in
+    collector) printf '%s' "$BIN_DIR/$(dist_name)-" ;;
+    jaeger) printf '%s' "$BIN_DIR/jaeger-" ;;
+    *) binary_of "$1" ;;
+  esac
+}
+
 running_pid() {
   local f pid exe
   f="$(pid_file "$1")"
@@ -246,7 +256,7 @@ running_pid() {
   pid="$(cat "$f" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 0
   exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
-  if [[ -n "$exe" && "$exe" == "$(binary_of "$1")"* ]]; then
+  if [[ -n "$exe" && "$exe" == "$(binary_family "$1")"* ]]; then
     printf '%s' "$pid"
   fi
 }
