@@ -9,6 +9,33 @@ export interface Reading {
   readonly bound: number;
 }
 
+/** The latency reading (ms at the objective's percentile), when the objective has one. */
+function latencyReading(
+  duration: ToolWindowStats['duration'],
+  objective: ResolvedObjective,
+): Reading[] {
+  if (objective.latency === undefined) return [];
+  return [
+    {
+      kind: 'latency_threshold',
+      value: duration.quantile(objective.latency.percentile / 100) * 1000,
+      bound: objective.latency.maxMs,
+    },
+  ];
+}
+
+/** The success-rate reading, when the objective has one; NaN without calls. */
+function successReading(total: number, failed: number, objective: ResolvedObjective): Reading[] {
+  if (objective.minSuccessRate === undefined) return [];
+  return [
+    {
+      kind: 'error_rate_threshold',
+      value: total > 0 ? (total - failed) / total : Number.NaN,
+      bound: objective.minSuccessRate,
+    },
+  ];
+}
+
 /**
  * The readings of a tool's objectives over a window. `fallbacksFor` is the number of calls
  * (of any tool) recorded as standing in for this tool in the same window.
@@ -22,21 +49,10 @@ export function toolReadings(
   objective: ResolvedObjective,
 ): Reading[] {
   const calls = stats.calls;
-  const out: Reading[] = [];
-  if (objective.latency !== undefined) {
-    out.push({
-      kind: 'latency_threshold',
-      value: stats.duration.quantile(objective.latency.percentile / 100) * 1000,
-      bound: objective.latency.maxMs,
-    });
-  }
-  if (objective.minSuccessRate !== undefined) {
-    out.push({
-      kind: 'error_rate_threshold',
-      value: calls > 0 ? (calls - stats.errors) / calls : Number.NaN,
-      bound: objective.minSuccessRate,
-    });
-  }
+  const out: Reading[] = [
+    ...latencyReading(stats.duration, objective),
+    ...successReading(calls, stats.errors, objective),
+  ];
   if (objective.maxRetryRate !== undefined) {
     out.push({
       kind: 'retry_rate_threshold',
@@ -59,21 +75,8 @@ export function workflowReadings(
   stats: WorkflowWindowStats,
   objective: ResolvedObjective,
 ): Reading[] {
-  const runs = stats.executions;
-  const out: Reading[] = [];
-  if (objective.latency !== undefined) {
-    out.push({
-      kind: 'latency_threshold',
-      value: stats.duration.quantile(objective.latency.percentile / 100) * 1000,
-      bound: objective.latency.maxMs,
-    });
-  }
-  if (objective.minSuccessRate !== undefined) {
-    out.push({
-      kind: 'error_rate_threshold',
-      value: runs > 0 ? (runs - stats.outcomes.failed) / runs : Number.NaN,
-      bound: objective.minSuccessRate,
-    });
-  }
-  return out;
+  return [
+    ...latencyReading(stats.duration, objective),
+    ...successReading(stats.executions, stats.outcomes.failed, objective),
+  ];
 }
