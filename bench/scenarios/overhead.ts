@@ -9,14 +9,16 @@ import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import {
   configureInstrumentation,
   DURATION_BUCKETS_SECONDS,
-  disablePreAggregatedMetrics,
-  enablePreAggregatedMetrics,
   InvocationStore,
   TOOLSCOPE_CORRELATION_ID,
   traceTool,
   trackToolInvocation,
   withCorrelationId,
 } from '@toolscope/instrumentation';
+import {
+  disablePreAggregatedMetrics,
+  enablePreAggregatedMetrics,
+} from '@toolscope/instrumentation/internal';
 import { ToolscopeMetricProducer } from '@toolscope/node';
 import client from 'prom-client';
 import { optionalImport } from '../support/optional-import.ts';

@@ -1,6 +1,6 @@
-import { resetCardinality } from './telemetry.ts';
+import { setPeerStringLimits } from './shared/bound.ts';
+import { isRecord, validate } from './shared/validate.ts';
 import type { InstrumentationConfig, RedactInput } from './types.ts';
-import { optionalPositiveInteger, ToolscopeConfigError } from './validate.ts';
 
 /** The resolved process-wide settings. */
 export interface ResolvedConfig {
@@ -19,6 +19,9 @@ function envCapture(): boolean {
   const raw = typeof process !== 'undefined' ? process.env[ENV_CAPTURE] : undefined;
   return raw !== undefined && raw.trim().toLowerCase() === 'true';
 }
+
+/** The smallest `maxContentBytes`: room for a few characters and the `…` marker. */
+export const MIN_CONTENT_BYTES = 16;
 
 function defaults(): ResolvedConfig {
   return {
@@ -41,21 +44,55 @@ export let config: ResolvedConfig = defaults();
  * their current value.
  */
 export function configureInstrumentation(options: InstrumentationConfig): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ToolscopeConfigError('options', 'must be an object');
+  if (!isRecord(options)) {
+    validate.object('options', options, 'an object of instrumentation options');
   }
-  const maxContentBytes = optionalPositiveInteger('maxContentBytes', options.maxContentBytes);
-  const maxToolNames = optionalPositiveInteger('maxToolNames', options.maxToolNames);
+  const integer = { min: 1, integer: true } as const;
+  const maxContentBytes = validate.optionalNumber('maxContentBytes', options.maxContentBytes, {
+    min: MIN_CONTENT_BYTES,
+    integer: true,
+  });
+  const maxToolNames = validate.optionalNumber('maxToolNames', options.maxToolNames, integer);
+  const maxPeerStringLength = validate.optionalNumber(
+    'maxPeerStringLength',
+    options.maxPeerStringLength,
+    { min: 16, integer: true },
+  );
+  const maxPeerTextLength = validate.optionalNumber(
+    'maxPeerTextLength',
+    options.maxPeerTextLength,
+    { min: 16, integer: true },
+  );
+  validate.optionalBoolean('captureContent', options.captureContent);
   if (options.redact !== undefined && typeof options.redact !== 'function') {
-    throw new ToolscopeConfigError('redact', 'must be a function (input) => value');
+    throw validate.error('redact', 'must be a function (input) => value');
   }
   if (
     options.baggageAllowList !== undefined &&
     (!Array.isArray(options.baggageAllowList) ||
       options.baggageAllowList.some((k) => typeof k !== 'string' || k === ''))
   ) {
-    throw new ToolscopeConfigError('baggageAllowList', 'must be an array of non-empty strings');
+    throw validate.error('baggageAllowList', 'must be an array of non-empty strings');
   }
+  for (const field of ['tracerProvider', 'meterProvider'] as const) {
+    const provider = options[field] as unknown;
+    const method = field === 'tracerProvider' ? 'getTracer' : 'getMeter';
+    if (
+      provider !== undefined &&
+      (provider === null ||
+        typeof provider !== 'object' ||
+        typeof (provider as Record<string, unknown>)[method] !== 'function')
+    ) {
+      throw validate.error(
+        field,
+        `must be an OpenTelemetry ${field === 'tracerProvider' ? 'TracerProvider' : 'MeterProvider'} (an object with ${method}()) or be left out`,
+      );
+    }
+  }
+  setPeerStringLimits({
+    ...(maxPeerStringLength !== undefined ? { name: maxPeerStringLength } : {}),
+    ...(maxPeerTextLength !== undefined ? { text: maxPeerTextLength } : {}),
+  });
   config = {
     captureContent: options.captureContent ?? config.captureContent,
     maxContentBytes: maxContentBytes ?? config.maxContentBytes,
@@ -67,8 +104,7 @@ export function configureInstrumentation(options: InstrumentationConfig): void {
   };
 }
 
-/** Restores the defaults (re-reading the environment). Meant for tests. */
-export function resetInstrumentation(): void {
+/** Restores the defaults (re-reading the environment). Used by `resetInstrumentation`. */
+export function resetConfig(): void {
   config = defaults();
-  resetCardinality();
 }

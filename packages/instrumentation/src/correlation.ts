@@ -2,7 +2,7 @@ import { type Context, context, propagation, type Span } from '@opentelemetry/ap
 import { config } from './config.ts';
 import { logger } from './diag.ts';
 import { TOOLSCOPE_CORRELATION_ID } from './semconv.ts';
-import { describe } from './validate.ts';
+import { describeValue } from './shared/describe.ts';
 
 /**
  * Returns `ctx` with the correlation ID set in its W3C baggage (key
@@ -11,7 +11,7 @@ import { describe } from './validate.ts';
 export function setCorrelationId(ctx: Context, id: string): Context {
   if (typeof id !== 'string' || id === '') {
     // Never throw into the request: an empty id is a bug to see in the logs, not an outage.
-    logger.warn(`correlationId must be a non-empty string (got ${describe(id)}); not set`);
+    logger.warn(`correlationId must be a non-empty string (got ${describeValue(id)}); not set`);
     return ctx;
   }
   const bag = propagation.getBaggage(ctx) ?? propagation.createBaggage();

@@ -1,7 +1,6 @@
 export { InvocationStore } from './aggregate/invocation-store.ts';
-export { LogHistogram } from './aggregate/log-histogram.ts';
 export { AlertCenter, getAlertCenter } from './alerts/alert-center.ts';
-export { configureInstrumentation, resetInstrumentation } from './config.ts';
+export { configureInstrumentation } from './config.ts';
 export { getCorrelationId, setCorrelationId, withCorrelationId } from './correlation.ts';
 export { errorTypeOf } from './error-type.ts';
 export {
@@ -13,7 +12,7 @@ export {
 } from './health-registry.ts';
 export { subscribeInvocations } from './listeners.ts';
 export { trackToolInvocation, trackWorkflowExecution } from './manual.ts';
-export type { HistogramCell, MetricSnapshot, SumCell } from './metrics/pre-aggregated.ts';
+export { resetInstrumentation } from './reset.ts';
 export * as semconv from './semconv.ts';
 export {
   DURATION_BUCKETS_SECONDS,
@@ -21,11 +20,8 @@ export {
   PAYLOAD_BUCKETS_BYTES,
   TOOLSCOPE_CORRELATION_ID,
 } from './semconv.ts';
-export {
-  disablePreAggregatedMetrics,
-  enablePreAggregatedMetrics,
-  type PreAggregatedMetrics,
-} from './telemetry.ts';
+export { ToolscopeConfigError, ToolscopeError } from './shared/errors.ts';
+export { TOOLSCOPE_VERSION } from './shared/version.ts';
 export { currentToolInvocation, tool, traceTool, withTool } from './tool.ts';
 export type {
   Alert,
@@ -57,5 +53,4 @@ export type {
   WorkflowRun,
   WorkflowWindowStats,
 } from './types.ts';
-export { ToolscopeConfigError } from './validate.ts';
 export { currentWorkflow, traceWorkflow, withWorkflow, workflow } from './workflow.ts';

@@ -2,6 +2,7 @@ import { context, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api
 import { applyCorrelation, setCorrelationId } from './correlation.ts';
 import { logger } from './diag.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
+import { getTracer } from './providers.ts';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -21,7 +22,8 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
 } from './semconv.ts';
-import { getTracer } from './telemetry.ts';
+import { ToolscopeConfigError } from './shared/errors.ts';
+import { validate } from './shared/validate.ts';
 import { recordToolMetrics, recordToolRetries } from './tool-metrics.ts';
 import type {
   ToolType,
@@ -29,12 +31,6 @@ import type {
   TrackWorkflowExecutionInput,
   WorkflowOutcome,
 } from './types.ts';
-import {
-  optionalNonNegative,
-  optionalOneOf,
-  requireName,
-  ToolscopeConfigError,
-} from './validate.ts';
 import { recordWorkflowMetrics } from './workflow-run.ts';
 
 const TOOL_TYPES: readonly ToolType[] = ['function', 'extension', 'datastore'];
@@ -49,9 +45,9 @@ function endTimeOf(field: string, value: number | Date | undefined): number {
 }
 
 function requireDuration(field: string, value: unknown): number {
-  const v = optionalNonNegative(field, value);
-  if (v === undefined) throw new ToolscopeConfigError(field, 'is required (milliseconds, >= 0)');
-  return v;
+  if (value === undefined)
+    throw new ToolscopeConfigError(field, 'is required (milliseconds, >= 0)');
+  return validate.number(field, value, { min: 0 });
 }
 
 function startSpan(
@@ -99,17 +95,17 @@ function recordToolInvocation(input: TrackToolInvocationInput): void {
   if (input === null || typeof input !== 'object') {
     throw new ToolscopeConfigError('input', 'must be an object');
   }
-  const tool = requireName('tool', input.tool);
-  const toolType = optionalOneOf('toolType', input.toolType, TOOL_TYPES) ?? 'function';
+  const tool = validate.string('tool', input.tool);
+  const toolType = validate.optionalOneOf('toolType', input.toolType, TOOL_TYPES) ?? 'function';
   const responseTimeMs = requireDuration('responseTimeMs', input.responseTimeMs);
   if (typeof input.success !== 'boolean') {
     throw new ToolscopeConfigError('success', 'must be true or false');
   }
-  const inputSize = optionalNonNegative('inputSize', input.inputSize);
-  const outputSize = optionalNonNegative('outputSize', input.outputSize);
-  const retryCount = optionalNonNegative('retryCount', input.retryCount) ?? 0;
-  if (input.fallbackFor !== undefined) requireName('fallbackFor', input.fallbackFor);
-  if (input.correlationId !== undefined) requireName('correlationId', input.correlationId);
+  const inputSize = validate.optionalNumber('inputSize', input.inputSize, { min: 0 });
+  const outputSize = validate.optionalNumber('outputSize', input.outputSize, { min: 0 });
+  const retryCount = validate.optionalNumber('retryCount', input.retryCount, { min: 0 }) ?? 0;
+  if (input.fallbackFor !== undefined) validate.string('fallbackFor', input.fallbackFor);
+  if (input.correlationId !== undefined) validate.string('correlationId', input.correlationId);
   const endMs = endTimeOf('endTime', input.endTime);
   const errorType = input.success ? undefined : input.errorType || ERROR_TYPE_VALUE_OTHER;
 
@@ -188,20 +184,20 @@ function recordWorkflowExecution(input: TrackWorkflowExecutionInput): void {
   if (input === null || typeof input !== 'object') {
     throw new ToolscopeConfigError('input', 'must be an object');
   }
-  const name = requireName('workflowId', input.workflowId);
+  const name = validate.string('workflowId', input.workflowId);
   const executionTimeMs = requireDuration('executionTimeMs', input.executionTimeMs);
   if (typeof input.success !== 'boolean') {
     throw new ToolscopeConfigError('success', 'must be true or false');
   }
-  const totalSteps = optionalNonNegative('totalSteps', input.totalSteps);
+  const totalSteps = validate.optionalNumber('totalSteps', input.totalSteps, { min: 0 });
   const stepsCompleted =
-    optionalNonNegative('stepsCompleted', input.stepsCompleted) ??
+    validate.optionalNumber('stepsCompleted', input.stepsCompleted, { min: 0 }) ??
     (input.success ? (totalSteps ?? 0) : 0);
   const toolsUsed = input.toolsUsed ?? [];
   if (!Array.isArray(toolsUsed) || toolsUsed.some((t) => typeof t !== 'string')) {
     throw new ToolscopeConfigError('toolsUsed', 'must be an array of tool names');
   }
-  if (input.correlationId !== undefined) requireName('correlationId', input.correlationId);
+  if (input.correlationId !== undefined) validate.string('correlationId', input.correlationId);
   const endMs = endTimeOf('endTime', input.endTime);
   const outcome: WorkflowOutcome = !input.success
     ? 'failed'

@@ -31,7 +31,35 @@ export const ERROR_TYPE_VALUE_OTHER = '_OTHER' as const;
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name' as const;
 export const ATTR_MCP_SESSION_ID = 'mcp.session.id' as const;
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version' as const;
+export const ATTR_MCP_RESOURCE_URI = 'mcp.resource.uri' as const;
 export const ATTR_JSONRPC_REQUEST_ID = 'jsonrpc.request.id' as const;
+/** Release candidate: the JSON-RPC error code of an error response, as a string. */
+export const ATTR_RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code' as const;
+export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name' as const;
+
+export const MCP_METHOD_NAME_VALUE_TOOLS_CALL = 'tools/call' as const;
+export const MCP_METHOD_NAME_VALUE_PROMPTS_GET = 'prompts/get' as const;
+export const MCP_METHOD_NAME_VALUE_INITIALIZE = 'initialize' as const;
+/** `error.type` of a `tools/call` whose result has `isError: true` (MCP convention). */
+export const ERROR_TYPE_VALUE_TOOL_ERROR = 'tool_error' as const;
+
+// --- MCP `_meta` keys reserved for trace context (SEP-414, MCP spec 2026-07-28) ---
+export const META_KEY_TRACEPARENT = 'traceparent' as const;
+export const META_KEY_TRACESTATE = 'tracestate' as const;
+export const META_KEY_BAGGAGE = 'baggage' as const;
+/** Stateless-MCP `_meta` key carrying the protocol version of a request (spec 2026-07-28). */
+export const META_KEY_PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion' as const;
+
+// --- Stable HTTP, URL, network and server attributes ---
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method' as const;
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code' as const;
+export const ATTR_SERVER_ADDRESS = 'server.address' as const;
+export const ATTR_SERVER_PORT = 'server.port' as const;
+export const ATTR_URL_FULL = 'url.full' as const;
+export const ATTR_NETWORK_TRANSPORT = 'network.transport' as const;
+export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name' as const;
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version' as const;
+export const ATTR_USER_AGENT_SYNTHETIC_TYPE = 'user_agent.synthetic.type' as const;
 
 // --- toolscope: tools ---
 export const ATTR_TOOLSCOPE_TOOL_RETRY_COUNT = 'toolscope.tool.retry_count' as const;
@@ -59,6 +87,13 @@ export const ATTR_TOOLSCOPE_HEALTH_CHECK_ID = 'toolscope.health.check.id' as con
 export const ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE = 'toolscope.health.check.type' as const;
 export const ATTR_TOOLSCOPE_HEALTH_STATE = 'toolscope.health.state' as const;
 export const ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS = 'toolscope.health.state.previous' as const;
+/** Span attribute only (never on metrics): consecutive failures after this check. */
+export const ATTR_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
+  'toolscope.health.consecutive_failures' as const;
+
+// --- toolscope: bounds ---
+/** Where a value from outside was cut (see `shared/bound.ts`): a small, fixed set. */
+export const ATTR_TOOLSCOPE_TRUNCATION_SITE = 'toolscope.truncation.site' as const;
 
 // --- toolscope: alerts ---
 export const ATTR_TOOLSCOPE_ALERT_ID = 'toolscope.alert.id' as const;
@@ -68,9 +103,14 @@ export const ATTR_TOOLSCOPE_ALERT_MESSAGE = 'toolscope.alert.message' as const;
 export const EVENT_TOOLSCOPE_ALERT_FIRED = 'toolscope.alert.fired' as const;
 export const EVENT_TOOLSCOPE_ALERT_RESOLVED = 'toolscope.alert.resolved' as const;
 
-// --- Metric instruments (see the telemetry contract) ---
+// --- Metric instruments (see `metrics/catalogue.ts` for units, buckets and descriptions) ---
 export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = 'gen_ai.execute_tool.duration' as const;
 export const METRIC_GEN_AI_WORKFLOW_DURATION = 'gen_ai.workflow.duration' as const;
+export const METRIC_GEN_AI_INVOKE_AGENT_DURATION = 'gen_ai.invoke_agent.duration' as const;
+export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.duration' as const;
+export const METRIC_MCP_SERVER_OPERATION_DURATION = 'mcp.server.operation.duration' as const;
+export const METRIC_MCP_CLIENT_SESSION_DURATION = 'mcp.client.session.duration' as const;
+export const METRIC_MCP_SERVER_SESSION_DURATION = 'mcp.server.session.duration' as const;
 export const METRIC_TOOLSCOPE_WORKFLOW_EXECUTIONS = 'toolscope.workflow.executions' as const;
 export const METRIC_TOOLSCOPE_TOOL_RETRIES = 'toolscope.tool.retries' as const;
 export const METRIC_TOOLSCOPE_TOOL_FALLBACKS = 'toolscope.tool.fallbacks' as const;
@@ -80,9 +120,29 @@ export const METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION = 'toolscope.health.check.du
 export const METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
   'toolscope.health.consecutive_failures' as const;
 export const METRIC_TOOLSCOPE_ALERTS_ACTIVE = 'toolscope.alerts.active' as const;
+export const METRIC_TOOLSCOPE_VALUES_TRUNCATED = 'toolscope.values.truncated' as const;
 
-/** The instrumentation scope name every toolscope tracer and meter uses. */
+/** The instrumentation scope name of the core's tracer and meter (tools, workflows, alerts). */
 export const INSTRUMENTATION_SCOPE = '@toolscope/instrumentation' as const;
+/**
+ * The instrumentation scope of each toolscope package that starts spans or records metrics of
+ * its own (the version is `TOOLSCOPE_VERSION` for all of them).
+ */
+export const SCOPE_NAMES = {
+  core: INSTRUMENTATION_SCOPE,
+  healthProbe: '@toolscope/health-probe',
+  objectives: '@toolscope/objectives',
+  mcp: '@toolscope/instrumentation-mcp',
+  aiSdk: '@toolscope/instrumentation-ai-sdk',
+  openaiAgents: '@toolscope/instrumentation-openai-agents',
+  langchain: '@toolscope/instrumentation-langchain',
+} as const;
+
+// --- Span names ---
+/** Span of one alert change raised by the objective monitor (INTERNAL, ended at once). */
+export const SPAN_NAME_OBJECTIVE_CHECK = 'objective_check' as const;
+/** Span of one health check run (CLIENT). */
+export const SPAN_NAME_HEALTH_CHECK = 'health_check' as const;
 
 /**
  * Explicit histogram boundaries, in seconds, for every duration histogram toolscope records:
@@ -105,6 +165,14 @@ export const DURATION_BUCKETS_SECONDS: readonly number[] = (() => {
   out.push(100);
   return out;
 })();
+
+/**
+ * Bucket boundaries, in seconds, the MCP semantic conventions recommend for the
+ * `mcp.*.operation.duration` and `mcp.*.session.duration` histograms.
+ */
+export const MCP_DURATION_BUCKETS_SECONDS: readonly number[] = [
+  0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300,
+];
 
 /** Explicit boundaries, in bytes, for payload size histograms (powers of 2 from 64 B to 16 MiB). */
 export const PAYLOAD_BUCKETS_BYTES: readonly number[] = Array.from(

@@ -1,9 +1,9 @@
 import {
   failedAttributes,
   fallbackAttributes,
-  getRecorders,
   toolMetricAttributes,
-} from './telemetry.ts';
+} from './metrics/cardinality.ts';
+import { getRecorders } from './metrics/instruments.ts';
 import type { ToolType } from './types.ts';
 
 /**

@@ -14,6 +14,7 @@ import { logger, safeExecute } from './diag.ts';
 import { errorTypeOf } from './error-type.ts';
 import { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
+import { getTracer } from './providers.ts';
 import { runInSpan } from './run-in-span.ts';
 import {
   ATTR_ERROR_TYPE,
@@ -32,16 +33,10 @@ import {
   ATTR_TOOLSCOPE_TOOL_RETRY_COUNT,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from './semconv.ts';
-import { getTracer } from './telemetry.ts';
+import { ToolscopeConfigError } from './shared/errors.ts';
+import { validate } from './shared/validate.ts';
 import { recordToolMetrics, recordToolRetries } from './tool-metrics.ts';
 import type { ToolInvocation, ToolOptions, ToolType } from './types.ts';
-import {
-  optionalNonNegative,
-  optionalOneOf,
-  optionalUnitInterval,
-  requireName,
-  ToolscopeConfigError,
-} from './validate.ts';
 import type { WorkflowRunImpl } from './workflow-run.ts';
 
 const TOOL_TYPES: readonly ToolType[] = ['function', 'extension', 'datastore'];
@@ -61,12 +56,16 @@ function resolveTool(options: ToolOptions<never[], never>): ResolvedTool {
   if (options === null || typeof options !== 'object') {
     throw new ToolscopeConfigError('options', 'must be an object with at least { name }');
   }
-  const name = requireName('name', options.name);
-  const type = optionalOneOf('type', options.type, TOOL_TYPES) ?? 'function';
-  const confidence = optionalUnitInterval('confidence', options.confidence);
-  const expected = optionalNonNegative('expectedPerformanceMs', options.expectedPerformanceMs);
-  if (options.fallbackFor !== undefined) requireName('fallbackFor', options.fallbackFor);
-  if (typeof options.inputSize === 'number') optionalNonNegative('inputSize', options.inputSize);
+  const name = validate.string('name', options.name);
+  const type = validate.optionalOneOf('type', options.type, TOOL_TYPES) ?? 'function';
+  const confidence = validate.optionalNumber('confidence', options.confidence, { min: 0, max: 1 });
+  const expected = validate.optionalNumber('expectedPerformanceMs', options.expectedPerformanceMs, {
+    min: 0,
+  });
+  validate.optionalString('fallbackFor', options.fallbackFor);
+  if (typeof options.inputSize === 'number') {
+    validate.number('inputSize', options.inputSize, { min: 0 });
+  }
   const baseAttributes: Attributes = {
     ...options.attributes,
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,

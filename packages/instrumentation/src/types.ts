@@ -145,7 +145,10 @@ export interface InstrumentationConfig {
    * @default false, or true when `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`
    */
   captureContent?: boolean;
-  /** Byte limit of each captured content attribute; longer values are truncated. @default 4096 */
+  /**
+   * Byte limit of each captured content attribute (at least 16); longer values are cut, the
+   * marker `…` included. @default 4096
+   */
   maxContentBytes?: number;
   /**
    * Runs before content is captured; returns the value to capture (return `undefined` to drop
@@ -163,9 +166,26 @@ export interface InstrumentationConfig {
    * @default []
    */
   baggageAllowList?: readonly string[];
-  /** Tracer provider to use instead of the global one. @default the global provider */
+  /**
+   * Longest name, id or version from outside the process (an MCP peer's tool name, JSON-RPC
+   * id or protocol version, a probed server's version) kept on telemetry; longer ones are cut
+   * and counted on `toolscope.values.truncated`. @default 256
+   */
+  maxPeerStringLength?: number;
+  /**
+   * Longest free text from outside (error messages of peers and probed servers) kept on
+   * telemetry and alerts; longer text is cut and counted. @default 1024
+   */
+  maxPeerTextLength?: number;
+  /**
+   * Tracer provider for every toolscope component that is not given one of its own.
+   * @default the global provider, looked up on each use
+   */
   tracerProvider?: TracerProvider;
-  /** Meter provider to use instead of the global one. @default the global provider */
+  /**
+   * Meter provider for every toolscope component that is not given one of its own.
+   * @default the global provider, looked up on each use
+   */
   meterProvider?: MeterProvider;
 }
 

@@ -1,13 +1,14 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { errorTypeOf } from './error-type.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
+import { workflowAttributes } from './metrics/cardinality.ts';
+import { getRecorders } from './metrics/instruments.ts';
 import {
   ATTR_ERROR_TYPE,
   ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
   ATTR_TOOLSCOPE_WORKFLOW_STEPS_COMPLETED,
   ATTR_TOOLSCOPE_WORKFLOW_TOOLS,
 } from './semconv.ts';
-import { getRecorders, workflowAttributes } from './telemetry.ts';
 import type { WorkflowOutcome, WorkflowRun } from './types.ts';
 
 /**

@@ -2,6 +2,7 @@ import { type Attributes, type Context, context, SpanKind, trace } from '@opente
 import { applyCorrelation } from './correlation.ts';
 import { logger } from './diag.ts';
 import { WORKFLOW_KEY } from './keys.ts';
+import { getTracer } from './providers.ts';
 import { runInSpan } from './run-in-span.ts';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -9,9 +10,9 @@ import {
   ATTR_TOOLSCOPE_WORKFLOW_STEPS_TOTAL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
 } from './semconv.ts';
-import { getTracer } from './telemetry.ts';
+import { ToolscopeConfigError } from './shared/errors.ts';
+import { validate } from './shared/validate.ts';
 import type { WorkflowOptions, WorkflowRun } from './types.ts';
-import { optionalNonNegative, requireName, ToolscopeConfigError } from './validate.ts';
 import { WorkflowRunImpl } from './workflow-run.ts';
 
 interface ResolvedWorkflow {
@@ -25,11 +26,11 @@ function resolveWorkflow(options: WorkflowOptions): ResolvedWorkflow {
   if (options === null || typeof options !== 'object') {
     throw new ToolscopeConfigError('options', 'must be an object with at least { name }');
   }
-  const name = requireName('name', options.name);
-  const totalSteps = optionalNonNegative('totalSteps', options.totalSteps);
-  if (totalSteps !== undefined && !Number.isInteger(totalSteps)) {
-    throw new ToolscopeConfigError('totalSteps', `must be a whole number (got ${totalSteps})`);
-  }
+  const name = validate.string('name', options.name);
+  const totalSteps = validate.optionalNumber('totalSteps', options.totalSteps, {
+    min: 0,
+    integer: true,
+  });
   const baseAttributes: Attributes = {
     ...options.attributes,
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,

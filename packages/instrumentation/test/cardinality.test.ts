@@ -2,13 +2,12 @@ import { afterAll, beforeEach, expect, it } from 'vitest';
 import { points, setupTestOtel } from '../../../test/support/otel.ts';
 import {
   configureInstrumentation,
-  disablePreAggregatedMetrics,
-  enablePreAggregatedMetrics,
   InvocationStore,
   resetInstrumentation,
   traceTool,
   withWorkflow,
 } from '../src/index.ts';
+import { disablePreAggregatedMetrics, enablePreAggregatedMetrics } from '../src/internal.ts';
 
 const otel = setupTestOtel();
 beforeEach(() => {

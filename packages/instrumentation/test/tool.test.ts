@@ -432,7 +432,7 @@ describe('bad options fail at set-up, naming the field', () => {
 
   it('rejects bad global settings and changes nothing', () => {
     expect(() => configureInstrumentation({ maxContentBytes: -5 })).toThrow(
-      /maxContentBytes: must be a positive integer/,
+      /maxContentBytes: must be an integer >= 16/,
     );
     expect(() => configureInstrumentation({ maxToolNames: 0 })).toThrow(/maxToolNames/);
     expect(() => configureInstrumentation({ redact: 'x' as never })).toThrow(/redact/);

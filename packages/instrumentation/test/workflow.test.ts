@@ -127,6 +127,8 @@ describe('workflows', () => {
   it('rejects bad workflow options', () => {
     expect(() => withWorkflow({ name: ' ' }, () => 1)).toThrow(/name: must be a non-empty string/);
     expect(() => traceWorkflow(() => 1, { name: 'x', totalSteps: -1 })).toThrow(/totalSteps/);
-    expect(() => traceWorkflow(() => 1, { name: 'x', totalSteps: 1.5 })).toThrow(/whole number/);
+    expect(() => traceWorkflow(() => 1, { name: 'x', totalSteps: 1.5 })).toThrow(
+      /totalSteps: must be an integer >= 0/,
+    );
   });
 });

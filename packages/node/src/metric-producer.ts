@@ -12,7 +12,7 @@ import {
   enablePreAggregatedMetrics,
   INSTRUMENTATION_SCOPE,
   type PreAggregatedMetrics,
-} from '@toolscope/instrumentation';
+} from '@toolscope/instrumentation/internal';
 
 /**
  * Exports toolscope's pre-aggregated metrics (tool and workflow durations, executions,

@@ -25,11 +25,8 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import {
-  disablePreAggregatedMetrics,
-  getAlertCenter,
-  InvocationStore,
-} from '@toolscope/instrumentation';
+import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
+import { disablePreAggregatedMetrics } from '@toolscope/instrumentation/internal';
 import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';

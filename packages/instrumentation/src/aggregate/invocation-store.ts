@@ -1,5 +1,6 @@
 import { subscribeInvocations } from '../listeners.ts';
-import { metricNameOf } from '../telemetry.ts';
+import { metricNameOf } from '../metrics/cardinality.ts';
+import { ToolscopeConfigError } from '../shared/errors.ts';
 import type {
   DistributionSummary,
   InvocationRecord,
@@ -12,7 +13,6 @@ import type {
   WorkflowOutcome,
   WorkflowWindowStats,
 } from '../types.ts';
-import { ToolscopeConfigError } from '../validate.ts';
 import { LogHistogram } from './log-histogram.ts';
 
 /** Size distributions need less precision than durations. */

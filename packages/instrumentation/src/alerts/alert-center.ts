@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Attributes, type ObservableGauge, ValueType } from '@opentelemetry/api';
+import type { Attributes, ObservableGauge } from '@opentelemetry/api';
 import { logger } from '../diag.ts';
+import { ALERTS_ACTIVE } from '../metrics/catalogue.ts';
+import { createObservableGauge } from '../metrics/create.ts';
+import { getInstruments, onMeter } from '../metrics/instruments.ts';
 import {
   ATTR_TOOLSCOPE_ALERT_ID,
   ATTR_TOOLSCOPE_ALERT_KIND,
@@ -10,9 +13,9 @@ import {
   ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS,
   EVENT_TOOLSCOPE_ALERT_FIRED,
   EVENT_TOOLSCOPE_ALERT_RESOLVED,
-  METRIC_TOOLSCOPE_ALERTS_ACTIVE,
 } from '../semconv.ts';
-import { getInstruments, onMeter } from '../telemetry.ts';
+import { ToolscopeConfigError } from '../shared/errors.ts';
+import { validate } from '../shared/validate.ts';
 import type {
   Alert,
   AlertEvent,
@@ -21,7 +24,6 @@ import type {
   FireAlertInput,
   ResolveAlertInput,
 } from '../types.ts';
-import { requireName, ToolscopeConfigError } from '../validate.ts';
 
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'error', 'critical'];
 const SEVERITY_ATTRS: Record<AlertSeverity, Attributes> = {
@@ -36,11 +38,7 @@ const centers = new Set<AlertCenter>();
 let gauge: ObservableGauge | undefined;
 
 onMeter((meter) => {
-  gauge = meter.createObservableGauge(METRIC_TOOLSCOPE_ALERTS_ACTIVE, {
-    description: 'Open toolscope alerts by severity',
-    unit: '{alert}',
-    valueType: ValueType.INT,
-  });
+  gauge = createObservableGauge(meter, ALERTS_ACTIVE);
   gauge.addCallback((result) => {
     const counts: Record<AlertSeverity, number> = { info: 0, warning: 0, error: 0, critical: 0 };
     for (const center of centers) {
@@ -74,9 +72,9 @@ export class AlertCenter {
 
   /** Opens (or updates) the alert for `input.key`; returns it. */
   fire(input: FireAlertInput): Alert {
-    requireName('key', input.key);
-    requireName('kind', input.kind);
-    requireName('subject', input.subject);
+    validate.string('key', input.key);
+    validate.string('kind', input.kind);
+    validate.string('subject', input.subject);
     if (!SEVERITIES.includes(input.severity)) {
       throw new ToolscopeConfigError('severity', `must be one of ${SEVERITIES.join(', ')}`);
     }

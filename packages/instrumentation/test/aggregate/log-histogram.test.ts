@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactQuantile, lognormalSamples } from '../../../../test/support/random.ts';
-import { LogHistogram } from '../../src/index.ts';
+import { LogHistogram } from '../../src/internal.ts';
 
 describe('LogHistogram', () => {
   it('matches the worked example of its doc comment', () => {

@@ -1,0 +1,88 @@
+/**
+ * `@toolscope/instrumentation/internal`: the layer the other toolscope packages share — the
+ * one definition of each concept they all need (names, the metric catalogue and its
+ * Prometheus names, alert names, config errors and validators, the duration grammar, provider
+ * resolution, the bound for outside strings, the terminal and Markdown sanitisers, URL and
+ * header redaction). Not a public API: it may change in any release; applications import
+ * from `@toolscope/instrumentation`. `docs/architecture.md` maps each concept to its file.
+ */
+export { LogHistogram } from './aggregate/log-histogram.ts';
+export {
+  ALERT_KIND_LABEL,
+  alertKindOf,
+  BUNDLED_ALERT_KINDS,
+  OBJECTIVE_ALERT_NAMES,
+  type ObjectiveAlertKind,
+} from './alerts/alert-names.ts';
+export { logger as coreLogger, safeExecute } from './diag.ts';
+export { emitInvocation, hasInvocationListeners } from './listeners.ts';
+export * from './metrics/catalogue.ts';
+export { createCounter, createHistogram, createObservableGauge } from './metrics/create.ts';
+export {
+  disablePreAggregatedMetrics,
+  enablePreAggregatedMetrics,
+  getRecorders,
+  type PreAggregatedMetrics,
+  type Recorders,
+} from './metrics/instruments.ts';
+export type { HistogramCell, MetricSnapshot, SumCell } from './metrics/pre-aggregated.ts';
+export {
+  PROM_LABELS,
+  PROM_METRICS,
+  prometheusLabel,
+  prometheusMetricName,
+} from './metrics/prometheus-names.ts';
+export {
+  getTracer,
+  instrumentsGetter,
+  resolveMeterProvider,
+  resolveTracerProvider,
+  tracerGetter,
+} from './providers.ts';
+export * from './semconv.ts';
+export {
+  boundName,
+  boundText,
+  DEFAULT_PEER_STRING_LIMITS,
+  peerStringLimits,
+  safeString,
+  type TruncationSite,
+  truncate,
+  truncationCounts,
+} from './shared/bound.ts';
+export { describeValue } from './shared/describe.ts';
+export {
+  DURATION_SYNTAX,
+  type Duration,
+  durationMs,
+  formatDuration,
+  formatLatencyMs,
+  optionalDuration,
+  parseDuration,
+  promDuration,
+  significant,
+} from './shared/duration.ts';
+export {
+  type ConfigErrorFactory,
+  configError,
+  ToolscopeConfigError,
+  ToolscopeError,
+} from './shared/errors.ts';
+export { seededRandom } from './shared/random.ts';
+export {
+  isSecretHeader,
+  REDACTED,
+  redactHeaders,
+  redactUrl,
+  splitCredentials,
+} from './shared/redact.ts';
+export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export {
+  describeRange,
+  isRecord,
+  type NumberRange,
+  type Validators,
+  validate,
+  validators,
+} from './shared/validate.ts';
+export { TOOLSCOPE_VERSION } from './shared/version.ts';

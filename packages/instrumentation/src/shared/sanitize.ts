@@ -1,0 +1,72 @@
+/**
+ * Text from outside (tool, workflow, check and alert names, error types and messages) on its
+ * way to a terminal or a Markdown file. One sanitiser per medium: HTML and JSON output are
+ * escaped by their renderers' own encoders.
+ */
+
+/**
+ * Control and invisible formatting characters that change what a terminal or a reader shows:
+ * C0 (newline, ESC, BEL, …), DEL, C1 (CSI as 0x9b), zero-width and bidirectional overrides
+ * ("Trojan source"), line and paragraph separators, the BOM.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function visible(ch: string): string {
+  switch (ch) {
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    default: {
+      const code = ch.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+    }
+  }
+}
+
+/**
+ * `text` safe to print on a terminal: every control and invisible formatting character is
+ * shown as an escape (`\x1b`, `\n`, `\u202e`), so nothing can move the cursor, retitle the
+ * window, ring the bell, split a table row or reorder what is shown.
+ *
+ * @example terminalText('a\u001b]0;owned\u0007b') === 'a\\x1b]0;owned\\x07b'
+ */
+export function terminalText(text: string): string {
+  return text.replace(UNSAFE, visible);
+}
+
+/**
+ * `text` safe as Markdown inline text and inside a table cell: control characters shown as
+ * escapes (no line break can start a heading or end a row), every character Markdown or its
+ * inline HTML gives meaning to escaped: `\ | * _ ` [ ] ( ) # + - ! ~ > <` by backslash,
+ * `<`, `>` and `&` as HTML entities (so no tag or entity survives).
+ *
+ * @example markdownText('<img src=x onerror=alert(1)>') === '&lt;img src=x onerror=alert\\(1\\)&gt;'
+ */
+export function markdownText(text: string): string {
+  return terminalText(text)
+    .replace(/[\\`*_[\]()#+\-!~|{}.]/g, (c) => `\\${c}`)
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/**
+ * `text` as a Markdown code span safe inside a table cell: fenced with more backticks than
+ * the longest run inside it (so a backtick cannot end it), padded when it starts or ends with
+ * one, control characters shown as escapes, `|` escaped for the table (GFM removes the
+ * backslash before it splits cells).
+ *
+ * @example markdownCode('a`b') === '`` a`b ``'
+ */
+export function markdownCode(text: string): string {
+  const body = terminalText(text).replace(/\|/g, '\\|');
+  let longest = 0;
+  for (const run of body.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') || longest > 0 ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
