@@ -9,5 +9,4 @@ export {
   ERROR_TYPE_VALUE_TOOL_ERROR,
 } from './semconv.ts';
 export type { InstrumentMcpOptions, McpInstrumentationConfig } from './types.ts';
-export { ToolscopeConfigError } from './validate.ts';
 export { isSupportedSdkVersion, SUPPORTED_SDK_VERSIONS } from './version.ts';

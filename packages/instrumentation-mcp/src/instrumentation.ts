@@ -6,12 +6,12 @@ import {
   InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
+import { SCOPE_NAMES, TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import { createTracedRequest } from './client.ts';
 import { warnOnce } from './diag.ts';
 import type { PatchHooks } from './internal-types.ts';
 import { isTraced, patchMethod, unpatchMethod } from './patch.ts';
-import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION } from './semconv.ts';
 import { createTracedOnRequest } from './server.ts';
 import type { McpInstrumentationConfig } from './types.ts';
 import { checkSdkVersion, SUPPORTED_SDK_VERSIONS } from './version.ts';
@@ -70,7 +70,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   declare private patchStates: WeakMap<object, { active: boolean }> | undefined;
 
   constructor(config: McpInstrumentationConfig = {}) {
-    super(INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION, config);
+    super(SCOPE_NAMES.mcp, TOOLSCOPE_VERSION, config);
   }
 
   /**

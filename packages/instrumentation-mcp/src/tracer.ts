@@ -1,19 +1,11 @@
-import { type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
-import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION } from './semconv.ts';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import { tracerGetter as coreTracerGetter, SCOPE_NAMES } from '@toolscope/instrumentation/internal';
 
 /**
- * A tracer getter for `provider`, or for the global provider looked up on each call (so that
- * instrumenting before the SDK is set up works), cached while the provider stays the same.
+ * A getter of this package's tracer: `provider` when given, else the process-wide one of
+ * `configureInstrumentation`, else the global one, looked up on each call (the core's one
+ * provider rule).
  */
 export function tracerGetter(provider?: TracerProvider): () => Tracer {
-  let cachedProvider: TracerProvider | undefined;
-  let cachedTracer: Tracer | undefined;
-  return () => {
-    const current = provider ?? trace.getTracerProvider();
-    if (current !== cachedProvider || cachedTracer === undefined) {
-      cachedProvider = current;
-      cachedTracer = current.getTracer(INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION);
-    }
-    return cachedTracer;
-  };
+  return coreTracerGetter(SCOPE_NAMES.mcp, provider);
 }

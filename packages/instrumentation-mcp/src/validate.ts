@@ -1,14 +1,7 @@
-/** Fail-fast argument checks: every error names the field and what is allowed. */
+/** Fail-fast argument checks through the core's one validator module. */
+import { ToolscopeConfigError, validate } from '@toolscope/instrumentation/internal';
 
-export class ToolscopeConfigError extends Error {
-  override readonly name = 'ToolscopeConfigError';
-  /** The argument or option that is wrong (for example `client`). */
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.field = field;
-  }
-}
+export { ToolscopeConfigError };
 
 export function requireObject(field: string, value: unknown, what: string): object {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
@@ -27,7 +20,7 @@ export function optionalTracerProvider(field: string, value: unknown): void {
     typeof value !== 'object' ||
     typeof (value as { getTracer?: unknown }).getTracer !== 'function'
   ) {
-    throw new ToolscopeConfigError(
+    throw validate.error(
       field,
       'must be an OpenTelemetry TracerProvider (an object with getTracer()) or be left out',
     );

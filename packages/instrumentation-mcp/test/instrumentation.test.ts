@@ -1,13 +1,9 @@
 import { type DiagLogger, DiagLogLevel, diag, SpanKind } from '@opentelemetry/api';
 import type { InstrumentationModuleFile } from '@opentelemetry/instrumentation';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
-import {
-  instrumentMcpClient,
-  instrumentMcpServer,
-  McpInstrumentation,
-  ToolscopeConfigError,
-} from '../src/index.ts';
+import { instrumentMcpClient, instrumentMcpServer, McpInstrumentation } from '../src/index.ts';
 import { startHttpPair } from './helpers/http-pair.ts';
 import { loadNewestSdk, loadOldestSdk, type Sdk } from './helpers/sdk.ts';
 

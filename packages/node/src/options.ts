@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
+import { validators } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
 import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
@@ -25,12 +26,10 @@ export interface ResolvedOptions {
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
 
+const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
+
 function positiveInt(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ToolscopeSetupError(field, `must be a positive integer (got ${String(value)})`);
-  }
-  return value;
+  return v.optionalNumber(field, value, { min: 1, integer: true }) ?? fallback;
 }
 
 function checkUrl(field: string, raw: string): string {

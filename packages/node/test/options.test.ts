@@ -18,7 +18,7 @@ describe('startToolscope options', () => {
       { protocol: 'grpc' },
       /protocol: must be 'http\/protobuf' or 'http\/json'.*gRPC is not supported/,
     ],
-    [{ batch: { maxQueueSize: -1 } }, /batch.maxQueueSize: must be a positive integer/],
+    [{ batch: { maxQueueSize: -1 } }, /batch.maxQueueSize: must be an integer >= 1/],
     [
       { batch: { maxQueueSize: 10, maxExportBatchSize: 20 } },
       /batch.maxExportBatchSize: must be <= batch.maxQueueSize/,
