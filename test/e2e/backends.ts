@@ -14,9 +14,15 @@ export interface BackendsEnv {
   TOOLSCOPE_CONFIG_DIR: string;
   TOOLSCOPE_OTELCOL_BIN: string;
   TOOLSCOPE_JAEGER_BIN: string;
+  /** The Prometheus 3 release backends.sh builds, e.g. `3.16.0`. */
+  TOOLSCOPE_PROMETHEUS_VERSION: string;
   TOOLSCOPE_PROMETHEUS_BIN: string;
   TOOLSCOPE_PROMTOOL_BIN: string;
   TOOLSCOPE_PROMETHEUS_CONFIG: string;
+  /** Prometheus 2.x (Debian's 2.42): scrapes the same collector, loads the same rules. */
+  TOOLSCOPE_PROMETHEUS_V2_BIN: string;
+  TOOLSCOPE_PROMTOOL_V2_BIN: string;
+  TOOLSCOPE_PROMETHEUS_V2_CONFIG: string;
   /** OTLP/HTTP base URL of the collector, e.g. `http://127.0.0.1:4318`. */
   TOOLSCOPE_OTLP_HTTP_ENDPOINT: string;
   TOOLSCOPE_OTLP_GRPC_ENDPOINT: string;
@@ -26,7 +32,17 @@ export interface BackendsEnv {
   /** The collector's own telemetry (otelcol_* metrics). */
   TOOLSCOPE_COLLECTOR_TELEMETRY_URL: string;
   TOOLSCOPE_JAEGER_URL: string;
+  /**
+   * OTLP/HTTP base URL of the second collector, which pushes metrics to Prometheus' OTLP
+   * receiver (path b) instead of exposing them for scraping.
+   */
+  TOOLSCOPE_PUSH_OTLP_HTTP_ENDPOINT: string;
+  TOOLSCOPE_PUSH_COLLECTOR_HEALTH_URL: string;
+  /** Prometheus 3 (the scrape target of path a, the OTLP receiver of path b). */
   TOOLSCOPE_PROMETHEUS_URL: string;
+  /** Prometheus' OTLP receiver base URL; the SDK appends `/v1/metrics`. */
+  TOOLSCOPE_PROMETHEUS_OTLP_ENDPOINT: string;
+  TOOLSCOPE_PROMETHEUS_V2_URL: string;
 }
 
 declare module 'vitest' {
@@ -118,46 +134,20 @@ interface PromResponse<T> {
   warnings?: string[];
 }
 
+/** A native histogram sample as the HTTP API returns it (values are strings). */
+export interface PromHistogram {
+  count: string;
+  sum: string;
+  /** [boundary rule, lower, upper, count]; rule 0 = (lower, upper], 3 = [lower, upper]. */
+  buckets?: Array<[number, string, string, string]>;
+}
+
 export interface PromSample {
   metric: Record<string, string>;
-  /** [unix seconds, value as a string] */
+  /** [unix seconds, value as a string]; absent on a native histogram sample. */
   value: [number, string];
-}
-
-async function promGet<T>(path: string, params: Record<string, string>): Promise<T> {
-  const url = new URL(path, backends().TOOLSCOPE_PROMETHEUS_URL);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const body = (await res.json()) as PromResponse<T>;
-  if (!res.ok || body.status !== 'success') {
-    throw new Error(
-      `Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`,
-    );
-  }
-  return body.data;
-}
-
-/** Instant query; returns the vector (scalars come back as one sample with no labels). */
-export async function promQuery(query: string, time?: Date): Promise<PromSample[]> {
-  const params: Record<string, string> = { query };
-  if (time) params.time = String(time.getTime() / 1000);
-  const data = await promGet<
-    | { resultType: 'vector'; result: PromSample[] }
-    | { resultType: 'scalar'; result: [number, string] }
-  >('/api/v1/query', params);
-  if (data.resultType === 'scalar') return [{ metric: {}, value: data.result }];
-  return data.result;
-}
-
-/** The single value of an instant query, or undefined when the result is empty or NaN. */
-export async function promValue(query: string): Promise<number | undefined> {
-  const result = await promQuery(query);
-  if (result.length === 0) return undefined;
-  if (result.length > 1) {
-    throw new Error(`expected one series for ${query}, got ${result.length}`);
-  }
-  const v = Number(result[0]!.value[1]);
-  return Number.isNaN(v) ? undefined : v;
+  /** [unix seconds, histogram]: only on native histogram samples. */
+  histogram?: [number, PromHistogram];
 }
 
 export interface PromAlert {
@@ -168,34 +158,77 @@ export interface PromAlert {
   value: string;
 }
 
-/** Active (pending or firing) alerts from `/api/v1/alerts`. */
-export async function promAlerts(): Promise<PromAlert[]> {
-  const data = await promGet<{ alerts: PromAlert[] }>('/api/v1/alerts', {});
-  return data.alerts;
-}
-
 export interface PromExemplarSeries {
   seriesLabels: Record<string, string>;
   exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
 }
 
-/** `/api/v1/query_exemplars` between two instants. */
-export async function promExemplars(
-  query: string,
-  start: Date,
-  end: Date,
-): Promise<PromExemplarSeries[]> {
-  return promGet<PromExemplarSeries[]>('/api/v1/query_exemplars', {
+/** The HTTP API of one Prometheus; every request has a deadline. */
+export function prometheusApi(baseUrl: () => string) {
+  async function get<T>(path: string, params: Record<string, string>): Promise<T> {
+    const url = new URL(path, baseUrl());
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const body = (await res.json()) as PromResponse<T>;
+    if (!res.ok || body.status !== 'success') {
+      throw new Error(
+        `Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`,
+      );
+    }
+    return body.data;
+  }
+
+  /** Instant query; returns the vector (scalars come back as one sample with no labels). */
+  async function query(q: string, time?: Date): Promise<PromSample[]> {
+    const params: Record<string, string> = { query: q };
+    if (time) params.time = String(time.getTime() / 1000);
+    const data = await get<
+      | { resultType: 'vector'; result: PromSample[] }
+      | { resultType: 'scalar'; result: [number, string] }
+    >('/api/v1/query', params);
+    if (data.resultType === 'scalar') return [{ metric: {}, value: data.result }];
+    return data.result;
+  }
+
+  /** The single value of an instant query, or undefined when the result is empty or NaN. */
+  async function value(q: string): Promise<number | undefined> {
+    const result = await query(q);
+    if (result.length === 0) return undefined;
+    if (result.length > 1) {
+      throw new Error(`expected one series for ${q}, got ${result.length}`);
+    }
+    const v = Number(result[0]!.value?.[1]);
+    return Number.isNaN(v) ? undefined : v;
+  }
+
+  return {
     query,
-    start: String(start.getTime() / 1000),
-    end: String(end.getTime() / 1000),
-  });
+    value,
+    /** Active (pending or firing) alerts from `/api/v1/alerts`. */
+    alerts: async (): Promise<PromAlert[]> =>
+      (await get<{ alerts: PromAlert[] }>('/api/v1/alerts', {})).alerts,
+    /** `/api/v1/query_exemplars` between two instants. */
+    exemplars: (q: string, start: Date, end: Date): Promise<PromExemplarSeries[]> =>
+      get<PromExemplarSeries[]>('/api/v1/query_exemplars', {
+        query: q,
+        start: String(start.getTime() / 1000),
+        end: String(end.getTime() / 1000),
+      }),
+    /** Metric names Prometheus knows (`/api/v1/label/__name__/values`). */
+    metricNames: (): Promise<string[]> => get<string[]>('/api/v1/label/__name__/values', {}),
+  };
 }
 
-/** Metric names Prometheus knows (`/api/v1/label/__name__/values`). */
-export async function promMetricNames(): Promise<string[]> {
-  return promGet<string[]>('/api/v1/label/__name__/values', {});
-}
+/** Prometheus 3: the scrape target of path (a) and the OTLP receiver of path (b). */
+export const prometheus3 = prometheusApi(() => backends().TOOLSCOPE_PROMETHEUS_URL);
+/** Prometheus 2.x, scraping the same collector as Prometheus 3 (path a only). */
+export const prometheus2 = prometheusApi(() => backends().TOOLSCOPE_PROMETHEUS_V2_URL);
+
+export const promQuery = prometheus3.query;
+export const promValue = prometheus3.value;
+export const promAlerts = prometheus3.alerts;
+export const promExemplars = prometheus3.exemplars;
+export const promMetricNames = prometheus3.metricNames;
 
 // ------------------------------------------------------------------ Jaeger
 
@@ -286,4 +319,32 @@ export function backendsCommand(...args: string[]): string {
     );
   }
   return r.stdout + r.stderr;
+}
+
+// ------------------------------------------------------------------ Grafana
+
+interface DashboardPanel {
+  targets?: Array<{ expr?: string }>;
+  panels?: DashboardPanel[];
+}
+
+/**
+ * Every PromQL expression of a Grafana dashboard: panel targets (rows' nested panels too)
+ * and the queries behind `label_values(<query>, <label>)` variables.
+ */
+export function dashboardQueries(dashboard: {
+  panels: DashboardPanel[];
+  templating?: { list: Array<{ definition?: string }> };
+}): string[] {
+  const fromPanels = (panels: DashboardPanel[]): string[] =>
+    panels.flatMap((p) => [
+      ...(p.targets ?? []).flatMap((t) => (t.expr ? [t.expr] : [])),
+      ...fromPanels(p.panels ?? []),
+    ]);
+  return [
+    ...fromPanels(dashboard.panels),
+    ...(dashboard.templating?.list ?? []).flatMap((v) =>
+      v.definition ? [v.definition.replace(/^label_values\((.*), \w+\)$/, '$1')] : [],
+    ),
+  ];
 }

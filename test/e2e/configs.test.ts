@@ -67,14 +67,35 @@ describe('collector config', () => {
     expect(config).not.toMatch(/resource_to_telemetry_conversion:\n\s+enabled/);
   });
 
+  it('is accepted with metrics pushed to Prometheus over OTLP (path b)', () => {
+    expectOk(
+      exec(
+        backends().TOOLSCOPE_OTELCOL_BIN,
+        ['validate', `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`],
+        {
+          COLLECTOR_METRICS_EXPORTER: 'otlp_http/prometheus',
+          PROMETHEUS_OTLP_ENDPOINT: 'http://prometheus:9090/api/v1/otlp',
+        },
+      ),
+    );
+  });
+
   it('rejects a broken config (validate really checks)', () => {
+    // v0.161's prometheus exporter ignores unknown keys, so break a typed one instead.
     const r = exec(backends().TOOLSCOPE_OTELCOL_BIN, [
       'validate',
       `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`,
-      '--set=exporters::prometheus::no_such_option=true',
+      '--set=exporters::prometheus::enable_open_metrics=not-a-bool',
     ]);
     expect(r.status).not.toBe(0);
-    expect(r.output).toMatch(/no_such_option/);
+    expect(r.output).toMatch(/enable_open_metrics/);
+    const unknown = exec(
+      backends().TOOLSCOPE_OTELCOL_BIN,
+      ['validate', `--config=${join(CONFIG_DIR, 'otelcol.yaml')}`],
+      { COLLECTOR_METRICS_EXPORTER: 'otlp_http/nowhere' },
+    );
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.output).toMatch(/otlp_http\/nowhere/);
   });
 });
 
@@ -90,27 +111,57 @@ describe('jaeger config', () => {
 });
 
 describe('prometheus config and rules', () => {
-  it('promtool accepts prometheus.yml as shipped (compose) and as rendered for the tests', () => {
+  const shippedConfig = join(CONFIG_DIR, 'prometheus.yml');
+  const rules = join(CONFIG_DIR, 'alert-rules.yml');
+
+  it('Prometheus 3 runs the build backends.sh pinned, reporting its release', () => {
+    const r = exec(backends().TOOLSCOPE_PROMETHEUS_BIN, ['--version']);
+    expectOk(r);
+    expect(r.output.split('\n')[0]).toMatch(
+      new RegExp(
+        `^prometheus, version ${backends().TOOLSCOPE_PROMETHEUS_VERSION.replaceAll('.', '\\.')} `,
+      ),
+    );
+    expect(backends().TOOLSCOPE_PROMETHEUS_VERSION).toMatch(/^3\.\d+\.\d+$/);
+    expect(exec(backends().TOOLSCOPE_PROMETHEUS_V2_BIN, ['--version']).output).toMatch(
+      /^prometheus, version 2\./,
+    );
+  });
+
+  it('promtool 3.x accepts prometheus.yml as shipped (compose) and as rendered for the tests', () => {
     const promtool = backends().TOOLSCOPE_PROMTOOL_BIN;
-    expectOk(exec(promtool, ['check', 'config', join(CONFIG_DIR, 'prometheus.yml')]));
+    expectOk(exec(promtool, ['check', 'config', shippedConfig]));
     expectOk(exec(promtool, ['check', 'config', backends().TOOLSCOPE_PROMETHEUS_CONFIG]));
   });
 
-  it('promtool accepts alert-rules.yml', () => {
+  it('promtool 2.x accepts the 2.x rendering (the otlp: block removed) and the same rules', () => {
+    const promtool = backends().TOOLSCOPE_PROMTOOL_V2_BIN;
+    expectOk(exec(promtool, ['check', 'config', backends().TOOLSCOPE_PROMETHEUS_V2_CONFIG]));
+    expectOk(exec(promtool, ['check', 'rules', rules]));
+    // What the rendering removes is exactly what 2.x refuses.
+    expect(exec(promtool, ['check', 'config', shippedConfig]).status).not.toBe(0);
+  });
+
+  it('promtool 3.x accepts alert-rules.yml', () => {
+    expectOk(exec(backends().TOOLSCOPE_PROMTOOL_BIN, ['check', 'rules', rules]));
+  });
+
+  it('the rules read native and classic histograms and never count a tool twice (promtool test rules)', () => {
     const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, [
-      'check',
+      'test',
       'rules',
-      join(CONFIG_DIR, 'alert-rules.yml'),
+      join(REPO_ROOT, 'test/e2e/fixtures/alert-rules.test.yml'),
     ]);
     expectOk(r);
+    expect(r.output).toMatch(/SUCCESS/);
   });
 
   it('has the alerts the issue asks for', () => {
-    const rules = parse(readFileSync(join(CONFIG_DIR, 'alert-rules.yml'), 'utf8')) as {
+    const parsed = parse(readFileSync(rules, 'utf8')) as {
       groups: Array<{ rules: Array<{ alert?: string; record?: string; expr: string }> }>;
     };
     const alerts = new Map(
-      rules.groups.flatMap((g) => g.rules).flatMap((r) => (r.alert ? [[r.alert, r.expr]] : [])),
+      parsed.groups.flatMap((g) => g.rules).flatMap((r) => (r.alert ? [[r.alert, r.expr]] : [])),
     );
     expect([...alerts.keys()]).toEqual(
       expect.arrayContaining([
@@ -126,19 +177,29 @@ describe('prometheus config and rules', () => {
     expect(alerts.get('ToolDegraded')).toContain('toolscope_health_state="degraded"');
   });
 
-  it('the test rendering only changes targets, intervals and the rule path', () => {
-    const shipped = parse(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8'));
-    const rendered = parse(readFileSync(backends().TOOLSCOPE_PROMETHEUS_CONFIG, 'utf8'));
-    expect(rendered.rule_files).toEqual([join(CONFIG_DIR, 'alert-rules.yml')]);
-    expect(rendered.scrape_configs.map((s: { job_name: string }) => s.job_name)).toEqual(
-      shipped.scrape_configs.map((s: { job_name: string }) => s.job_name),
-    );
-    const targets = rendered.scrape_configs.flatMap(
-      (j: { static_configs: Array<{ targets: string[] }> }) =>
-        j.static_configs.flatMap((c) => c.targets),
-    );
-    expect(targets).toEqual(['127.0.0.1:8889', '127.0.0.1:18888']);
-    expect(rendered.global.evaluation_interval).toBe('1s');
+  it('the test renderings only change targets, intervals and the rule path (and drop otlp: for 2.x)', () => {
+    const shipped = parse(readFileSync(shippedConfig, 'utf8'));
+    const hostPort = (url: string) => new URL(url).host;
+    for (const [file, v2] of [
+      [backends().TOOLSCOPE_PROMETHEUS_CONFIG, false],
+      [backends().TOOLSCOPE_PROMETHEUS_V2_CONFIG, true],
+    ] as const) {
+      const rendered = parse(readFileSync(file, 'utf8'));
+      expect(rendered.rule_files).toEqual([rules]);
+      expect(rendered.scrape_configs.map((s: { job_name: string }) => s.job_name)).toEqual(
+        shipped.scrape_configs.map((s: { job_name: string }) => s.job_name),
+      );
+      const targets = rendered.scrape_configs.flatMap(
+        (j: { static_configs: Array<{ targets: string[] }> }) =>
+          j.static_configs.flatMap((c) => c.targets),
+      );
+      expect(targets).toEqual([
+        hostPort(backends().TOOLSCOPE_COLLECTOR_METRICS_URL),
+        hostPort(backends().TOOLSCOPE_COLLECTOR_TELEMETRY_URL),
+      ]);
+      expect(rendered.global.evaluation_interval).toBe('1s');
+      expect(rendered.otlp, file).toEqual(v2 ? undefined : shipped.otlp);
+    }
   });
 });
 
@@ -210,6 +271,10 @@ describe('docker-compose.yml', () => {
     const manifest = readFileSync(join(CONFIG_DIR, 'builder-config.yaml'), 'utf8');
     const core = /otlpreceiver v0\.(\d+)\./.exec(manifest)![1];
     expect(compose.services['otel-collector']!.image).toMatch(new RegExp(`:0\\.${core}\\.\\d+$`));
+    // Prometheus: the 3.x release backends.sh builds from the module proxy.
+    expect(compose.services.prometheus!.image).toBe(
+      `prom/prometheus:v${backends().TOOLSCOPE_PROMETHEUS_VERSION}`,
+    );
     const gomod = readFileSync(join(REPO_ROOT, 'tools/jaeger/go.mod'), 'utf8');
     const v1 = /github\.com\/jaegertracing\/jaeger v1\.(\d+)\.(\d+)/.exec(gomod)!;
     // Jaeger tags v1.N.x and v2.(N-63).x on the same commit (v1.76.0 = v2.13.0).
@@ -254,6 +319,7 @@ describe('docker-compose.yml', () => {
     const promCfg = target('prometheus', './collector-config/prometheus.yml')!;
     expect(cmd('prometheus')).toContain(`--config.file=${promCfg}`);
     expect(cmd('prometheus')).toContain('--enable-feature=exemplar-storage');
+    expect(cmd('prometheus')).toContain('--web.enable-otlp-receiver');
     // rule_files are relative to the config file's directory.
     expect(target('prometheus', './collector-config/alert-rules.yml')).toBe(
       posix.join(posix.dirname(promCfg), 'alert-rules.yml'),
@@ -292,6 +358,14 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services)).toContain(jaegerHost);
     expect(env('jaeger').JAEGER_LISTEN_HOST).toBe('0.0.0.0');
     expect(env('jaeger').JAEGER_OTLP_GRPC_PORT).toBe(jaegerPort);
+    // Path (b): the collector pushes to Prometheus' OTLP receiver when asked.
+    const otlp = new URL(env('otel-collector').PROMETHEUS_OTLP_ENDPOINT!);
+    expect(Object.keys(compose.services)).toContain(otlp.hostname);
+    expect(otlp.pathname).toBe('/api/v1/otlp');
+    // Compose interpolation: `TOOLSCOPE_METRICS_EXPORTER=otlp_http/prometheus` picks path (b).
+    expect(env('otel-collector').COLLECTOR_METRICS_EXPORTER).toBe(
+      ['$', '{TOOLSCOPE_METRICS_EXPORTER:-prometheus}'].join(''),
+    );
     const prom = parse(readFileSync(join(CONFIG_DIR, 'prometheus.yml'), 'utf8'));
     for (const job of prom.scrape_configs) {
       for (const t of job.static_configs.flatMap((s: { targets: string[] }) => s.targets)) {
@@ -354,5 +428,58 @@ describe('grafana provisioning', () => {
         p.targets.some((t) => t.exemplar),
       ),
     ).toBe(true);
+    // Every tool-duration query reads both histogram kinds, native first.
+    for (const e of exprs.filter((x) => x.includes('gen_ai_execute_tool_duration_seconds_'))) {
+      expect(e, e).toMatch(/gen_ai_execute_tool_duration_seconds\{/);
+      expect(e.indexOf('gen_ai_execute_tool_duration_seconds{'), e).toBeLessThan(
+        e.indexOf('gen_ai_execute_tool_duration_seconds_'),
+      );
+    }
+  });
+
+  it('has an overview: every tool and workflow with calls, success, p95 against its objective, health and alerts', () => {
+    const dash = JSON.parse(
+      readFileSync(join(dir, 'dashboards/toolscope/overview.json'), 'utf8'),
+    ) as {
+      uid: string;
+      panels: Array<{
+        title: string;
+        type: string;
+        datasource: { uid: string };
+        targets: Array<{ expr: string; refId: string }>;
+        transformations?: Array<{ id: string; options: { renameByName?: Record<string, string> } }>;
+      }>;
+    };
+    expect(dash.uid).toBe('toolscope-overview');
+    const panel = (title: string) => dash.panels.find((p) => p.title === title)!;
+    const columns = (title: string) =>
+      Object.values(
+        panel(title).transformations?.find((t) => t.id === 'organize')?.options.renameByName ?? {},
+      );
+    expect(columns('Tools')).toEqual([
+      'tool',
+      'calls',
+      'success',
+      'p95',
+      'p95 objective',
+      'p95 / objective',
+      'health',
+      'firing alerts',
+    ]);
+    expect(columns('Workflows')).toEqual(
+      expect.arrayContaining(['workflow', 'runs', 'completed', 'p95']),
+    );
+    const tools = panel('Tools').targets.map((t) => t.expr);
+    expect(tools.some((e) => e.includes('toolscope:tool_latency_p95_objective_seconds'))).toBe(
+      true,
+    );
+    expect(tools.some((e) => e.includes('toolscope_health_status'))).toBe(true);
+    expect(tools.some((e) => e.startsWith('count by (gen_ai_tool_name) (ALERTS{'))).toBe(true);
+    for (const e of tools.filter((x) => x.includes('gen_ai_execute_tool_duration_seconds'))) {
+      expect(e, e).toContain('gen_ai_execute_tool_duration_seconds{');
+      expect(e, e).toMatch(/gen_ai_execute_tool_duration_seconds_(count|bucket)\{/);
+    }
+    const uids = new Set(ds.datasources.map((d) => d.uid));
+    for (const p of dash.panels) expect(uids.has(p.datasource.uid), p.title).toBe(true);
   });
 });

@@ -5,29 +5,39 @@
  * Jaeger returns, and data flows again after the collector is killed and restarted.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Attributes, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nearestRank } from '../support/random.ts';
 import {
   backends,
   backendsCommand,
+  dashboardQueries,
   getText,
   jaegerFindTraces,
   jaegerTrace,
   pollUntil,
   promAlerts,
   promExemplars,
+  prometheus2,
+  prometheus3,
   promQuery,
   promValue,
   REPO_ROOT,
   spanTag,
 } from './backends.ts';
+import {
+  type ContractInstruments,
+  contractMeterProvider,
+  contractSeries,
+  createContractInstruments,
+  recordContract,
+} from './contract.ts';
 
 const RUN_ID = randomUUID();
 const SHORT = RUN_ID.slice(0, 8);
@@ -37,22 +47,19 @@ const FAILING_TOOL = `smoke_flaky_${SHORT}`;
 const CHAOS_TOOL = `smoke_chaos_${SHORT}`;
 const SEL = `service_name="${SERVICE}"`;
 
-/** 10 ms buckets up to 1 s: fine enough for p50/p95/p99 within 5 %. */
-const BOUNDARIES = Array.from({ length: 100 }, (_, i) => Number(((i + 1) * 0.01).toFixed(2)));
-
 let tracerProvider: TracerProvider;
 let meterProvider: MeterProvider;
 let startedAt: Date;
 
 function setupSdk(): void {
   const { TOOLSCOPE_OTLP_HTTP_ENDPOINT: otlp } = backends();
-  const resource = resourceFromAttributes({
+  const attributes = {
     'service.name': SERVICE,
     'service.instance.id': RUN_ID,
     'deployment.environment.name': 'e2e',
-  });
+  };
   tracerProvider = new TracerProvider({
-    resource,
+    resource: resourceFromAttributes(attributes),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: `${otlp}/v1/traces`, timeoutMillis: 2_000 }),
@@ -61,56 +68,15 @@ function setupSdk(): void {
       }),
     ],
   });
-  meterProvider = new MeterProvider({
-    resource,
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${otlp}/v1/metrics`, timeoutMillis: 1_000 }),
-        exportIntervalMillis: 1_000,
-        exportTimeoutMillis: 1_000,
-      }),
-    ],
-  });
+  meterProvider = contractMeterProvider(`${otlp}/v1/metrics`, attributes);
 }
 
 function tracer() {
   return tracerProvider.getTracer('toolscope-e2e');
 }
 
-function meter() {
-  return meterProvider.getMeter('toolscope-e2e');
-}
-
-/** Contract instruments (telemetry-contract.md), created once. */
-let instruments: ReturnType<typeof createInstruments>;
-function createInstruments() {
-  const m = meter();
-  return {
-    toolDuration: m.createHistogram('gen_ai.execute_tool.duration', {
-      unit: 's',
-      advice: { explicitBucketBoundaries: BOUNDARIES },
-    }),
-    workflowDuration: m.createHistogram('gen_ai.workflow.duration', {
-      unit: 's',
-      advice: { explicitBucketBoundaries: BOUNDARIES },
-    }),
-    workflowExecutions: m.createCounter('toolscope.workflow.executions', { unit: '{execution}' }),
-    retries: m.createCounter('toolscope.tool.retries', { unit: '{retry}' }),
-    fallbacks: m.createCounter('toolscope.tool.fallbacks', { unit: '{fallback}' }),
-    payload: m.createHistogram('toolscope.tool.payload.size', { unit: 'By' }),
-    // Unit `{state}`, not `1`: the collector's translator appends `_ratio` to gauges with
-    // unit "1" (checked below), and the contract's name is `toolscope_health_status`.
-    healthStatus: m.createGauge('toolscope.health.status', { unit: '{state}' }),
-    healthStatusUnit1: meterProvider
-      .getMeter('toolscope-e2e-unit-1')
-      .createGauge('toolscope.health.status', { unit: '1' }),
-    healthCheckDuration: m.createHistogram('toolscope.health.check.duration', { unit: 's' }),
-    consecutiveFailures: m.createGauge('toolscope.health.consecutive_failures', {
-      unit: '{failure}',
-    }),
-    alertsActive: m.createGauge('toolscope.alerts.active', { unit: '{alert}' }),
-  };
-}
+/** Contract instruments (docs/telemetry.md), created once. */
+let instruments: ContractInstruments;
 
 /** A tool call: an `execute_tool` span under `parent` plus its duration metric point. */
 function toolCall(parent: Span, tool: string, seconds: number, errorType?: string): void {
@@ -162,15 +128,9 @@ async function flush(): Promise<void> {
   await meterProvider.forceFlush();
 }
 
-/** Exact nearest-rank percentile of `values`. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-}
-
 beforeAll(() => {
   setupSdk();
-  instruments = createInstruments();
+  instruments = createContractInstruments(meterProvider);
   startedAt = new Date(Date.now() - 60_000);
 });
 
@@ -240,7 +200,7 @@ describe('raw OTel SDK -> collector -> Jaeger + Prometheus', () => {
       const got = await promValue(
         `histogram_quantile(${p}, sum by (le) (gen_ai_execute_tool_duration_seconds_bucket{${SEL}, gen_ai_tool_name="${TOOL}"}))`,
       );
-      const exact = percentile(all, p);
+      const exact = nearestRank(all, p);
       expect(got, `p${p * 100}`).toBeDefined();
       expect(
         Math.abs(got! - exact) / exact,
@@ -283,39 +243,10 @@ describe('raw OTel SDK -> collector -> Jaeger + Prometheus', () => {
   });
 
   it('every contract metric reaches Prometheus under its contract name', async () => {
-    const tool = { 'gen_ai.tool.name': TOOL };
-    instruments.workflowDuration.record(0.25, { 'gen_ai.workflow.name': 'smoke' });
-    instruments.retries.add(2, tool);
-    instruments.fallbacks.add(1, { ...tool, 'toolscope.tool.fallback_for': FAILING_TOOL });
-    instruments.payload.record(512, { ...tool, 'toolscope.payload.direction': 'input' });
-    for (const state of ['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance']) {
-      const attrs = { 'toolscope.health.check.id': TOOL, 'toolscope.health.state': state };
-      instruments.healthStatus.record(state === 'degraded' ? 1 : 0, attrs);
-      instruments.healthStatusUnit1.record(state === 'degraded' ? 1 : 0, attrs);
-    }
-    instruments.healthCheckDuration.record(0.05, {
-      'toolscope.health.check.id': TOOL,
-      'toolscope.health.check.type': 'http',
-    });
-    instruments.consecutiveFailures.record(3, { 'toolscope.health.check.id': TOOL });
-    instruments.alertsActive.record(1, { 'toolscope.alert.severity': 'warning' });
+    recordContract(instruments, TOOL, FAILING_TOOL);
     await flush();
 
-    const expected: Record<string, string> = {
-      gen_ai_execute_tool_duration_seconds_bucket: `gen_ai_tool_name="${TOOL}", gen_ai_tool_type="function", le="0.5"`,
-      gen_ai_workflow_duration_seconds_count: 'gen_ai_workflow_name="smoke"',
-      toolscope_workflow_executions_total:
-        'gen_ai_workflow_name="smoke", toolscope_workflow_outcome="completed"',
-      toolscope_tool_retries_total: `gen_ai_tool_name="${TOOL}"`,
-      toolscope_tool_fallbacks_total: `gen_ai_tool_name="${TOOL}", toolscope_tool_fallback_for="${FAILING_TOOL}"`,
-      toolscope_tool_payload_size_bytes_sum: `gen_ai_tool_name="${TOOL}", toolscope_payload_direction="input"`,
-      toolscope_health_check_duration_seconds_count: `toolscope_health_check_id="${TOOL}", toolscope_health_check_type="http"`,
-      toolscope_health_consecutive_failures: `toolscope_health_check_id="${TOOL}"`,
-      toolscope_alerts_active: 'toolscope_alert_severity="warning"',
-      toolscope_health_status: `toolscope_health_check_id="${TOOL}", toolscope_health_state="degraded"`,
-      // The same gauge created with unit "1" is renamed by prometheus/otlptranslator.
-      toolscope_health_status_ratio: `toolscope_health_check_id="${TOOL}", otel_scope_name="toolscope-e2e-unit-1"`,
-    };
+    const expected = contractSeries(TOOL, FAILING_TOOL, 'classic');
     for (const [name, labels] of Object.entries(expected)) {
       const series = await pollUntil(
         async () => {
@@ -398,29 +329,24 @@ describe('raw OTel SDK -> collector -> Jaeger + Prometheus', () => {
     expect(t.spans.some((s) => s.operationName === `execute_tool ${TOOL}`)).toBe(true);
   });
 
-  it('the dashboard queries are valid PromQL for this Prometheus', async () => {
-    const dash = JSON.parse(
-      readFileSync(
-        join(REPO_ROOT, 'collector-config/grafana/provisioning/dashboards/toolscope/tool.json'),
-        'utf8',
-      ),
-    );
-    const exprs: string[] = [
-      ...dash.panels.flatMap((p: { targets: Array<{ expr: string }> }) =>
-        p.targets.map((t) => t.expr),
-      ),
-      ...dash.templating.list.map((v: { definition: string }) =>
-        v.definition.replace(/^label_values\((.*), \w+\)$/, '$1'),
-      ),
-    ];
-    for (const e of exprs) {
-      const q = e
-        .replaceAll('$__rate_interval', '1m')
-        .replaceAll('$__range', '1h')
-        .replaceAll('$tool', TOOL)
-        .replaceAll('$service', SERVICE)
-        .replaceAll('$check', '.*');
-      await expect(promQuery(q), q).resolves.toBeInstanceOf(Array);
+  it('every dashboard query is valid PromQL on Prometheus 3 and on 2.x', async () => {
+    const dir = join(REPO_ROOT, 'collector-config/grafana/provisioning/dashboards/toolscope');
+    const dashboards = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(dashboards).toEqual(expect.arrayContaining(['overview.json', 'tool.json']));
+    for (const file of dashboards) {
+      for (const q of dashboardQueries(JSON.parse(readFileSync(join(dir, file), 'utf8')))) {
+        const expr = q
+          .replaceAll('$__rate_interval', '1m')
+          .replaceAll('$__range', '1h')
+          .replaceAll('$tool', TOOL)
+          .replaceAll('$workflow', 'smoke')
+          .replaceAll('$service', SERVICE)
+          .replaceAll('$check', '.*');
+        await expect(prometheus3.query(expr), `${file}: ${expr}`).resolves.toBeInstanceOf(Array);
+        await expect(prometheus2.query(expr), `${file} (2.x): ${expr}`).resolves.toBeInstanceOf(
+          Array,
+        );
+      }
     }
   });
 });

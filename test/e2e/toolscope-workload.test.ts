@@ -18,8 +18,10 @@ import {
   withTool,
   withWorkflow,
 } from '@toolscope/instrumentation';
+import { seededRandom } from '@toolscope/instrumentation/internal';
 import { startToolscope, type Toolscope } from '@toolscope/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nearestRank, stratifiedLognormal } from '../support/random.ts';
 import {
   backends,
   backendsCommand,
@@ -36,17 +38,6 @@ const SHORT = RUN_ID.slice(0, 8);
 const SERVICE = `toolscope-e2e-workload-${SHORT}`;
 const SEL = `service_name="${SERVICE}"`;
 
-/** A deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface ToolSpec {
   name: string;
   /** Latency of call i, in ms. */
@@ -55,61 +46,12 @@ interface ToolSpec {
   fails: (i: number) => boolean;
 }
 
-const random = rng(42);
+/** Seeded, so a failure can be replayed. */
+const random = seededRandom(42);
+const lognormal = (n: number, medianMs: number, sigma: number) =>
+  stratifiedLognormal(n, medianMs, sigma, random);
 // Enough calls that the 99th percentile is not decided by one or two samples in a bucket.
 const CALLS = 1000;
-
-/** The standard normal quantile function (Acklam's approximation, relative error < 1.2e-9). */
-function normalQuantile(p: number): number {
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
-    -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-    4.374664141464968, 2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
-      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
-    );
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
-  );
-}
-
-/**
- * `n` lognormal latencies (median `medianMs`, log-sd `sigma`), stratified — the i-th is the
- * distribution's (i + 0.5)/n quantile, so the sample's percentiles are the distribution's —
- * in a seeded random order. Latencies are heavy-tailed and unbounded like real tool
- * latencies; a distribution with a hard upper edge (uniform) is the adversarial case for any
- * bucketed histogram: near that edge `histogram_quantile`'s linear interpolation can be off
- * by up to one bucket width (11% with toolscope's layout).
- */
-function lognormal(n: number, medianMs: number, sigma: number): number[] {
-  const out = Array.from(
-    { length: n },
-    (_, i) => medianMs * Math.exp(sigma * normalQuantile((i + 0.5) / n)),
-  );
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 // Latencies of a few hundred ms keep timer jitter (a few ms under load) well under 5 %.
 const TOOLS: ToolSpec[] = (() => {
@@ -153,12 +95,6 @@ async function callTool(spec: ToolSpec, i: number): Promise<void> {
   }).catch((err: unknown) => {
     if (!(err instanceof ToolError)) throw err;
   });
-}
-
-/** Exact nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
@@ -252,7 +188,7 @@ describe('toolscope workload -> collector -> Jaeger + Prometheus', () => {
         const got = await promValue(
           `histogram_quantile(${p}, sum by (le) (gen_ai_execute_tool_duration_seconds_bucket{${SEL}, gen_ai_tool_name="${spec.name}"}))`,
         );
-        const exact = percentile(injected, p);
+        const exact = nearestRank(injected, p);
         expect(got, `${spec.name} p${p * 100}`).toBeDefined();
         const error = Math.abs(got! - exact) / exact;
         console.log(

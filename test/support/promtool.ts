@@ -1,6 +1,6 @@
 /**
  * Finds `promtool` for tests that check Prometheus rule files, installing it when missing:
- * `$PROMTOOL`, else the copy `scripts/backends.sh install prometheus` extracts from Debian's
+ * `$PROMTOOL`, else the copy `scripts/backends.sh install prometheus-v2` extracts from Debian's
  * `prometheus` package into `${TOOLSCOPE_CACHE:-~/.cache/toolscope}/prometheus`, running that
  * install when absent, else `apt-get download prometheus` + `dpkg-deb -x` into a temporary
  * directory. Throws (the test fails, never skips) when none works.
@@ -27,12 +27,12 @@ function locate(): string {
   const errors: string[] = [];
   const script = join(ROOT, 'scripts', 'backends.sh');
   if (existsSync(script)) {
-    const r = spawnSync('bash', [script, 'install', 'prometheus'], {
+    const r = spawnSync('bash', [script, 'install', 'prometheus-v2'], {
       encoding: 'utf8',
       timeout: 600_000,
     });
     if (works(cached)) return cached;
-    errors.push(`backends.sh install prometheus: exit ${r.status} ${r.stderr?.slice(-2000)}`);
+    errors.push(`backends.sh install prometheus-v2: exit ${r.status} ${r.stderr?.slice(-2000)}`);
   }
   try {
     const dir = mkdtempSync(join(tmpdir(), 'toolscope-promtool-'));
