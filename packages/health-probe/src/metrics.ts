@@ -8,6 +8,7 @@ import {
 import { DURATION_BUCKETS_SECONDS, type HealthState } from '@toolscope/instrumentation';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_TOOL_NAME,
   ATTR_TOOLSCOPE_HEALTH_CHECK_ID,
   ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE,
   ATTR_TOOLSCOPE_HEALTH_STATE,
@@ -28,35 +29,48 @@ const STATES: readonly HealthState[] = [
 
 /** What a monitor exposes to the observable gauges. */
 export interface GaugeSource {
-  gaugeSnapshot(): readonly { id: string; status: HealthState; consecutiveFailures: number }[];
+  gaugeSnapshot(): readonly {
+    id: string;
+    /** The tool the check reports for (`gen_ai.tool.name`; the check id when not set). */
+    tool: string;
+    status: HealthState;
+    consecutiveFailures: number;
+  }[];
 }
 
 const sources = new Set<GaugeSource>();
 let cachedProvider: MeterProvider | undefined;
 let duration: Histogram | undefined;
 
-/** Pre-computed attribute sets (metrics take a fixed, small set: no URLs, no session ids). */
+/**
+ * Pre-computed attribute sets (metrics take a fixed, small set: no URLs, no session ids).
+ * Every health metric carries the check and the tool it reports for, so Prometheus readers
+ * (the report, the overview dashboard) join a check to its tool without parsing the id.
+ */
 const stateAttrs = new Map<string, Attributes[]>();
 const idAttrs = new Map<string, Attributes>();
 const durationAttrs = new Map<string, Attributes>();
 
-function statusAttributes(id: string): Attributes[] {
-  let sets = stateAttrs.get(id);
+function statusAttributes(id: string, tool: string): Attributes[] {
+  const key = `${id}\u0000${tool}`;
+  let sets = stateAttrs.get(key);
   if (sets === undefined) {
     sets = STATES.map((s) => ({
       [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
+      [ATTR_GEN_AI_TOOL_NAME]: tool,
       [ATTR_TOOLSCOPE_HEALTH_STATE]: s,
     }));
-    stateAttrs.set(id, sets);
+    stateAttrs.set(key, sets);
   }
   return sets;
 }
 
-function checkAttributes(id: string): Attributes {
-  let set = idAttrs.get(id);
+function checkAttributes(id: string, tool: string): Attributes {
+  const key = `${id}\u0000${tool}`;
+  let set = idAttrs.get(key);
   if (set === undefined) {
-    set = { [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id };
-    idAttrs.set(id, set);
+    set = { [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id, [ATTR_GEN_AI_TOOL_NAME]: tool };
+    idAttrs.set(key, set);
   }
   return set;
 }
@@ -94,11 +108,11 @@ function ensureInstruments(): Histogram {
     (result) => {
       for (const source of sources) {
         for (const c of source.gaugeSnapshot()) {
-          const sets = statusAttributes(c.id);
+          const sets = statusAttributes(c.id, c.tool);
           for (let i = 0; i < STATES.length; i++) {
             result.observe(status, STATES[i] === c.status ? 1 : 0, sets[i]);
           }
-          result.observe(failures, c.consecutiveFailures, checkAttributes(c.id));
+          result.observe(failures, c.consecutiveFailures, checkAttributes(c.id, c.tool));
         }
       }
     },
@@ -121,15 +135,17 @@ export function removeGaugeSource(source: GaugeSource): void {
 /** Records one run on `toolscope.health.check.duration` (and re-checks the provider). */
 export function recordDuration(
   id: string,
+  tool: string,
   type: string,
   seconds: number,
   errorType: string | undefined,
 ): void {
-  const key = `${id}\u0000${type}\u0000${errorType ?? ''}`;
+  const key = `${id}\u0000${tool}\u0000${type}\u0000${errorType ?? ''}`;
   let attrs = durationAttrs.get(key);
   if (attrs === undefined) {
     attrs = {
       [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
+      [ATTR_GEN_AI_TOOL_NAME]: tool,
       [ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE]: type,
       ...(errorType !== undefined ? { [ATTR_ERROR_TYPE]: errorType } : {}),
     };

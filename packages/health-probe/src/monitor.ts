@@ -281,11 +281,12 @@ export class HealthMonitor implements GaugeSource {
   }
 
   /** @internal the gauges' view. */
-  gaugeSnapshot(): { id: string; status: HealthState; consecutiveFailures: number }[] {
-    const out: { id: string; status: HealthState; consecutiveFailures: number }[] = [];
+  gaugeSnapshot(): ReturnType<GaugeSource['gaugeSnapshot']> {
+    const out: ReturnType<GaugeSource['gaugeSnapshot']>[number][] = [];
     for (const e of this.entries.values()) {
       out.push({
         id: e.check.id,
+        tool: e.check.tool,
         status: e.reported,
         consecutiveFailures: e.machine.consecutiveFailures,
       });
@@ -427,7 +428,7 @@ export class HealthMonitor implements GaugeSource {
       span.setAttributes(attrs);
       if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: error ?? '' });
       span.end();
-      recordDuration(check.id, check.type, latencyMs / 1000, errorType);
+      recordDuration(check.id, check.tool, check.type, latencyMs / 1000, errorType);
     } catch (err) {
       logger.warn(`check ${check.id}: recording telemetry failed; ignored`, err);
     }

@@ -98,14 +98,16 @@ describe('metrics and spans carry the contract names', () => {
       expect(dp.buckets.boundaries).toEqual([...DURATION_BUCKETS_SECONDS]);
 
       const failures = points(await otel.metric('toolscope.health.consecutive_failures'));
+      // Every health metric names the tool its check reports for (the id when not set).
       expect(failures).toContainEqual({
-        attributes: { 'toolscope.health.check.id': 'm-bad' },
+        attributes: { 'toolscope.health.check.id': 'm-bad', 'gen_ai.tool.name': 'm-bad' },
         value: 1,
       });
       expect(failures).toContainEqual({
-        attributes: { 'toolscope.health.check.id': 'm-good' },
+        attributes: { 'toolscope.health.check.id': 'm-good', 'gen_ai.tool.name': 'm-good' },
         value: 0,
       });
+      expect(forGood.every((p) => p.attributes['gen_ai.tool.name'] === 'm-good')).toBe(true);
 
       const span = otel.spans().find((s) => s.name === 'health_check m-good')!;
       expect(span.kind).toBe(SpanKind.CLIENT);

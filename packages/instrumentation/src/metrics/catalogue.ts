@@ -143,7 +143,7 @@ export const HEALTH_STATUS = define({
   description:
     'Health status of each check as a state set: 1 for the current state, 0 for the others',
   integer: true,
-  attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID, ATTR_TOOLSCOPE_HEALTH_STATE],
+  attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID, ATTR_GEN_AI_TOOL_NAME, ATTR_TOOLSCOPE_HEALTH_STATE],
 });
 
 export const HEALTH_CHECK_DURATION = define({
@@ -153,7 +153,12 @@ export const HEALTH_CHECK_DURATION = define({
   description: 'Duration of health check runs',
   integer: false,
   buckets: DURATION_BUCKETS_SECONDS,
-  attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID, ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE, ATTR_ERROR_TYPE],
+  attributes: [
+    ATTR_TOOLSCOPE_HEALTH_CHECK_ID,
+    ATTR_GEN_AI_TOOL_NAME,
+    ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE,
+    ATTR_ERROR_TYPE,
+  ],
 });
 
 export const HEALTH_CONSECUTIVE_FAILURES = define({
@@ -162,7 +167,7 @@ export const HEALTH_CONSECUTIVE_FAILURES = define({
   unit: '{failure}',
   description: 'Consecutive failed runs of each check',
   integer: true,
-  attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID],
+  attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID, ATTR_GEN_AI_TOOL_NAME],
 });
 
 export const ALERTS_ACTIVE = define({
