@@ -116,8 +116,10 @@ export interface WorkflowRun {
   /** The declared total steps, if any. */
   readonly totalSteps: number | undefined;
   /**
-   * Steps completed: the explicit count when `completeStep` was called, otherwise the number
-   * of tool calls inside the run that succeeded.
+   * Steps completed, never more than `totalSteps`: the explicit count when `completeStep` was
+   * called; else the framework's own steps that succeeded (an AI SDK step, a LangChain
+   * sequence step or graph node, an OpenAI Agents turn) when an integration reports them;
+   * else the tool calls made directly in the run (not inside another tool) that succeeded.
    */
   readonly stepsCompleted: number;
   /** Names of the tools called inside the run, in first-use order. */
