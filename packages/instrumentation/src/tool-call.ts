@@ -38,7 +38,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from './semconv.ts';
-import { boundName, boundText, safeString } from './shared/bound.ts';
+import { boundName, boundText } from './shared/bound.ts';
 import {
   endedSpanSeconds,
   recordError,
