@@ -33,7 +33,8 @@ const toolSpans = () => otel.spans().filter((s) => s.name.startsWith('execute_to
 /** The duration points of one tool (metrics are cumulative across the tests of this file). */
 const durationPoints = async (tool: string) =>
   (
-    (await otel.metric(METRIC_GEN_AI_EXECUTE_TOOL_DURATION))?.dataPoints as HistogramDataPoint[]
+    ((await otel.metric(METRIC_GEN_AI_EXECUTE_TOOL_DURATION))?.dataPoints ??
+      []) as HistogramDataPoint[]
   ).filter((p) => p.attributes['gen_ai.tool.name'] === tool);
 const callsOf = async (tool: string) =>
   histogramCount(
