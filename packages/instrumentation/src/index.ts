@@ -36,6 +36,8 @@ export type {
   InvocationListener,
   InvocationRecord,
   InvocationStoreOptions,
+  Monitor,
+  MonitorOptions,
   RedactInput,
   ResolveAlertInput,
   TimeWindow,

@@ -1,4 +1,5 @@
 import type { Attributes, MeterProvider, Span, SpanKind, TracerProvider } from '@opentelemetry/api';
+import type { AlertCenter } from './alerts/alert-center.ts';
 
 /** The kinds of tool named by the GenAI semantic conventions (`gen_ai.tool.type`). */
 export type ToolType = 'function' | 'extension' | 'datastore';
@@ -456,4 +457,43 @@ export interface WorkflowWindowStats {
   /** Tools used, with how many executions used each. */
   readonly tools: Readonly<Record<string, number>>;
   readonly lastRunMs: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Monitors (`HealthMonitor` of @toolscope/health-probe, `ObjectiveMonitor` of @toolscope/objectives)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The one lifecycle of toolscope's monitors. Their timers are unref'd: a monitor never keeps
+ * the process alive.
+ *
+ * @example
+ * const monitor = new HealthMonitor({ checks }).start();
+ * await monitor.stop(); // scheduling stopped, runs in flight finished; start() may follow
+ * await monitor.close(); // and what it owns released; start() now throws
+ */
+export interface Monitor {
+  /** Starts scheduling and returns the monitor. Idempotent while running; throws after `close()`. */
+  start(): this;
+  /** Stops scheduling and resolves once the work in flight has finished. `start()` may follow. */
+  stop(): Promise<void>;
+  /**
+   * `stop()`, then releases what the monitor owns (connections, a store it made, its gauges).
+   * Idempotent; the monitor cannot be started again.
+   */
+  close(): Promise<void>;
+}
+
+/** The options every monitor takes, with the same names and defaults. */
+export interface MonitorOptions {
+  /** Where alerts go. @default getAlertCenter() */
+  alertCenter?: AlertCenter;
+  /**
+   * Tracer provider of the monitor's spans.
+   * @default the process-wide `configureInstrumentation({ tracerProvider })`, else the global
+   * provider, looked up on each use
+   */
+  tracerProvider?: TracerProvider;
+  /** Clock in epoch ms (tests). @default Date.now */
+  now?: () => number;
 }
