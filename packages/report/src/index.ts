@@ -1,5 +1,4 @@
 export { buildReport, REPORT_SCHEMA_VERSION } from './build-report.ts';
-export { formatDuration, parseDuration } from './duration.ts';
 export {
   EmptyWindowError,
   NoToolscopeMetricsError,

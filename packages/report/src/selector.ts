@@ -7,8 +7,8 @@ import {
   InvocationStore,
   type ToolHealth,
 } from '@toolscope/instrumentation';
-import { parseDuration } from './duration.ts';
-import { ReportConfigError } from './errors.ts';
+import { parseDuration } from '@toolscope/instrumentation/internal';
+import { ReportConfigError, reportConfigError } from './errors.ts';
 import type { CandidateTool, RankedTool, SelectorStats, ToolSelectorOptions } from './types.ts';
 
 /** Health factor H per state; 0 means avoided. */
@@ -66,7 +66,7 @@ export class ToolSelector {
   private readonly priorScore: number;
 
   constructor(options: ToolSelectorOptions) {
-    this.windowMs = parseDuration(options?.window ?? '5m', 'window');
+    this.windowMs = parseDuration('window', options?.window ?? '5m', { make: reportConfigError });
     if (options?.stats !== undefined) {
       this.stats = options.stats;
     } else if (options?.store instanceof InvocationStore) {
