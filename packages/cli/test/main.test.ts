@@ -58,6 +58,10 @@ describe('usage errors', () => {
       /--window: must be a duration \(got "yesterday"\); use milliseconds or a number with a unit/,
     ],
     [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '15'],
+      /--window: must be at least 1s \(got "15"\)/,
+    ],
+    [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0s'],
       /--window: must be greater than zero \(got "0s"\); for example --window 15m/,
     ],

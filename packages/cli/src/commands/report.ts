@@ -66,7 +66,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const flags = { window: '--window', url: '--prometheus', selector: '--selector' };
   checkWindowPositive(window);
   try {
-    parseDuration('window', window);
+    // A bare number is milliseconds in the one grammar: `--window 15` is no window at all.
+    parseDuration('window', window, { min: 1000 });
   } catch (err) {
     asUsage(err, flags);
   }
