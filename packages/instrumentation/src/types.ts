@@ -1,4 +1,5 @@
 import type { Attributes, MeterProvider, Span, SpanKind, TracerProvider } from '@opentelemetry/api';
+import type { InvocationStore } from './aggregate/invocation-store.ts';
 import type { AlertCenter } from './alerts/alert-center.ts';
 
 /** The kinds of tool named by the GenAI semantic conventions (`gen_ai.tool.type`). */
@@ -283,7 +284,7 @@ export interface TrackWorkflowExecutionInput {
 }
 
 // ---------------------------------------------------------------------------------------
-// Health (shared by @toolscope/health-probe, which writes it, and the report's selector)
+// Health (shared by @toolscope/health-probe, which writes it, and the tool selector)
 // ---------------------------------------------------------------------------------------
 
 /** The five health statuses, as the lower-case values of `toolscope.health.state`. */
@@ -496,4 +497,70 @@ export interface MonitorOptions {
   tracerProvider?: TracerProvider;
   /** Clock in epoch ms (tests). @default Date.now */
   now?: () => number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Tool selection
+// ---------------------------------------------------------------------------------------
+
+/** A candidate tool for a task. */
+export interface CandidateTool {
+  /** The tool's name, as recorded (`gen_ai.tool.name`). */
+  name: string;
+  /** Expected response time in ms; compared with the live p95. @default what the store last saw */
+  expectedPerformanceMs?: number;
+  /** How well the tool fits the task, 0..1 (the planner's selection confidence). @default 1 */
+  confidence?: number;
+}
+
+/** Live numbers the selector reads about one tool. */
+export interface SelectorStats {
+  readonly calls: number;
+  readonly errors: number;
+  /** p95 duration in ms; NaN when unknown. */
+  readonly p95Ms: number;
+  readonly expectedPerformanceMs: number | undefined;
+}
+
+/** Options of `new ToolSelector(options)`. */
+export interface ToolSelectorOptions {
+  /** The in-process store the live numbers come from. Required unless `stats` is given. */
+  store?: InvocationStore;
+  /** Custom live numbers per tool (replaces `store`). @default undefined */
+  stats?: (tools: readonly string[]) => ReadonlyMap<string, SelectorStats>;
+  /** The window of live numbers: a duration (`5m`, `90s`) or milliseconds. @default '5m' */
+  window?: string | number;
+  /** Current health of a tool. @default getToolHealth (the core's registry) */
+  health?: (tool: string) => ToolHealth | undefined;
+  /** Where open alerts come from. @default getAlertCenter() */
+  alerts?: { active(): Alert[] };
+  /** Pseudo-calls of prior belief blended with live data (see the scoring). @default 10 */
+  priorCalls?: number;
+  /** The performance assumed before any data, 0..1. @default 0.75 */
+  priorScore?: number;
+}
+
+/** A ranked candidate. */
+export interface RankedTool {
+  readonly tool: string;
+  /** Final score, 0..1 (usable as `toolscope.selection.confidence`). */
+  readonly score: number;
+  /** True when the tool is unhealthy or in maintenance (ranked last unless all are). */
+  readonly avoided: boolean;
+  readonly components: {
+    /** Smoothed success rate. */
+    readonly reliability: number;
+    /** min(1, expected / p95). */
+    readonly speed: number;
+    /** Weight of live data, calls / (calls + priorCalls). */
+    readonly evidence: number;
+    /** Health factor. */
+    readonly health: number;
+    /** Product of open-alert penalties. */
+    readonly alerts: number;
+    /** Declared task fit. */
+    readonly confidence: number;
+  };
+  /** Why it ranks where it does, for people and logs. */
+  readonly reasons: readonly string[];
 }

@@ -1,15 +1,19 @@
-import {
-  type Alert,
-  type AlertSeverity,
-  getAlertCenter,
-  getToolHealth,
-  type HealthState,
-  InvocationStore,
-  type ToolHealth,
-} from '@toolscope/instrumentation';
-import { parseDuration } from './duration.ts';
-import { ReportConfigError } from './errors.ts';
-import type { CandidateTool, RankedTool, SelectorStats, ToolSelectorOptions } from './types.ts';
+import { InvocationStore } from '../aggregate/invocation-store.ts';
+import { getAlertCenter } from '../alerts/alert-center.ts';
+import { getToolHealth } from '../health-registry.ts';
+import { parseDuration } from '../shared/duration.ts';
+import { ToolscopeConfigError } from '../shared/errors.ts';
+import { validate } from '../shared/validate.ts';
+import type {
+  Alert,
+  AlertSeverity,
+  CandidateTool,
+  HealthState,
+  RankedTool,
+  SelectorStats,
+  ToolHealth,
+  ToolSelectorOptions,
+} from '../types.ts';
 
 /** Health factor H per state; 0 means avoided. */
 export const HEALTH_FACTOR: Readonly<Record<HealthState, number>> = {
@@ -32,7 +36,8 @@ const HEALTH_ALERT_KINDS = new Set(['tool_unhealthy', 'tool_degraded', 'tool_rec
 
 /**
  * Ranks candidate tools for a task by live performance and health (the seed's "automatic
- * tool selection preference adjustment").
+ * tool selection preference adjustment"), read from the in-process store, the health
+ * registry and the alert center of this package.
  *
  *   score = C × H × A × (w × s × S + (1 − w) × P0)
  *
@@ -66,28 +71,23 @@ export class ToolSelector {
   private readonly priorScore: number;
 
   constructor(options: ToolSelectorOptions) {
-    this.windowMs = parseDuration(options?.window ?? '5m', 'window');
+    this.windowMs = parseDuration('window', options?.window ?? '5m');
     if (options?.stats !== undefined) {
       this.stats = options.stats;
     } else if (options?.store instanceof InvocationStore) {
       const store = options.store;
       this.stats = (tools) => storeStats(store, this.windowMs, tools);
     } else {
-      throw new ReportConfigError(
+      throw new ToolscopeConfigError(
         'store',
         'ToolSelector needs the in-process store (startToolscope().store) or a stats function',
       );
     }
     this.health = options.health ?? getToolHealth;
     this.alerts = options.alerts ?? getAlertCenter();
-    this.priorCalls = options.priorCalls ?? 10;
-    this.priorScore = options.priorScore ?? 0.75;
-    if (!(this.priorCalls >= 0 && Number.isFinite(this.priorCalls))) {
-      throw new ReportConfigError('priorCalls', `must be a number >= 0 (got ${this.priorCalls})`);
-    }
-    if (!(this.priorScore >= 0 && this.priorScore <= 1)) {
-      throw new ReportConfigError('priorScore', `must be from 0 to 1 (got ${this.priorScore})`);
-    }
+    this.priorCalls = validate.optionalNumber('priorCalls', options.priorCalls, { min: 0 }) ?? 10;
+    this.priorScore =
+      validate.optionalNumber('priorScore', options.priorScore, { min: 0, max: 1 }) ?? 0.75;
   }
 
   /** Every candidate, best first. */
@@ -175,24 +175,14 @@ export class ToolSelector {
 
 function normalize(c: string | CandidateTool, i: number): CandidateTool {
   const tool = typeof c === 'string' ? { name: c } : c;
-  if (typeof tool?.name !== 'string' || tool.name.trim() === '') {
-    throw new ReportConfigError(`candidates[${i}].name`, 'must be a non-empty tool name');
-  }
-  if (tool.confidence !== undefined && !(tool.confidence >= 0 && tool.confidence <= 1)) {
-    throw new ReportConfigError(
-      `candidates[${i}].confidence`,
-      `must be from 0 to 1 (got ${tool.confidence})`,
-    );
-  }
-  if (
-    tool.expectedPerformanceMs !== undefined &&
-    !(tool.expectedPerformanceMs > 0 && Number.isFinite(tool.expectedPerformanceMs))
-  ) {
-    throw new ReportConfigError(
-      `candidates[${i}].expectedPerformanceMs`,
-      `must be a positive number of ms (got ${tool.expectedPerformanceMs})`,
-    );
-  }
+  const field = `candidates[${i}]`;
+  validate.string(`${field}.name`, tool?.name);
+  validate.optionalNumber(`${field}.confidence`, tool.confidence, { min: 0, max: 1 });
+  validate.optionalNumber(`${field}.expectedPerformanceMs`, tool.expectedPerformanceMs, {
+    min: 0,
+    minExclusive: true,
+    hint: 'a positive number of ms',
+  });
   return tool;
 }
 

@@ -1,14 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { toolRecord } from '../../../../test/support/records.ts';
 import {
   AlertCenter,
   type HealthState,
   InvocationStore,
+  type SelectorStats,
   type ToolHealth,
-} from '@toolscope/instrumentation';
-import { describe, expect, it } from 'vitest';
-import { ReportConfigError } from '../src/errors.ts';
-import { ToolSelector } from '../src/selector.ts';
-import type { SelectorStats } from '../src/types.ts';
-import { toolRecord } from './helpers/records.ts';
+  ToolSelector,
+  ToolscopeConfigError,
+} from '../../src/index.ts';
 
 function fixed(stats: Record<string, SelectorStats>, health: Record<string, HealthState> = {}) {
   const alerts = new AlertCenter();
@@ -138,7 +138,7 @@ describe('ToolSelector with live data and health', () => {
       /^window:/,
     );
     const { selector } = setup();
-    expect(() => selector.rank([''])).toThrow(ReportConfigError);
+    expect(() => selector.rank([''])).toThrow(ToolscopeConfigError);
     expect(() => selector.rank([{ name: 'x', confidence: 2 }])).toThrow(
       /candidates\[0\].confidence/,
     );

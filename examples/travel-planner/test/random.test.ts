@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRank } from '../../src/demo/ledger.ts';
-import { lognormalMs, seededRandom, seedFrom } from '../../src/demo/random.ts';
+import { nearestRank } from '../src/ledger.ts';
+import { lognormalMs, seededRandom, seedFrom } from '../src/random.ts';
 
 describe('seededRandom', () => {
   it('repeats its sequence for the same seed and differs for another', () => {

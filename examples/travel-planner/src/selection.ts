@@ -1,12 +1,11 @@
 /**
- * Choosing the restaurant search tool: the report package's `ToolSelector` ranks the
+ * Choosing the restaurant search tool: the core's `ToolSelector` ranks the
  * candidates by live success rate, p95 against the declared expectation, health and open
  * alerts. The primary declares a better task fit (it has the larger index), so it wins while
  * it works; the selector avoids it once the probes call it unhealthy and brings it back when
  * they call it healthy again.
  */
-import type { InvocationStore } from '@toolscope/instrumentation';
-import { type CandidateTool, ToolSelector } from '@toolscope/report';
+import { type CandidateTool, type InvocationStore, ToolSelector } from '@toolscope/instrumentation';
 import type { ToolChooser } from './orchestrator.ts';
 import { TOOLS } from './scenario.ts';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ServerSpec, ToolBehaviour } from '../../src/demo/scenario.ts';
-import { META_DELAY, META_ERROR_TYPE } from '../../src/demo/scenario.ts';
-import { createToolServer, type ToolServer } from '../../src/demo/tool-server.ts';
+import type { ServerSpec, ToolBehaviour } from '../src/scenario.ts';
+import { META_DELAY, META_ERROR_TYPE } from '../src/scenario.ts';
+import { createToolServer, type ToolServer } from '../src/tool-server.ts';
 
 function tool(overrides: Partial<ToolBehaviour>): ToolBehaviour {
   return {

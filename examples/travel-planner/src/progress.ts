@@ -3,7 +3,7 @@
  * terminal: one live line redrawn in place. Otherwise (pipes, CI, `--format json`): a plain
  * line every few seconds. Notable events (outage, health changes) get their own line.
  */
-import type { OutputStream } from '../io.ts';
+import type { OutputStream } from './types.ts';
 
 export interface ProgressState {
   readonly elapsedMs: number;

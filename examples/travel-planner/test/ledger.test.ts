@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger, nearestRank } from '../../src/demo/ledger.ts';
+import { Ledger, nearestRank } from '../src/ledger.ts';
 
 describe('nearestRank', () => {
   it('is the exact nearest-rank percentile', () => {

@@ -17,8 +17,6 @@ import {
 import { instrumentMcpClient } from '@toolscope/instrumentation-mcp';
 import { startToolscope, type Toolscope } from '@toolscope/node';
 import { HealthHistory } from '@toolscope/report';
-import type { OutputStream } from '../io.ts';
-import { TELEMETRY_DEADLINE_MS, withinDeadline } from '../telemetry.ts';
 import { type Fleet, startFleet } from './fleet.ts';
 import { Ledger, type ToolLedger, type WorkflowLedger } from './ledger.ts';
 import { Orchestrator, type ToolChooser } from './orchestrator.ts';
@@ -26,7 +24,9 @@ import { type Probes, startProbes } from './probes.ts';
 import { startProgress } from './progress.ts';
 import { SERVERS, TOOLS, type ToolBehaviour } from './scenario.ts';
 import { createChooser } from './selection.ts';
+import { TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
 import type { ServerStats } from './tool-server.ts';
+import type { OutputStream } from './types.ts';
 import { runUsers } from './users.ts';
 
 export interface DemoOptions {

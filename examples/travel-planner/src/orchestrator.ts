@@ -29,7 +29,7 @@ export interface RankedTool {
   readonly confidence: number;
 }
 
-/** Ranks candidate tools for a task (the report package's `ToolSelector` in the demo). */
+/** Ranks candidate tools for a task (the core's `ToolSelector` in the demo). */
 export type ToolChooser = (task: string, candidates: readonly string[]) => readonly RankedTool[];
 
 /** Thrown for transport-level failures; `code` becomes the span's `error.type`. */

@@ -10,8 +10,8 @@
  * If the parent goes away, the child exits too.
  */
 
-import { TELEMETRY_DEADLINE_MS, withinDeadline } from '../telemetry.ts';
 import { SERVERS } from './scenario.ts';
+import { TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
 import { createToolServer } from './tool-server.ts';
 
 interface ChildConfig {

@@ -4,25 +4,19 @@
  * calls fit in the duration, and which ones land in the outage).
  */
 
-/** A uniform [0, 1) generator. */
-export type Random = () => number;
+import { seededRandom } from '@toolscope/instrumentation/internal';
 
 /**
- * mulberry32: a tiny 32-bit PRNG, plenty for simulated latencies.
+ * The core's one seeded generator (mulberry32), re-exported so the demo draws everything
+ * from this module.
  *
  * @example
  * const rnd = seededRandom(42); rnd(); // 0.6011037519201636 — the same on every run
  */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
+/** A uniform [0, 1) generator. */
+export type Random = () => number;
 
 /** A stable 32-bit seed from a string (FNV-1a), so each tool gets its own stream. */
 export function seedFrom(text: string, base: number): number {

@@ -3,7 +3,7 @@
  * every flush and shutdown gets a deadline, and what was exported or lost is said on stderr.
  */
 import type { Toolscope, ToolscopeStats } from '@toolscope/node';
-import type { OutputStream } from './io.ts';
+import type { OutputStream } from './types.ts';
 
 /**
  * How long a flush plus shutdown of the telemetry may take at the end of a command (and of a

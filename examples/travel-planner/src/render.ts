@@ -4,8 +4,13 @@
  * the report's fields come first, then `healthSummary` and `demo`.
  */
 import type { HealthSummary } from '@toolscope/health-probe';
-import { buildReport, InProcessSource, type Report, renderReport } from '@toolscope/report';
-import type { Format } from '../args.ts';
+import {
+  buildReport,
+  InProcessSource,
+  type Report,
+  type ReportFormat,
+  renderReport,
+} from '@toolscope/report';
 import type { DemoRun, DemoScenario } from './run-demo.ts';
 
 export interface DemoOutput {
@@ -99,7 +104,7 @@ function healthHeadline(summary: HealthSummary): string {
   return `overall ${summary.status}${score}, over the last ${(summary.windowMs / 1000).toFixed(0)}s`;
 }
 
-export async function renderDemo(run: DemoRun, format: Format): Promise<DemoOutput> {
+export async function renderDemo(run: DemoRun, format: ReportFormat): Promise<DemoOutput> {
   const now = Date.now();
   // The whole run, set-up included, rounded up to a second.
   const windowMs = Math.ceil((now - run.setupStartedMs + 1) / 1000) * 1000;

@@ -7,15 +7,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { ToolscopeError } from '@toolscope/instrumentation';
 import type { ServerSpec } from './scenario.ts';
 import { createToolServer, type ServerStats, type ToolServer } from './tool-server.ts';
 
 const START_DEADLINE_MS = 15_000;
 const STOP_DEADLINE_MS = 10_000;
 
-/** A demo server could not start (port, spawn, or the server itself): exit code 2, no stack. */
-export class DemoSetupError extends Error {
-  override readonly name = 'DemoSetupError';
+/**
+ * A demo server could not start (port, spawn, or the server itself): a `ToolscopeError`, so
+ * the CLI prints its message and exits 2, without a stack.
+ */
+export class DemoSetupError extends ToolscopeError {
+  override readonly name: string = 'DemoSetupError';
 }
 
 /** One demo server, up or down. */

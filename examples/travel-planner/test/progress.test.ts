@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProgress, startProgress } from '../../src/demo/progress.ts';
+import { formatProgress, startProgress } from '../src/progress.ts';
 
 const state = {
   elapsedMs: 7_250,
