@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects:
- * - `unit`: every package's own tests, in-memory exporters and servers started by the tests.
+ * - `unit`: every package's and example's own tests, in-memory exporters and servers started
+ *   by the tests.
  * - `e2e`: cross-package tests against the real Collector, Prometheus and Jaeger that
  *   `scripts/backends.sh` builds, caches and starts (global setup); never skipped.
  */
@@ -16,7 +17,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -46,7 +46,7 @@ interface ToolSpec {
   fails: (i: number) => boolean;
 }
 
-/** Seeded, so a failure can be replayed. */
+// Deterministic (the core's seeded mulberry32), so a failure can be replayed.
 const random = seededRandom(42);
 const lognormal = (n: number, medianMs: number, sigma: number) =>
   stratifiedLognormal(n, medianMs, sigma, random);

@@ -1,11 +1,24 @@
 /**
  * `@toolscope/instrumentation/internal`: the layer the other toolscope packages share — the
  * one definition of each concept they all need (names, the metric catalogue and its
- * Prometheus names, alert names, config errors and validators, the duration grammar, provider
- * resolution, the bound for outside strings, the terminal and Markdown sanitisers, URL and
- * header redaction). Not a public API: it may change in any release; applications import
- * from `@toolscope/instrumentation`. `docs/architecture.md` maps each concept to its file.
+ * Prometheus names, alert names, config errors and validators, the config key convention,
+ * the duration grammar, provider resolution, the bound for outside strings, the terminal and
+ * Markdown sanitisers, URL and header redaction). Not a public API: it may change in any
+ * release; applications import from `@toolscope/instrumentation`. `docs/architecture.md`
+ * maps each concept to its file.
  */
+export {
+  type Adoption,
+  adoptionFor,
+  isSpanOfToolCall,
+  type JoinableInvocation,
+  registerToolCall,
+} from './adopt.ts';
+export {
+  type AgentRunHandle,
+  type AgentRunStart,
+  startAgentRun,
+} from './agent-run.ts';
 export { LogHistogram } from './aggregate/log-histogram.ts';
 export {
   ALERT_KIND_LABEL,
@@ -15,6 +28,7 @@ export {
   type ObjectiveAlertKind,
 } from './alerts/alert-names.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
+export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export * from './metrics/catalogue.ts';
 export { createCounter, createHistogram, createObservableGauge } from './metrics/create.ts';
@@ -68,6 +82,14 @@ export {
   ToolscopeConfigError,
   ToolscopeError,
 } from './shared/errors.ts';
+export {
+  camelCaseKey,
+  type FieldReader,
+  type FieldSpec,
+  type ReadFieldsOptions,
+  readFields,
+  warnOnce,
+} from './shared/fields.ts';
 export { seededRandom } from './shared/random.ts';
 export {
   isSecretHeader,
@@ -86,3 +108,18 @@ export {
   validators,
 } from './shared/validate.ts';
 export { TOOLSCOPE_VERSION } from './shared/version.ts';
+export {
+  endedSpanSeconds,
+  recordError,
+  setErrorStatus,
+  whenForeignSpanEnds,
+} from './span-outcome.ts';
+export { toolCallSpec } from './tool.ts';
+export {
+  startToolCall,
+  type ToolCallEnd,
+  type ToolCallHandle,
+  type ToolCallSpec,
+  type ToolCallStart,
+} from './tool-call.ts';
+export { noteFrameworkStep, startWorkflowRun, type WorkflowRunHandle } from './workflow.ts';

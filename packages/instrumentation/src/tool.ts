@@ -1,55 +1,37 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import { config } from './config.ts';
-import { captureContent, cheapSize } from './content.ts';
-import { applyCorrelation } from './correlation.ts';
-import { logger, safeExecute } from './diag.ts';
-import { errorTypeOf } from './error-type.ts';
-import { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
-import { emitInvocation, hasInvocationListeners } from './listeners.ts';
-import { getTracer } from './providers.ts';
+import { type Attributes, context, SpanKind, trace } from '@opentelemetry/api';
+import { cheapSize } from './content.ts';
+import { safeExecute } from './diag.ts';
+import { TOOL_KEY } from './keys.ts';
 import { runInSpan } from './run-in-span.ts';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_TOOL_CALL_ID,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
   ATTR_GEN_AI_TOOL_DESCRIPTION,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_TOOLSCOPE_SELECTION_CONFIDENCE,
   ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE,
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
-  ATTR_TOOLSCOPE_TOOL_INPUT_SIZE,
-  ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE,
-  ATTR_TOOLSCOPE_TOOL_RETRY_COUNT,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from './semconv.ts';
 import { ToolscopeConfigError } from './shared/errors.ts';
 import { validate } from './shared/validate.ts';
-import { recordToolMetrics, recordToolRetries } from './tool-metrics.ts';
+import { startToolCall, type ToolCallSpec } from './tool-call.ts';
 import type { ToolInvocation, ToolOptions, ToolType } from './types.ts';
-import type { WorkflowRunImpl } from './workflow-run.ts';
 
 const TOOL_TYPES: readonly ToolType[] = ['function', 'extension', 'datastore'];
 
-/** Validated tool options plus the span attributes that do not change between calls. */
-interface ResolvedTool {
+/** Validated tool options: the call's spec plus how to run it. */
+interface ResolvedTool extends ToolCallSpec {
   readonly options: ToolOptions<unknown[], unknown>;
-  readonly name: string;
-  readonly type: ToolType;
-  readonly kind: SpanKind;
-  readonly spanName: string;
-  readonly baseAttributes: Attributes;
   readonly traceStreams: boolean;
+}
+
+/**
+ * The validated spec of a tool call from tool options (throws `ToolscopeConfigError` naming the
+ * field): what integrations pass to `startToolCall`.
+ */
+export function toolCallSpec(options: ToolOptions): ToolCallSpec {
+  return resolveTool(options as unknown as ToolOptions<never[], never>);
 }
 
 function resolveTool(options: ToolOptions<never[], never>): ResolvedTool {
@@ -80,229 +62,61 @@ function resolveTool(options: ToolOptions<never[], never>): ResolvedTool {
   if (options.fallbackFor !== undefined) {
     baseAttributes[ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR] = options.fallbackFor;
   }
+  const opts = options as unknown as ToolOptions<unknown[], unknown>;
   return {
-    options: options as unknown as ToolOptions<unknown[], unknown>,
+    options: opts,
     name,
     type,
     kind: options.kind ?? SpanKind.INTERNAL,
     spanName: `${GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL} ${name}`,
     baseAttributes,
+    captureContent: options.captureContent,
+    expectedPerformanceMs: expected,
+    confidence,
+    fallbackFor: options.fallbackFor,
+    outputSize: opts.outputSize as ((result: unknown) => number | undefined) | undefined,
     traceStreams: options.traceStreams ?? true,
   };
 }
 
-/** The state of one tool call; also the `ToolInvocation` handle users see. */
-class ToolInvocationImpl implements ToolInvocation {
-  readonly span: Span;
-  retryCount = 0;
-  private readonly tool: ResolvedTool;
-  private readonly startMs: number;
-  private readonly workflow: WorkflowRunImpl | undefined;
-  private fallbackFor: string | undefined;
-  private inputSize: number | undefined;
-  private outputSize: number | undefined;
-  private failure: { errorType: string; message: string | undefined } | undefined;
+function callIdOf(tool: ResolvedTool, thisArg: unknown, args: unknown[]): string | undefined {
+  const callId = tool.options.callId;
+  if (callId === undefined || typeof callId === 'string') return callId;
+  const id = safeExecute(
+    `callId of ${tool.name}`,
+    () => (callId as (...a: unknown[]) => string | undefined).apply(thisArg, args),
+    undefined,
+  );
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
 
-  constructor(tool: ResolvedTool, span: Span, workflow: WorkflowRunImpl | undefined) {
-    this.tool = tool;
-    this.span = span;
-    this.workflow = workflow;
-    this.startMs = performance.now();
-    this.fallbackFor = tool.options.fallbackFor;
+function inputSizeOf(tool: ResolvedTool, args: unknown[]): number | undefined {
+  const inputSize = tool.options.inputSize;
+  if (typeof inputSize === 'number') return inputSize;
+  if (typeof inputSize === 'function') {
+    return safeExecute(`inputSize of ${tool.name}`, () => inputSize(...args), undefined);
   }
-
-  get name(): string {
-    return this.tool.name;
-  }
-
-  recordRetry(errorType?: string): void {
-    this.retryCount++;
-    try {
-      this.span.addEvent('retry', {
-        'toolscope.retry.attempt': this.retryCount,
-        ...(errorType !== undefined ? { [ATTR_ERROR_TYPE]: errorType } : {}),
-      });
-      recordToolRetries(this.tool.name, this.tool.type, 1);
-    } catch (err) {
-      logger.error('recordRetry failed; ignored', err);
-    }
-  }
-
-  markFallbackFor(toolName: string): void {
-    if (typeof toolName !== 'string' || toolName === '') return;
-    this.fallbackFor = toolName;
-    this.span.setAttribute(ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR, toolName);
-  }
-
-  setInputSize(bytes: number): void {
-    if (Number.isFinite(bytes) && bytes >= 0) this.inputSize = bytes;
-  }
-
-  setOutputSize(bytes: number): void {
-    if (Number.isFinite(bytes) && bytes >= 0) this.outputSize = bytes;
-  }
-
-  fail(errorType: string, message?: string): void {
-    this.failure = { errorType: errorType || '_OTHER', message };
-  }
-
-  clearFailure(): void {
-    this.failure = undefined;
-  }
-
-  setAttributes(attributes: Attributes): void {
-    this.span.setAttributes(attributes);
-  }
-
-  /** Called once by `runInSpan` when the call really ends. */
-  finish(error: unknown, hasError: boolean, result: unknown): void {
-    const durationS = (performance.now() - this.startMs) / 1000;
-    const span = this.span;
-    const tool = this.tool;
-    let errorType: string | undefined;
-    if (hasError) {
-      errorType = errorTypeOf(error);
-      span.recordException(
-        error instanceof Error || (error !== null && typeof error === 'object')
-          ? (error as Error)
-          : String(error),
-      );
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : undefined,
-      });
-    } else if (this.failure !== undefined) {
-      errorType = this.failure.errorType;
-      span.addEvent('exception', {
-        'exception.type': errorType,
-        ...(this.failure.message !== undefined
-          ? { 'exception.message': this.failure.message }
-          : {}),
-      });
-      span.setStatus({ code: SpanStatusCode.ERROR, message: this.failure.message });
-    } else {
-      if (this.outputSize === undefined) {
-        const fn = tool.options.outputSize;
-        this.outputSize =
-          fn !== undefined
-            ? safeExecute(`outputSize of ${tool.name}`, () => fn(result), undefined)
-            : cheapSize(result);
-      }
-      if (tool.options.captureContent ?? config.captureContent) {
-        captureContent(span, ATTR_GEN_AI_TOOL_CALL_RESULT, 'result', tool.name, result);
-      }
-    }
-    if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
-    if (this.retryCount > 0) span.setAttribute(ATTR_TOOLSCOPE_TOOL_RETRY_COUNT, this.retryCount);
-    if (this.inputSize !== undefined)
-      span.setAttribute(ATTR_TOOLSCOPE_TOOL_INPUT_SIZE, this.inputSize);
-    if (this.outputSize !== undefined) {
-      span.setAttribute(ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE, this.outputSize);
-    }
-    span.end();
-
-    recordToolMetrics(
-      tool.name,
-      tool.type,
-      durationS,
-      errorType,
-      this.inputSize,
-      this.outputSize,
-      this.fallbackFor,
-    );
-    this.workflow?.noteTool(tool.name, errorType === undefined);
-    if (hasInvocationListeners()) {
-      emitInvocation({
-        kind: 'tool',
-        name: tool.name,
-        toolType: tool.type,
-        durationS,
-        endTimeMs: Date.now(),
-        errorType,
-        retryCount: this.retryCount,
-        fallbackFor: this.fallbackFor,
-        inputSize: this.inputSize,
-        outputSize: this.outputSize,
-        expectedPerformanceMs: tool.options.expectedPerformanceMs,
-        confidence: tool.options.confidence,
-        workflow: this.workflow?.name,
-      });
-    }
-  }
+  return args.length === 1 ? cheapSize(args[0]) : undefined;
 }
 
 function invokeTool(
   tool: ResolvedTool,
   thisArg: unknown,
   args: unknown[],
-  run: (invocation: ToolInvocationImpl) => unknown,
+  run: (invocation: ToolInvocation | undefined) => unknown,
 ): unknown {
-  let invocation: ToolInvocationImpl;
-  let ctx: Context;
-  let started: Span | undefined;
-  try {
-    const parent = context.active();
-    const span = getTracer().startSpan(
-      tool.spanName,
-      { kind: tool.kind, attributes: tool.baseAttributes },
-      parent,
-    );
-    started = span;
-    applyCorrelation(span, parent);
-    const options = tool.options;
-    if (options.callId !== undefined) {
-      const callId =
-        typeof options.callId === 'string'
-          ? options.callId
-          : safeExecute(
-              `callId of ${tool.name}`,
-              () =>
-                (options.callId as (...a: unknown[]) => string | undefined).apply(thisArg, args),
-              undefined,
-            );
-      if (callId !== undefined) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
-    }
-    invocation = new ToolInvocationImpl(
-      tool,
-      span,
-      parent.getValue(WORKFLOW_KEY) as WorkflowRunImpl | undefined,
-    );
-    const inputSize = options.inputSize;
-    invocation.setInputSize(
-      typeof inputSize === 'number'
-        ? inputSize
-        : typeof inputSize === 'function'
-          ? (safeExecute(`inputSize of ${tool.name}`, () => inputSize(...args), undefined) ??
-            Number.NaN)
-          : args.length === 1
-            ? (cheapSize(args[0]) ?? Number.NaN)
-            : Number.NaN,
-    );
-    if (options.captureContent ?? config.captureContent) {
-      captureContent(
-        span,
-        ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-        'arguments',
-        tool.name,
-        args.length === 1 ? args[0] : args,
-      );
-    }
-    ctx = trace.setSpan(parent, span).setValue(TOOL_KEY, invocation);
-  } catch (err) {
-    // Instrumentation must never break the call: run it bare.
-    logger.error(`starting the span of tool ${tool.name} failed; running untraced`, err);
-    try {
-      started?.end();
-    } catch {
-      // The span is unusable; nothing more to do.
-    }
-    return run(undefined as unknown as ToolInvocationImpl);
-  }
-  const inv = invocation;
+  const call = startToolCall(tool, {
+    callId: callIdOf(tool, thisArg, args),
+    inputSize: inputSizeOf(tool, args),
+    args: args.length === 1 ? args[0] : args,
+  });
+  // Instrumentation must never break the call: without a handle it runs bare.
+  if (call === undefined) return run(undefined);
+  if (call.mode === 'join') return context.with(call.context, () => run(call.invocation));
   return runInSpan(
-    ctx,
-    () => run(inv),
-    (error, hasError, result) => inv.finish(error, hasError, result),
+    call.context,
+    () => run(call.invocation),
+    (error, hasError, result) => call.end(hasError ? { error } : { result }),
     tool.traceStreams,
   );
 }

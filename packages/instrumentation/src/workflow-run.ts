@@ -9,11 +9,22 @@ import {
   ATTR_TOOLSCOPE_WORKFLOW_STEPS_COMPLETED,
   ATTR_TOOLSCOPE_WORKFLOW_TOOLS,
 } from './semconv.ts';
+import { boundName } from './shared/bound.ts';
+import { endedSpanSeconds, recordError } from './span-outcome.ts';
 import type { WorkflowOutcome, WorkflowRun } from './types.ts';
 
 /**
  * The state of one workflow run. Tool calls made inside it report themselves through
- * `noteTool`, so the run knows which tools it used and how many steps succeeded.
+ * `noteTool`, so the run knows which tools it used; steps are counted as `docs/telemetry.md`
+ * ("Workflow steps") defines them:
+ *
+ * - `completeStep(n)` called by the user: exactly the steps counted that way (the override);
+ * - else, steps a framework integration reports (`noteFrameworkStep`: an AI SDK step, a
+ *   LangChain sequence step or graph node, an OpenAI Agents turn) that succeeded;
+ * - else, for plain code, tool calls made directly in the workflow (not inside another tool
+ *   call) that succeeded.
+ *
+ * Never more than the declared `totalSteps`.
  */
 export class WorkflowRunImpl implements WorkflowRun {
   readonly name: string;
@@ -23,7 +34,9 @@ export class WorkflowRunImpl implements WorkflowRun {
   private readonly tools = new Set<string>();
   private explicitSteps: number | undefined;
   private succeededTools = 0;
+  private frameworkSteps: number | undefined;
   private forcedOutcome: WorkflowOutcome | undefined;
+  private ended = false;
 
   constructor(name: string, span: Span, totalSteps: number | undefined) {
     this.name = name;
@@ -32,7 +45,8 @@ export class WorkflowRunImpl implements WorkflowRun {
   }
 
   get stepsCompleted(): number {
-    return this.explicitSteps ?? this.succeededTools;
+    const counted = this.explicitSteps ?? this.frameworkSteps ?? this.succeededTools;
+    return this.totalSteps === undefined ? counted : Math.min(counted, this.totalSteps);
   }
 
   get toolsUsed(): readonly string[] {
@@ -50,10 +64,22 @@ export class WorkflowRunImpl implements WorkflowRun {
     }
   }
 
-  /** Called by every tool invocation that ends inside this run. */
-  noteTool(name: string, succeeded: boolean): void {
+  /**
+   * Called by every tool invocation that ends inside this run; `topLevel` when it was made
+   * directly in the workflow, not inside another tool call.
+   */
+  noteTool(name: string, succeeded: boolean, topLevel = true): void {
     this.tools.add(name);
-    if (succeeded) this.succeededTools++;
+    if (succeeded && topLevel) this.succeededTools++;
+  }
+
+  /**
+   * Called by a framework integration when one of the framework's own steps inside this run
+   * ended (once per step). From the first call on, the framework's steps count instead of tool
+   * calls.
+   */
+  noteFrameworkStep(succeeded: boolean): void {
+    this.frameworkSteps = (this.frameworkSteps ?? 0) + (succeeded ? 1 : 0);
   }
 
   /**
@@ -68,19 +94,15 @@ export class WorkflowRunImpl implements WorkflowRun {
   }
 
   finish(error: unknown, hasError: boolean): void {
-    const durationS = (performance.now() - this.startMs) / 1000;
+    if (this.ended) return;
+    this.ended = true;
+    const measuredS = (performance.now() - this.startMs) / 1000;
     const span = this.span;
     const outcome = this.outcome(hasError);
     let errorType: string | undefined;
     if (hasError) {
-      errorType = errorTypeOf(error);
-      span.recordException(
-        error !== null && typeof error === 'object' ? (error as Error) : String(error),
-      );
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : undefined,
-      });
+      errorType = boundName(errorTypeOf(error), 'error.type');
+      recordError(span, error);
       span.setAttribute(ATTR_ERROR_TYPE, errorType);
     } else if (outcome === 'failed') {
       errorType = '_OTHER';
@@ -93,6 +115,8 @@ export class WorkflowRunImpl implements WorkflowRun {
     span.setAttribute(ATTR_TOOLSCOPE_WORKFLOW_TOOLS, [...toolsUsed]);
     span.setAttribute(ATTR_TOOLSCOPE_WORKFLOW_OUTCOME, outcome);
     span.end();
+    // One duration: the histogram point is the span's own duration when the span exposes it.
+    const durationS = endedSpanSeconds(span) ?? measuredS;
     recordWorkflowMetrics(this.name, durationS, outcome, errorType);
     if (hasInvocationListeners()) {
       emitInvocation({

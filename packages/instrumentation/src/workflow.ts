@@ -1,4 +1,11 @@
-import { type Attributes, type Context, context, SpanKind, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import { applyCorrelation } from './correlation.ts';
 import { logger } from './diag.ts';
 import { WORKFLOW_KEY } from './keys.ts';
@@ -45,30 +52,79 @@ function resolveWorkflow(options: WorkflowOptions): ResolvedWorkflow {
   };
 }
 
-function invokeWorkflow(wf: ResolvedWorkflow, run: (r: WorkflowRun) => unknown): unknown {
-  let ctx: Context;
-  let runState: WorkflowRunImpl;
+/** A started workflow run (`startWorkflowRun`). */
+export interface WorkflowRunHandle {
+  readonly run: WorkflowRun;
+  readonly span: Span;
+  /** The context to run the workflow's work in. */
+  readonly context: Context;
+  /** Ends the run once; never throws. */
+  end(error?: { readonly error: unknown }): void;
+}
+
+/**
+ * Starts a workflow run in `parent` (default: the active context): the span, the run state
+ * tool calls report to. Returns `undefined` only when starting failed. Never throws. The
+ * framework integrations use it for runs they observe (a LangChain top-level chain, say).
+ */
+export function startWorkflowRun(
+  options: WorkflowOptions,
+  parent: Context = context.active(),
+): WorkflowRunHandle | undefined {
+  let wf: ResolvedWorkflow;
   try {
-    const parent = context.active();
+    wf = resolveWorkflow(options);
+  } catch (err) {
+    logger.error('startWorkflowRun: bad options; running untraced', err);
+    return undefined;
+  }
+  return startResolved(wf, parent);
+}
+
+function startResolved(wf: ResolvedWorkflow, parent: Context): WorkflowRunHandle | undefined {
+  try {
     const span = getTracer().startSpan(
       wf.spanName,
       { kind: SpanKind.INTERNAL, attributes: wf.baseAttributes },
       parent,
     );
     applyCorrelation(span, parent);
-    runState = new WorkflowRunImpl(wf.name, span, wf.totalSteps);
-    ctx = trace.setSpan(parent, span).setValue(WORKFLOW_KEY, runState);
+    const run = new WorkflowRunImpl(wf.name, span, wf.totalSteps);
+    return {
+      run,
+      span,
+      context: trace.setSpan(parent, span).setValue(WORKFLOW_KEY, run),
+      end(error) {
+        try {
+          run.finish(error?.error, error !== undefined);
+        } catch (err) {
+          logger.error(`ending workflow ${wf.name} failed; ignored`, err);
+        }
+      },
+    };
   } catch (err) {
     logger.error(`starting the span of workflow ${wf.name} failed; running untraced`, err);
-    return run(NOOP_RUN);
+    return undefined;
   }
-  const state = runState;
+}
+
+function invokeWorkflow(wf: ResolvedWorkflow, run: (r: WorkflowRun) => unknown): unknown {
+  const handle = startResolved(wf, context.active());
+  if (handle === undefined) return run(NOOP_RUN);
   return runInSpan(
-    ctx,
-    () => run(state),
-    (error, hasError) => state.finish(error, hasError),
+    handle.context,
+    () => run(handle.run),
+    (error, hasError) => handle.end(hasError ? { error } : undefined),
     true,
   );
+}
+
+/**
+ * Called by a framework integration when one of the framework's steps ended inside the
+ * workflow active in `ctx` (see `WorkflowRun.stepsCompleted`). No-op outside a workflow.
+ */
+export function noteFrameworkStep(ctx: Context, succeeded: boolean): void {
+  (ctx.getValue(WORKFLOW_KEY) as WorkflowRunImpl | undefined)?.noteFrameworkStep(succeeded);
 }
 
 /**

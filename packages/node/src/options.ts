@@ -22,6 +22,8 @@ export interface ResolvedOptions {
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
   mcp: boolean;
+  flushOnExit: boolean;
+  exitFlushTimeoutMs: number;
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
@@ -170,6 +172,15 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   if (options.mcp !== undefined && typeof options.mcp !== 'boolean') {
     throw new ToolscopeSetupError('mcp', 'must be true or false');
   }
+  const flushOnExit =
+    v.optionalBoolean('flushOnExit', options.flushOnExit) ??
+    envBoolean('TOOLSCOPE_FLUSH_ON_EXIT') ??
+    true;
+  const exitFlushTimeoutMs = positiveInt(
+    'exitFlushTimeoutMs',
+    options.exitFlushTimeoutMs,
+    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? 5_000,
+  );
 
   const resourceAttributes: Attributes = {
     ...parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', env('OTEL_RESOURCE_ATTRIBUTES')),
@@ -191,5 +202,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     inProcess,
     instrumentations: options.instrumentations ?? [],
     mcp: options.mcp ?? true,
+    flushOnExit,
+    exitFlushTimeoutMs,
   };
 }

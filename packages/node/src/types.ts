@@ -72,6 +72,15 @@ export interface ToolscopeOptions {
   mcp?: boolean;
   /** More OpenTelemetry instrumentations to register. @default [] */
   instrumentations?: readonly unknown[];
+  /**
+   * Flush what was recorded when the process ends on its own (`beforeExit`) or receives
+   * SIGTERM/SIGINT, waiting at most `exitFlushTimeoutMs`. Node's default signal behaviour is
+   * kept: without a handler of the application's own, the process still ends by the signal.
+   * @default true (TOOLSCOPE_FLUSH_ON_EXIT)
+   */
+  flushOnExit?: boolean;
+  /** Longest wait for the flush on exit, ms. @default 5000 (TOOLSCOPE_EXIT_FLUSH_TIMEOUT) */
+  exitFlushTimeoutMs?: number;
 }
 
 /** Counters of what the pipeline sent and lost, so nothing is lost silently. */

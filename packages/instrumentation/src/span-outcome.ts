@@ -1,0 +1,99 @@
+/**
+ * How a span ends: the failure recorded (exception event, ERROR status, bounded message, hostile
+ * thrown values survived), and the span's own duration read back, so that the histogram point
+ * of a call is its span's duration ("one duration").
+ */
+import { type HrTime, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { logger } from './diag.ts';
+import { errorTypeOf } from './error-type.ts';
+import { boundText, safeString } from './shared/bound.ts';
+
+/** How long toolscope waits for an adopted span's owner to end it before recording anyway. */
+const FOREIGN_END_WAIT_MS = 60_000;
+
+function hrSeconds(hr: unknown): number | undefined {
+  if (!Array.isArray(hr) || hr.length !== 2) return undefined;
+  const [s, ns] = hr as HrTime;
+  return typeof s === 'number' && typeof ns === 'number' && s >= 0 ? s + ns / 1e9 : undefined;
+}
+
+/** A span's own duration in seconds once it ended (SDK spans expose it), else undefined. */
+export function endedSpanSeconds(span: Span): number | undefined {
+  const readable = span as unknown as { ended?: unknown; duration?: unknown };
+  return readable.ended === true ? hrSeconds(readable.duration) : undefined;
+}
+
+/** Runs `cb` with the span's duration when its owner ends it (bounded wait), never throws. */
+export function whenForeignSpanEnds(span: Span, cb: (seconds: number | undefined) => void): void {
+  const target = span as unknown as { end?: unknown; ended?: unknown };
+  if (target.ended === true || typeof target.end !== 'function') {
+    cb(endedSpanSeconds(span));
+    return;
+  }
+  const original = target.end as (this: unknown, ...args: unknown[]) => unknown;
+  let done = false;
+  const finish = (seconds: number | undefined) => {
+    if (done) return;
+    done = true;
+    cb(seconds);
+  };
+  const timer = setTimeout(() => finish(undefined), FOREIGN_END_WAIT_MS);
+  timer.unref();
+  try {
+    Object.defineProperty(target, 'end', {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]) {
+        // Restore first: the owner's end runs exactly as it would have.
+        delete (target as { end?: unknown }).end;
+        if (target.end !== original) target.end = original;
+        const out = original.apply(this, args);
+        clearTimeout(timer);
+        try {
+          finish(endedSpanSeconds(span));
+        } catch (err) {
+          logger.error('recording an adopted tool call failed; ignored', err);
+        }
+        return out;
+      },
+    });
+  } catch {
+    clearTimeout(timer);
+    finish(undefined);
+  }
+}
+
+/**
+ * Records a thrown value on a span: `exception` event, ERROR status with the (bounded)
+ * message. A hostile value (throwing getters, a Proxy) is described without touching it
+ * further; recording never throws.
+ */
+export function recordError(span: Span, error: unknown): void {
+  try {
+    span.recordException(
+      error !== null && typeof error === 'object' ? (error as Error) : safeString(error),
+    );
+  } catch {
+    try {
+      span.addEvent('exception', { 'exception.type': errorTypeOf(error) });
+    } catch {
+      // nothing more to do
+    }
+  }
+  setErrorStatus(span, error);
+}
+
+/** ERROR status with the thrown value's (bounded) message, when it has one. Never throws. */
+export function setErrorStatus(span: Span, error: unknown): void {
+  let message: string | undefined;
+  try {
+    if (error instanceof Error) message = boundText(error.message, 'error.message');
+  } catch {
+    message = undefined;
+  }
+  try {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  } catch {
+    // nothing more to do
+  }
+}
