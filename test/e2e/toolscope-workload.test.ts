@@ -15,13 +15,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   TOOLSCOPE_CORRELATION_ID,
   withCorrelationId,
-  withTool,
   withWorkflow,
 } from '@toolscope/instrumentation';
-import { seededRandom } from '@toolscope/instrumentation/internal';
 import { startToolscope, type Toolscope } from '@toolscope/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nearestRank, stratifiedLognormal } from '../support/random.ts';
 import {
   backends,
   backendsCommand,
@@ -32,79 +29,16 @@ import {
   promValue,
   spanTag,
 } from './backends.ts';
+import { expectAccuracy, lognormalTools, type ToolSpec, Workload } from './workload.ts';
 
 const RUN_ID = randomUUID();
 const SHORT = RUN_ID.slice(0, 8);
 const SERVICE = `toolscope-e2e-workload-${SHORT}`;
 const SEL = `service_name="${SERVICE}"`;
 
-interface ToolSpec {
-  name: string;
-  /** Latency of call i, in ms. */
-  latencyMs: (i: number) => number;
-  /** Whether call i fails. */
-  fails: (i: number) => boolean;
-}
-
-// Deterministic (the core's seeded mulberry32), so a failure can be replayed.
-const random = seededRandom(42);
-const lognormal = (n: number, medianMs: number, sigma: number) =>
-  stratifiedLognormal(n, medianMs, sigma, random);
-// Enough calls that the 99th percentile is not decided by one or two samples in a bucket.
-const CALLS = 1000;
-
-// Latencies of a few hundred ms keep timer jitter (a few ms under load) well under 5 %.
-const TOOLS: ToolSpec[] = (() => {
-  const search = lognormal(CALLS, 300, 0.3);
-  const rank = lognormal(CALLS, 250, 0.7); // heavy tail: p99 ≈ 1.3 s
-  const flaky = lognormal(CALLS, 200, 0.45);
-  return [
-    { name: `search_${SHORT}`, latencyMs: (i) => search[i]!, fails: () => false },
-    { name: `rank_${SHORT}`, latencyMs: (i) => rank[i]!, fails: () => false },
-    // 3 calls in 10 fail: success rate exactly 0.7.
-    { name: `flaky_${SHORT}`, latencyMs: (i) => flaky[i]!, fails: (i) => i % 10 < 3 },
-  ];
-})();
-
-/** Call indices already made, per tool (the tests share the tools). */
-const made = new Map<string, Set<number>>();
-/**
- * The latency each call really had, in seconds, measured around the injected delay: on a
- * loaded machine timers fire late (tens of ms at times), so the realised latencies, not
- * the requested ones, are the ground truth the histogram is judged against.
- */
-const realised = new Map<string, number[]>();
-
-class ToolError extends Error {
-  code = 'ETIMEDOUT';
-}
-
-async function callTool(spec: ToolSpec, i: number): Promise<void> {
-  const set = made.get(spec.name) ?? new Set<number>();
-  made.set(spec.name, set);
-  set.add(i);
-  await withTool({ name: spec.name }, async () => {
-    const ms = spec.latencyMs(i);
-    const t0 = performance.now();
-    if (ms > 0) await delay(ms);
-    const list = realised.get(spec.name) ?? [];
-    realised.set(spec.name, list);
-    list[i] = (performance.now() - t0) / 1000;
-    if (spec.fails(i)) throw new ToolError(`${spec.name} call ${i} timed out`);
-    return 'ok';
-  }).catch((err: unknown) => {
-    if (!(err instanceof ToolError)) throw err;
-  });
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool(limit: number, tasks: Array<() => Promise<void>>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]!();
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}
+const TOOLS = lognormalTools(SHORT);
+const workload = new Workload();
+const callTool = (spec: ToolSpec, i: number) => workload.call(spec, i);
 
 let toolscope: Toolscope;
 
@@ -168,43 +102,27 @@ describe('toolscope workload -> collector -> Jaeger + Prometheus', () => {
 
   it('per-tool p50/p95/p99 from Prometheus are within 5 % of the exact percentiles; success rate is exact', async () => {
     // Every call not made yet (the previous test made call 0 of two tools).
-    const tasks = TOOLS.flatMap((spec) =>
-      Array.from({ length: CALLS }, (_, i) => i)
-        .filter((i) => !made.get(spec.name)?.has(i))
-        .map((i) => () => callTool(spec, i)),
-    );
-    await withWorkflow({ name: `batch_${SHORT}` }, () => pool(100, tasks));
+    await withWorkflow({ name: `batch_${SHORT}` }, () => workload.runAll(TOOLS));
     await toolscope.forceFlush();
-
-    for (const spec of TOOLS) {
-      const count = `sum(gen_ai_execute_tool_duration_seconds_count{${SEL}, gen_ai_tool_name="${spec.name}"})`;
-      await pollUntil(async () => (await promValue(count)) === CALLS, {
-        timeoutMs: 30_000,
-        description: `${CALLS} calls of ${spec.name} in Prometheus`,
-      });
-      const injected = realised.get(spec.name)!;
-      expect(injected.filter((v) => v !== undefined)).toHaveLength(CALLS);
-      for (const p of [0.5, 0.95, 0.99]) {
-        const got = await promValue(
-          `histogram_quantile(${p}, sum by (le) (gen_ai_execute_tool_duration_seconds_bucket{${SEL}, gen_ai_tool_name="${spec.name}"}))`,
-        );
-        const exact = nearestRank(injected, p);
-        expect(got, `${spec.name} p${p * 100}`).toBeDefined();
-        const error = Math.abs(got! - exact) / exact;
-        console.log(
-          `[e2e] ${spec.name} p${p * 100}: prometheus ${(got! * 1000).toFixed(1)} ms, exact ${(exact * 1000).toFixed(1)} ms, error ${(error * 100).toFixed(2)} %`,
-        );
-        expect(error, `${spec.name} p${p * 100}: ${got} vs exact ${exact}`).toBeLessThanOrEqual(
-          0.05,
-        );
-      }
-      const expectedSuccess =
-        Array.from({ length: CALLS }, (_, i) => i).filter((i) => !spec.fails(i)).length / CALLS;
-      const success = await promValue(
-        `sum(gen_ai_execute_tool_duration_seconds_count{${SEL}, gen_ai_tool_name="${spec.name}", error_type=""}) / ${count}`,
-      );
-      expect(success, `${spec.name} success rate`).toBe(expectedSuccess);
-    }
+    const tool = (name: string, extra = '') => `{${SEL}, gen_ai_tool_name="${name}"${extra}}`;
+    await expectAccuracy(
+      TOOLS,
+      workload,
+      {
+        label: 'path (a) classic buckets, scrape',
+        tolerance: 0.05,
+        count: (name) => promValue(`sum(gen_ai_execute_tool_duration_seconds_count${tool(name)})`),
+        successes: (name) =>
+          promValue(
+            `sum(gen_ai_execute_tool_duration_seconds_count${tool(name, ', error_type=""')})`,
+          ),
+        quantile: (name, q) =>
+          promValue(
+            `histogram_quantile(${q}, sum by (le) (gen_ai_execute_tool_duration_seconds_bucket${tool(name)}))`,
+          ),
+      },
+      pollUntil,
+    );
   });
 
   it('a failing tool makes ToolErrorRateHigh fire in /api/v1/alerts', async () => {

@@ -39,7 +39,14 @@ export {
   type PreAggregatedMetrics,
   type Recorders,
 } from './metrics/instruments.ts';
-export type { HistogramCell, MetricSnapshot, SumCell } from './metrics/pre-aggregated.ts';
+export type {
+  ExponentialHistogramPoint,
+  HistogramAggregation,
+  HistogramCell,
+  MetricSnapshot,
+  SumCell,
+} from './metrics/pre-aggregated.ts';
+export { EXPONENTIAL_MAX_SIZE } from './metrics/pre-aggregated.ts';
 export {
   PROM_LABELS,
   PROM_METRICS,

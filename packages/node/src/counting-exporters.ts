@@ -1,6 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type {
+  AggregationOption,
   AggregationTemporality,
   InstrumentType,
   PushMetricExporter,
@@ -72,9 +73,14 @@ export class CountingMetricExporter implements PushMetricExporter {
       this.selectAggregationTemporality = (t: InstrumentType): AggregationTemporality =>
         inner.selectAggregationTemporality!(t);
     }
+    if (inner.selectAggregation !== undefined) {
+      this.selectAggregation = (t: InstrumentType): AggregationOption =>
+        inner.selectAggregation!(t);
+    }
   }
 
   selectAggregationTemporality?: (instrumentType: InstrumentType) => AggregationTemporality;
+  selectAggregation?: (instrumentType: InstrumentType) => AggregationOption;
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     this.inner.export(metrics, (result) => {

@@ -10,13 +10,16 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   enablePreAggregatedMetrics,
+  type HistogramAggregation,
   INSTRUMENTATION_SCOPE,
   type PreAggregatedMetrics,
 } from '@toolscope/instrumentation/internal';
 
 /**
  * Exports toolscope's pre-aggregated metrics (tool and workflow durations, executions,
- * retries, fallbacks, payload sizes) as ordinary cumulative OTLP histograms and sums.
+ * retries, fallbacks, payload sizes) as ordinary cumulative OTLP histograms and sums; the
+ * histograms explicit (the catalogue's bucket layout) or, with `histograms: 'exponential'`,
+ * base-2 exponential (160 buckets at most, as the SDK's own aggregation).
  *
  * Creating it switches the instrumentation's hot path from SDK instruments (which hash the
  * attribute set on every record) to pre-aggregated cells found by identity. Attach it to
@@ -24,8 +27,11 @@ import {
  * `metricProducers: [new ToolscopeMetricProducer()]` to your `PeriodicExportingMetricReader`.
  */
 export class ToolscopeMetricProducer implements MetricProducer {
-  constructor() {
-    enablePreAggregatedMetrics();
+  /** How the histograms this producer exports aggregate. */
+  readonly histograms: HistogramAggregation;
+
+  constructor(options: { histograms?: HistogramAggregation } = {}) {
+    this.histograms = enablePreAggregatedMetrics(options.histograms).histograms;
   }
 
   async collect(): Promise<CollectionResult> {
@@ -42,7 +48,28 @@ export class ToolscopeMetricProducer implements MetricProducer {
         unit: m.unit,
         valueType: m.integer ? ValueType.INT : ValueType.DOUBLE,
       };
-      if (m.kind === 'histogram') {
+      if (m.kind === 'exponentialHistogram') {
+        out.push({
+          descriptor,
+          aggregationTemporality: AggregationTemporality.CUMULATIVE,
+          dataPointType: DataPointType.EXPONENTIAL_HISTOGRAM,
+          dataPoints: m.cells.map((c) => ({
+            startTime,
+            endTime,
+            attributes: c.attributes,
+            value: {
+              count: c.count,
+              sum: c.sum,
+              min: c.min,
+              max: c.max,
+              scale: c.scale,
+              zeroCount: c.zeroCount,
+              positive: c.positive,
+              negative: { offset: 0, bucketCounts: [] },
+            },
+          })),
+        });
+      } else if (m.kind === 'histogram') {
         out.push({
           descriptor,
           aggregationTemporality: AggregationTemporality.CUMULATIVE,

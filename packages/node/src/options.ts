@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
-import { validators } from '@toolscope/instrumentation/internal';
+import { type HistogramAggregation, validators } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
 import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   exportEnabled: boolean;
   metricExportIntervalMs: number;
   metricExportTimeoutMs: number;
+  histograms: HistogramAggregation;
   batch: Required<BatchOptions>;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
@@ -27,6 +28,37 @@ export interface ResolvedOptions {
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+
+/**
+ * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION values (OpenTelemetry
+ * specification, OTLP exporter) and the `histograms` option each stands for.
+ */
+const HISTOGRAM_AGGREGATIONS: Readonly<Record<string, HistogramAggregation>> = {
+  explicit_bucket_histogram: 'explicit',
+  base2_exponential_bucket_histogram: 'exponential',
+};
+
+function resolveHistograms(option: unknown): HistogramAggregation {
+  if (option !== undefined) {
+    if (option !== 'explicit' && option !== 'exponential') {
+      throw new ToolscopeSetupError(
+        'histograms',
+        `must be 'explicit' or 'exponential' (got ${JSON.stringify(option)})`,
+      );
+    }
+    return option;
+  }
+  const raw = env('OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION');
+  if (raw === undefined) return 'explicit';
+  const aggregation = HISTOGRAM_AGGREGATIONS[raw.trim().toLowerCase()];
+  if (aggregation === undefined) {
+    throw new ToolscopeSetupError(
+      'OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION',
+      `must be explicit_bucket_histogram or base2_exponential_bucket_histogram (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return aggregation;
+}
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -155,6 +187,8 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     ),
   );
 
+  const histograms = resolveHistograms(options.histograms);
+
   let inProcess: InvocationStoreOptions | undefined;
   if (options.inProcess === undefined || options.inProcess === true) inProcess = {};
   else if (options.inProcess === false) inProcess = undefined;
@@ -198,6 +232,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     exportEnabled,
     metricExportIntervalMs,
     metricExportTimeoutMs,
+    histograms,
     batch,
     inProcess,
     instrumentations: options.instrumentations ?? [],

@@ -19,14 +19,20 @@ import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  type AggregationOption,
   AggregationTemporality,
+  AggregationType,
+  InstrumentType,
   MeterProvider,
   MetricReader,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
-import { disablePreAggregatedMetrics } from '@toolscope/instrumentation/internal';
+import {
+  disablePreAggregatedMetrics,
+  EXPONENTIAL_MAX_SIZE,
+} from '@toolscope/instrumentation/internal';
 import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
@@ -47,6 +53,17 @@ class StatsReader extends MetricReader {
   }
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
+}
+
+/**
+ * Base-2 exponential aggregation for the SDK's histograms, with as many buckets as toolscope's
+ * own (`EXPONENTIAL_MAX_SIZE`, 640 instead of the SDK's 160), so that every duration has the
+ * same resolution.
+ */
+function exponentialHistograms(type: InstrumentType): AggregationOption {
+  return type === InstrumentType.HISTOGRAM
+    ? { type: AggregationType.EXPONENTIAL_HISTOGRAM, options: { maxSize: EXPONENTIAL_MAX_SIZE } }
+    : { type: AggregationType.DEFAULT };
 }
 
 /** Whether an SDK tracer provider is already registered globally. */
@@ -106,6 +123,11 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       'an OpenTelemetry SDK is already registered; toolscope uses it instead of setting up its own',
     );
   }
+  if (skipMetrics && !o.sdkDisabled && o.histograms === 'exponential') {
+    logger.warn(
+      "histograms 'exponential' applies to the meter provider toolscope creates, not to the one already registered: give its exporter an exponential aggregationPreference and its reader `new ToolscopeMetricProducer({ histograms: 'exponential' })`",
+    );
+  }
 
   const resource = defaultResource().merge(
     resourceFromAttributes({
@@ -122,14 +144,22 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     statsReader = new StatsReader();
     const readers: MetricReader[] = [statsReader];
     if (o.exportEnabled) {
-      const cfg = { ...exporterConfig, url: o.metricsUrl, timeoutMillis: o.metricExportTimeoutMs };
+      const cfg = {
+        ...exporterConfig,
+        url: o.metricsUrl,
+        timeoutMillis: o.metricExportTimeoutMs,
+        // What OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION means in the spec: the
+        // exporter's aggregation for every SDK histogram (health checks, MCP, the app's own).
+        ...(o.histograms === 'exponential' ? { aggregationPreference: exponentialHistograms } : {}),
+      };
       metricExporter = new CountingMetricExporter(
         o.protocol === 'http/json' ? new JsonMetricExporter(cfg) : new ProtoMetricExporter(cfg),
       );
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: metricExporter,
-          metricProducers: [new ToolscopeMetricProducer()],
+          // toolscope's own hot-path histograms, aggregated the same way.
+          metricProducers: [new ToolscopeMetricProducer({ histograms: o.histograms })],
           exportIntervalMillis: o.metricExportIntervalMs,
           exportTimeoutMillis: o.metricExportTimeoutMs,
         }),

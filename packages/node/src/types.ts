@@ -55,6 +55,19 @@ export interface ToolscopeOptions {
   metricExportIntervalMs?: number;
   /** Deadline of one metric export, ms. @default OTEL_METRIC_EXPORT_TIMEOUT, else 5000 */
   metricExportTimeoutMs?: number;
+  /**
+   * How exported histograms aggregate: `'explicit'` buckets (toolscope's 142-boundary layout
+   * for durations; Prometheus stores classic `_bucket` series) or `'exponential'`:
+   * OpenTelemetry's base-2 exponential histograms (at most 160 buckets, resolution adapting
+   * to the values), which Prometheus 3 stores as native histograms when it receives them
+   * over OTLP (its receiver, or a collector's `otlp_http` exporter; see docs/telemetry.md).
+   * Applies to every histogram the exporting reader sends: toolscope's tool, workflow and
+   * agent durations and payload sizes, the health checks' and MCP's durations, and yours.
+   * The in-process store is unaffected.
+   * @default OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION
+   *   (`base2_exponential_bucket_histogram` or `explicit_bucket_histogram`), else 'explicit'
+   */
+  histograms?: 'explicit' | 'exponential';
   /** BatchSpanProcessor settings (defaults chosen not to drop at thousands of calls/s). */
   batch?: BatchOptions;
   /**

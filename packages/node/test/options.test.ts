@@ -26,6 +26,7 @@ describe('startToolscope options', () => {
     [{ metricExportIntervalMs: 0 }, /metricExportIntervalMs/],
     [{ serviceName: '' }, /serviceName: must be a non-empty string/],
     [{ inProcess: 'yes' }, /inProcess/],
+    [{ histograms: 'native' }, /histograms: must be 'explicit' or 'exponential'/],
   ])('%j fails at set-up naming the field', (options, message) => {
     let error: unknown;
     try {
@@ -46,6 +47,24 @@ describe('startToolscope options', () => {
     expect(() => startToolscope()).toThrow(
       /OTEL_RESOURCE_ATTRIBUTES: entry "novalue" is not key=value/,
     );
+  });
+
+  it('reads the histogram aggregation from the spec variable; the option wins', async () => {
+    process.env.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION = 'exponential';
+    expect(() => startToolscope({ export: false })).toThrow(
+      /OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: must be explicit_bucket_histogram or base2_exponential_bucket_histogram/,
+    );
+    const { resolveOptions } = await import('../src/options.ts');
+    expect(resolveOptions({ histograms: 'explicit' }).histograms).toBe('explicit');
+    process.env.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION =
+      'BASE2_EXPONENTIAL_BUCKET_HISTOGRAM';
+    expect(resolveOptions().histograms).toBe('exponential');
+    process.env.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION =
+      'explicit_bucket_histogram';
+    expect(resolveOptions().histograms).toBe('explicit');
+    expect(resolveOptions({ histograms: 'exponential' }).histograms).toBe('exponential');
+    delete process.env.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION;
+    expect(resolveOptions().histograms).toBe('explicit');
   });
 
   it('keeps an SDK the application registered, and still fills the store', async () => {

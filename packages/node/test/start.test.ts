@@ -31,6 +31,11 @@ describe('startToolscope in a child process, exporting to an OTLP receiver', () 
     });
     const stats = JSON.parse(stdout.trim());
     expect(stats).toMatchObject({ spansExported: 4, spansFailed: 0, spansDropped: 0 });
+    expect(stats.store).toEqual({
+      backup_search: 1,
+      restaurant_reasoning: 1,
+      restaurant_search: 1,
+    });
 
     const spans = receiver.spans();
     const names = spans.map((s) => s.name).sort();
@@ -114,6 +119,37 @@ describe('startToolscope in a child process, exporting to an OTLP receiver', () 
     for (const p of points) {
       expect(JSON.stringify(p.attributes)).not.toContain('req-42');
     }
+  });
+
+  it('exports every histogram as exponential with OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION; the store is unaffected', async () => {
+    const before = receiver.metricPoints().length;
+    const { stdout } = await runApp({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION:
+        'base2_exponential_bucket_histogram',
+    });
+    const out = JSON.parse(stdout.trim());
+    expect(out.store).toEqual({ backup_search: 1, restaurant_reasoning: 1, restaurant_search: 1 });
+    const points = receiver.metricPoints().slice(before);
+    const typeOf = (name: string) =>
+      new Set(points.filter((p) => p.metric === name).map((p) => p.type));
+    // toolscope's pre-aggregated histograms and the SDK's (the app's own, health checks, MCP).
+    for (const name of [
+      'gen_ai.execute_tool.duration',
+      'gen_ai.workflow.duration',
+      'toolscope.tool.payload.size',
+      'app.queue.wait',
+    ]) {
+      expect(typeOf(name), name).toEqual(new Set(['exponentialHistogram']));
+    }
+    const tool = points.find(
+      (p) =>
+        p.metric === 'gen_ai.execute_tool.duration' &&
+        p.attributes['gen_ai.tool.name'] === 'restaurant_search',
+    )!;
+    expect(tool.count).toBe(1);
+    expect(typeOf('toolscope.workflow.executions')).toEqual(new Set(['sum']));
   });
 
   it('counts what it loses when the collector is down, and still exits normally', async () => {

@@ -20,8 +20,10 @@ import {
 } from './catalogue.ts';
 import { createCounter, createHistogram } from './create.ts';
 import {
+  type HistogramAggregation,
   type MetricSnapshot,
   PreAggregatedCounter,
+  PreAggregatedExponentialHistogram,
   PreAggregatedHistogram,
 } from './pre-aggregated.ts';
 
@@ -76,6 +78,8 @@ export function onMeter(hook: (meter: Meter) => void): void {
 /** Pre-aggregated recorders and the time their cumulative series start. */
 export interface PreAggregatedMetrics {
   readonly startTimeMs: number;
+  /** How the histograms aggregate (every histogram of the hot path: durations and sizes). */
+  readonly histograms: HistogramAggregation;
   /** Every metric toolscope records, with its series so far (cumulative). */
   snapshot(): MetricSnapshot[];
 }
@@ -86,27 +90,43 @@ let preAggregated: (PreAggregatedMetrics & { recorders: Recorders }) | undefined
  * Switches the hot path from SDK instruments to pre-aggregated cells and returns the handle a
  * MetricProducer reads. Only a MetricProducer attached to a reader may call this
  * (`@toolscope/node` does): otherwise the metrics would be recorded but never exported.
- * Idempotent.
+ * Idempotent; `histograms` (explicit unless given) starts the series afresh when it differs
+ * from the aggregation in force, and is left as it is when omitted.
  */
-export function enablePreAggregatedMetrics(): PreAggregatedMetrics {
-  if (preAggregated === undefined) {
-    const made: Record<string, PreAggregatedHistogram | PreAggregatedCounter> = {};
+export function enablePreAggregatedMetrics(
+  histograms?: HistogramAggregation,
+): PreAggregatedMetrics {
+  if (
+    preAggregated === undefined ||
+    (histograms !== undefined && histograms !== preAggregated.histograms)
+  ) {
+    const aggregation = histograms ?? 'explicit';
+    const made: Record<string, { snapshot(): MetricSnapshot }> = {};
     for (const [key, def] of Object.entries(RECORDERS)) {
-      made[key] =
-        def.kind === 'histogram'
-          ? new PreAggregatedHistogram(
-              def.name,
-              def.description,
-              def.unit,
-              def.buckets ?? [],
-              def.integer,
-            )
-          : new PreAggregatedCounter(def.name, def.description, def.unit);
+      if (def.kind !== 'histogram') {
+        made[key] = new PreAggregatedCounter(def.name, def.description, def.unit);
+      } else if (aggregation === 'exponential') {
+        made[key] = new PreAggregatedExponentialHistogram(
+          def.name,
+          def.description,
+          def.unit,
+          def.integer,
+        );
+      } else {
+        made[key] = new PreAggregatedHistogram(
+          def.name,
+          def.description,
+          def.unit,
+          def.buckets ?? [],
+          def.integer,
+        );
+      }
     }
     const all = Object.values(made);
     preAggregated = {
       recorders: made as unknown as Recorders,
       startTimeMs: Date.now(),
+      histograms: aggregation,
       snapshot: () => all.map((r) => r.snapshot()),
     };
   }
