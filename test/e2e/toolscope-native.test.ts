@@ -9,11 +9,15 @@
  * worker.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HealthMonitor } from '@toolscope/health-probe';
 import { withWorkflow } from '@toolscope/instrumentation';
 import { startToolscope, type Toolscope } from '@toolscope/node';
+import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, pollUntil, prometheus3 } from './backends.ts';
-import { expectAccuracy, lognormalTools, Workload } from './workload.ts';
+import { expectAccuracy, expectReportAccuracy, lognormalTools, Workload } from './workload.ts';
 
 const RUN_ID = randomUUID();
 const SHORT = RUN_ID.slice(0, 8);
@@ -24,6 +28,10 @@ const X = 'gen_ai_execute_tool_duration_seconds';
 const TOOLS = lognormalTools(`n${SHORT}`);
 const workload = new Workload();
 let toolscope: Toolscope;
+let monitor: HealthMonitor | undefined;
+let target: Server | undefined;
+/** When the health check started. */
+let probingSince = 0;
 
 beforeAll(() => {
   toolscope = startToolscope({
@@ -39,11 +47,31 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  await monitor?.close();
+  target?.closeAllConnections();
+  await new Promise<void>((resolve) => (target ? target.close(() => resolve()) : resolve()));
   await toolscope?.shutdown();
 });
 
 describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3's OTLP receiver", () => {
   it('per-tool p50/p95/p99 from native histograms are within 2 % of the exact percentiles; success rate is exact', async () => {
+    // A health check of the search tool, keyed the way the demo keys them (`server/tool`).
+    target = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => target!.listen(0, '127.0.0.1', resolve));
+    monitor = new HealthMonitor({
+      checks: [
+        {
+          id: `local/${TOOLS[0]!.name}`,
+          tool: TOOLS[0]!.name,
+          type: 'http',
+          endpoint: `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`,
+          intervalMs: 1_000,
+          timeoutMs: 1_000,
+        },
+      ],
+    });
+    monitor.start();
+    probingSince = Date.now();
     await withWorkflow({ name: `batch_${SHORT}` }, () => workload.runAll(TOOLS));
     await toolscope.forceFlush();
     const tool = (name: string, extra = '') => `{${SEL}, gen_ai_tool_name="${name}"${extra}}`;
@@ -67,5 +95,40 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
       `gen_ai_workflow_duration_seconds{${SEL}, gen_ai_workflow_name="batch_${SHORT}"}`,
     );
     expect(wf?.histogram?.[1].count).toBe('1');
+    // The health check's duration is an SDK histogram: exponential too.
+    const [check] = await prometheus3.query(`toolscope_health_check_duration_seconds{${SEL}}`);
+    expect(check?.histogram, 'health check duration as a native histogram').toBeDefined();
+  });
+
+  it('toolscope report --prometheus reads the native histograms: within 2 %, says so, health joined to the tool since it began', async () => {
+    // Health samples over a few seconds, so that "since" can be told from the report's time.
+    await pollUntil(
+      async () =>
+        ((await prometheus3.value(
+          `count_over_time(toolscope_health_status{${SEL}, toolscope_health_state="healthy"}[1m])`,
+        )) ?? 0) >= 4,
+      { timeoutMs: 30_000, description: 'four health samples in Prometheus' },
+    );
+    const source = new PrometheusSource({
+      url: backends().TOOLSCOPE_PROMETHEUS_URL,
+      selector: SEL,
+      timeoutMs: 10_000,
+    });
+    try {
+      const now = Date.now();
+      const report = await buildReport(source, { window: '5m', now, compare: false });
+      expectReportAccuracy(report, TOOLS, workload, 'path (b) native histograms, OTLP', 0.02);
+      expect(report.source.accuracy.histograms).toBe('native');
+      expect(report.source.accuracy.statement).toContain("Prometheus' native histograms");
+      // The tools table's health column is joined to the tool (the check id is local/<tool>).
+      const search = report.tools.find((t) => t.tool === TOOLS[0]!.name)!;
+      expect(search.health?.state).toBe('healthy');
+      // "since" is when the state began (the first probe), not the report's own time.
+      const since = Date.parse(search.health!.since);
+      expect(since).toBeLessThan(now - 2_000);
+      expect(since).toBeGreaterThanOrEqual(probingSince - 5_000);
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   withWorkflow,
 } from '@toolscope/instrumentation';
 import { startToolscope, type Toolscope } from '@toolscope/node';
+import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   backends,
@@ -29,7 +30,13 @@ import {
   promValue,
   spanTag,
 } from './backends.ts';
-import { expectAccuracy, lognormalTools, type ToolSpec, Workload } from './workload.ts';
+import {
+  expectAccuracy,
+  expectReportAccuracy,
+  lognormalTools,
+  type ToolSpec,
+  Workload,
+} from './workload.ts';
 
 const RUN_ID = randomUUID();
 const SHORT = RUN_ID.slice(0, 8);
@@ -123,6 +130,18 @@ describe('toolscope workload -> collector -> Jaeger + Prometheus', () => {
       },
       pollUntil,
     );
+    const source = new PrometheusSource({
+      url: backends().TOOLSCOPE_PROMETHEUS_URL,
+      selector: SEL,
+      timeoutMs: 10_000,
+    });
+    try {
+      const report = await buildReport(source, { window: '5m', compare: false });
+      expectReportAccuracy(report, TOOLS, workload, 'path (a) classic buckets, scrape', 0.05);
+      expect(report.source.accuracy.histograms).toBe('classic');
+    } finally {
+      await source.close();
+    }
   });
 
   it('a failing tool makes ToolErrorRateHigh fire in /api/v1/alerts', async () => {

@@ -9,6 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { withTool } from '@toolscope/instrumentation';
 import { seededRandom } from '@toolscope/instrumentation/internal';
+import type { Report } from '@toolscope/report';
 import { expect } from 'vitest';
 import { nearestRank, stratifiedLognormal } from '../support/random.ts';
 
@@ -143,5 +144,37 @@ export async function expectAccuracy(
       (i) => !spec.fails(i),
     ).length;
     expect(await reader.successes(spec.name), `${spec.name} successes`).toBe(expectedSuccesses);
+  }
+}
+
+/**
+ * `toolscope report --prometheus` on the same data: each tool's calls, and p50/p95/p99 within
+ * `tolerance` of the exact percentiles of the realised latencies. Prints each figure.
+ */
+export function expectReportAccuracy(
+  report: Report,
+  tools: readonly ToolSpec[],
+  workload: Workload,
+  label: string,
+  tolerance: number,
+): void {
+  for (const spec of tools) {
+    const t = report.tools.find((x) => x.tool === spec.name);
+    expect(t, `${spec.name} in the report`).toBeDefined();
+    expect(t!.calls, `${spec.name} calls`).toBe(CALLS);
+    const injected = workload.realised.get(spec.name)!;
+    for (const [p, key] of [
+      [0.5, 'p50'],
+      [0.95, 'p95'],
+      [0.99, 'p99'],
+    ] as const) {
+      const got = t!.durationMs[key]! / 1000;
+      const exact = nearestRank(injected, p);
+      const error = Math.abs(got - exact) / exact;
+      console.log(
+        `[e2e] ${label}, report: ${spec.name} ${key}: ${(got * 1000).toFixed(1)} ms, exact ${(exact * 1000).toFixed(1)} ms, error ${(error * 100).toFixed(2)} %`,
+      );
+      expect(error, `${spec.name} ${key}: ${got} vs exact ${exact}`).toBeLessThanOrEqual(tolerance);
+    }
   }
 }

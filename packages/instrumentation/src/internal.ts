@@ -46,7 +46,10 @@ export type {
   MetricSnapshot,
   SumCell,
 } from './metrics/pre-aggregated.ts';
-export { EXPONENTIAL_MAX_SIZE } from './metrics/pre-aggregated.ts';
+export {
+  EXPONENTIAL_MAX_SIZE,
+  PreAggregatedExponentialHistogram,
+} from './metrics/pre-aggregated.ts';
 export {
   PROM_LABELS,
   PROM_METRICS,

@@ -27,6 +27,12 @@ export interface AccuracyStatement {
   readonly relativeErrorBound: number;
   /** One or two sentences for people, printed with the report. */
   readonly statement: string;
+  /**
+   * Prometheus only: the histogram kind the duration percentiles came from. `native`:
+   * native histograms (exponential histograms pushed over OTLP); `classic`: `_bucket` series;
+   * `native+classic`: some tools or workflows of each (never both for one of them).
+   */
+  readonly histograms?: 'native' | 'classic' | 'native+classic';
 }
 
 /** One health state change (or the state known at a point in time). */
@@ -138,6 +144,11 @@ export interface PrometheusSourceOptions {
   interpolation?: 'log' | 'linear';
   /** Extra HTTP headers (for example an Authorization header). @default {} */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Largest answer read from Prometheus, in bytes; a larger one fails the report with
+   * `PrometheusQueryError` (narrow the window or the selector). @default 33554432 (32 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 // ---------------------------------------------------------------------------------------

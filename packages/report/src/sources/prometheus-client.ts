@@ -1,11 +1,32 @@
 import { Agent, request } from 'undici';
 import { PrometheusQueryError, PrometheusUnreachableError } from '../errors.ts';
 
-/** One element of an instant vector. */
+/** One bucket of a native histogram: `count` observations between `lower` and `upper`. */
+export interface NativeBucket {
+  readonly lower: number;
+  readonly upper: number;
+  readonly count: number;
+}
+
+/** A native histogram sample (`histogram` in the HTTP API's answer). */
+export interface NativeHistogramValue {
+  readonly count: number;
+  readonly sum: number;
+  /** Populated buckets, ascending (the zero bucket first when it holds observations). */
+  readonly buckets: readonly NativeBucket[];
+}
+
+/** One element of an instant vector: a float sample, or a native histogram sample. */
 export interface VectorSample {
   readonly metric: Readonly<Record<string, string>>;
+  /** The float value; for a native histogram sample, its count. */
   readonly value: number;
+  /** Set on native histogram samples only. */
+  readonly histogram?: NativeHistogramValue;
 }
+
+/** Default cap on one answer's size: 32 MiB (a 1-hour report of 500 tools is about 1 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** One series of a range query. */
 export interface MatrixSeries {
@@ -41,10 +62,18 @@ export class PrometheusClient {
   private readonly base: URL;
   private readonly agent: Agent;
   private readonly headers: Readonly<Record<string, string>>;
+  /** Answers larger than this fail with `PrometheusQueryError` (read no further). */
+  readonly maxResponseBytes: number;
 
-  constructor(url: string, timeoutMs: number, headers: Readonly<Record<string, string>> = {}) {
+  constructor(
+    url: string,
+    timeoutMs: number,
+    headers: Readonly<Record<string, string>> = {},
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+  ) {
     this.url = url;
     this.timeoutMs = timeoutMs;
+    this.maxResponseBytes = maxResponseBytes;
     this.base = new URL(url.endsWith('/') ? url : `${url}/`);
     this.headers = headers;
     this.agent = new Agent({
@@ -64,10 +93,16 @@ export class PrometheusClient {
       }
       throw new PrometheusQueryError(this.url, `expected a vector, got ${data.resultType}`, expr);
     }
-    return (data.result as { metric?: Record<string, string>; value?: unknown[] }[]).map((r) => ({
-      metric: r.metric ?? {},
-      value: parseValue(r.value?.[1]),
-    }));
+    return (
+      data.result as { metric?: Record<string, string>; value?: unknown[]; histogram?: unknown[] }[]
+    ).map((r) => {
+      const histogram = r.histogram === undefined ? undefined : parseHistogram(r.histogram[1]);
+      return {
+        metric: r.metric ?? {},
+        value: histogram?.count ?? parseValue(r.value?.[1]),
+        ...(histogram !== undefined ? { histogram } : {}),
+      };
+    });
   }
 
   /** A range query from `startSec` to `endSec` every `stepSec`. */
@@ -130,8 +165,9 @@ export class PrometheusClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = res.statusCode;
-      text = await res.body.text();
+      text = await this.readCapped(res.body, expr);
     } catch (err) {
+      if (err instanceof PrometheusQueryError) throw err;
       throw this.connectionError(err);
     }
     let body: { status?: string; data?: unknown; errorType?: string; error?: string };
@@ -153,6 +189,25 @@ export class PrometheusClient {
     return (body.data ?? {}) as { resultType?: string; result?: unknown };
   }
 
+  /** The body as text, failing once it grows past `maxResponseBytes`. */
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, expr: string) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.maxResponseBytes) {
+        body.destroy();
+        throw new PrometheusQueryError(
+          this.url,
+          `answered more than ${this.maxResponseBytes} bytes; narrow the window or the selector`,
+          expr === '' ? undefined : expr,
+        );
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   private connectionError(err: unknown): Error {
     const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
@@ -167,6 +222,27 @@ export class PrometheusClient {
     }
     return new PrometheusUnreachableError(this.url, e?.message ?? String(err), { cause: err });
   }
+}
+
+/**
+ * A native histogram as the HTTP API encodes it: `{ count, sum, buckets: [[boundaryRule,
+ * lower, upper, count], ...] }`, numbers as strings. Malformed buckets are skipped.
+ */
+export function parseHistogram(raw: unknown): NativeHistogramValue | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const h = raw as { count?: unknown; sum?: unknown; buckets?: unknown };
+  const buckets: NativeBucket[] = [];
+  for (const b of Array.isArray(h.buckets) ? h.buckets : []) {
+    if (!Array.isArray(b) || b.length < 4) continue;
+    const lower = parseValue(b[1]);
+    const upper = parseValue(b[2]);
+    const count = parseValue(b[3]);
+    if ([lower, upper, count].every(Number.isFinite) && upper >= lower) {
+      buckets.push({ lower, upper, count });
+    }
+  }
+  buckets.sort((a, b) => a.upper - b.upper);
+  return { count: parseValue(h.count), sum: parseValue(h.sum), buckets };
 }
 
 /** Prometheus encodes sample values as strings, including `NaN`, `+Inf`, `-Inf`. */

@@ -10,7 +10,14 @@ const M = PROM_METRICS;
  */
 export const HEALTH_STATUS_PATTERN = `${M.healthStatus.replace(/_ratio$/, '')}(_ratio)?`;
 
-/** The PromQL a `PrometheusSource` sends for one window, by purpose. */
+/**
+ * The PromQL a `PrometheusSource` sends for one window, by purpose. Every histogram query reads
+ * both kinds a histogram can have in Prometheus, per group (tool, tool and direction, or
+ * workflow): the native histogram (`<name>`, exponential histograms pushed over OTLP) when the
+ * server holds one for the group in the window, else the classic series (`<name>_bucket`,
+ * `_count`, `_sum`). Never both: a group whose metric holds both kinds (the SDK was switched,
+ * or both paths feed this Prometheus) is read from the native histogram only.
+ */
 export interface PrometheusQueries {
   readonly toolBuckets: string;
   readonly toolCounts: string;
@@ -24,6 +31,10 @@ export interface PrometheusQueries {
   readonly workflowSums: string;
   readonly workflowExecutions: string;
   readonly health: string;
+  /** Tools whose duration metric holds both kinds in the window (the classic side is unread). */
+  readonly toolsWithBothKinds: string;
+  /** Workflows whose duration metric holds both kinds in the window. */
+  readonly workflowsWithBothKinds: string;
 }
 
 /**
@@ -53,19 +64,37 @@ export function selectorOf(name: string, matchers: string, extra = ''): string {
 export function buildQueries(matchers: string, seconds: number): PrometheusQueries {
   const inc = (name: string) => windowIncrease(selectorOf(name, matchers), seconds);
   const by = (labels: string[], expr: string) => `sum by (${labels.join(', ')}) (${expr})`;
+  /** Native histograms of `name` for each group, else its classic series. */
+  const histogram = (name: string, group: string[]) => {
+    const either = (native: string, classic: string) =>
+      `${native} or on (${group.join(', ')}) ${classic}`;
+    return {
+      buckets: either(by(group, inc(name)), by([...group, L.le], inc(`${name}_bucket`))),
+      counts: (labels: string[]) =>
+        either(by(labels, `histogram_count(${inc(name)})`), by(labels, inc(`${name}_count`))),
+      sums: either(by(group, `histogram_sum(${inc(name)})`), by(group, inc(`${name}_sum`))),
+      bothKinds: `group by (${group.join(', ')}) (last_over_time(${selectorOf(name, matchers)}[${seconds}s])) and on (${group.join(', ')}) group by (${group.join(', ')}) (last_over_time(${selectorOf(`${name}_count`, matchers)}[${seconds}s]))`,
+    };
+  };
+  const tool = histogram(M.toolDuration, [L.toolName]);
+  const payload = histogram(M.payloadSize, [L.toolName, L.payloadDirection]);
+  const workflow = histogram(M.workflowDuration, [L.workflowName]);
   return {
-    toolBuckets: by([L.toolName, L.le], inc(`${M.toolDuration}_bucket`)),
-    toolCounts: by([L.toolName, L.toolType, L.errorType], inc(`${M.toolDuration}_count`)),
-    toolSums: by([L.toolName], inc(`${M.toolDuration}_sum`)),
+    toolBuckets: tool.buckets,
+    toolCounts: tool.counts([L.toolName, L.toolType, L.errorType]),
+    toolSums: tool.sums,
     toolRetries: by([L.toolName], inc(M.toolRetries)),
     toolFallbacks: by([L.toolName, L.fallbackFor], inc(M.toolFallbacks)),
-    payloadBuckets: by([L.toolName, L.payloadDirection, L.le], inc(`${M.payloadSize}_bucket`)),
-    payloadSums: by([L.toolName, L.payloadDirection], inc(`${M.payloadSize}_sum`)),
-    workflowBuckets: by([L.workflowName, L.le], inc(`${M.workflowDuration}_bucket`)),
-    workflowCounts: by([L.workflowName, L.errorType], inc(`${M.workflowDuration}_count`)),
-    workflowSums: by([L.workflowName], inc(`${M.workflowDuration}_sum`)),
+    payloadBuckets: payload.buckets,
+    payloadSums: payload.sums,
+    workflowBuckets: workflow.buckets,
+    workflowCounts: workflow.counts([L.workflowName, L.errorType]),
+    workflowSums: workflow.sums,
     workflowExecutions: by([L.workflowName, L.workflowOutcome], inc(M.workflowExecutions)),
-    health: `max by (${L.healthCheckId}, ${L.healthState}) (${selectorOf('', matchers, `__name__=~"${HEALTH_STATUS_PATTERN}"`)}) == 1`,
+    // The tool label joins a check to its tool (series of older probes have the check id only).
+    health: `max by (${L.healthCheckId}, ${L.toolName}, ${L.healthState}) (${selectorOf('', matchers, `__name__=~"${HEALTH_STATUS_PATTERN}"`)}) == 1`,
+    toolsWithBothKinds: tool.bothKinds,
+    workflowsWithBothKinds: workflow.bothKinds,
   };
 }
 

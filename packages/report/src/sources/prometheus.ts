@@ -20,7 +20,12 @@ import type {
   ToolSample,
   WorkflowSample,
 } from '../types.ts';
-import { PrometheusClient, type VectorSample } from './prometheus-client.ts';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type NativeHistogramValue,
+  PrometheusClient,
+  type VectorSample,
+} from './prometheus-client.ts';
 import { buildQueries, FIRING_ALERTS_QUERY, isToolscopeMetricName } from './prometheus-queries.ts';
 
 const HEALTH_STATES: readonly HealthState[] = [
@@ -30,21 +35,36 @@ const HEALTH_STATES: readonly HealthState[] = [
   'unknown',
   'maintenance',
 ];
+/** Worst first: the state a tool shows when several of its checks disagree. */
+const SEVERITY_OF_STATE: Readonly<Record<HealthState, number>> = {
+  unhealthy: 4,
+  degraded: 3,
+  unknown: 2,
+  maintenance: 1,
+  healthy: 0,
+};
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'error', 'critical'];
 const QUANTILES = [0.5, 0.95, 0.99];
 
 /**
- * Reads toolscope's metrics from Prometheus over its HTTP API (2.42+), as the collector's
- * `prometheus` exporter names them (`PROM_METRICS`, `PROM_LABELS` of the core).
+ * Reads toolscope's metrics from Prometheus over its HTTP API (2.42+; native histograms need
+ * 3.x), under the names both paths give them (`PROM_METRICS`, `PROM_LABELS` of the core): the
+ * collector's `prometheus` exporter, and Prometheus 3's OTLP receiver with the `otlp:` block of
+ * `collector-config/prometheus.yml`.
  *
  * Every count is the increase over the window evaluated at the window's end (see
- * `windowIncrease`), summed over instances; percentiles are estimated from the summed
- * cumulative buckets (`quantileFromBuckets`, log-linear by default), and the snapshot's
- * accuracy states the widest bucket a reported percentile fell in. Health is the state set
- * `toolscope_health_status` at the window's end, health history a range query over the
- * window, open alerts Prometheus' own `ALERTS{alertstate="firing"}`, each under the toolscope
- * alert kind its rule stands for (`alertKindOf`: the `toolscope_alert_kind` label, else the
- * bundled or generated rule name, else the raw name).
+ * `windowIncrease`), summed over instances. Histograms are read per tool (or workflow) from
+ * the kind the server holds: native histograms when there are any for it in the window,
+ * classic `_bucket` series otherwise, never both (see `buildQueries`). Percentiles are
+ * estimated from the summed buckets (`quantileFromBuckets`, log-linear by default: for
+ * native histograms that is the exponential interpolation `histogram_quantile` uses), and
+ * the snapshot's accuracy states which kind it read and the widest bucket a reported
+ * percentile fell in. Health is the state set `toolscope_health_status` at the window's end,
+ * joined to tools by its `gen_ai_tool_name` label (else a check id equal to a tool, or ending
+ * in `/<tool>`), the worst state when a tool has several checks, since when the range query
+ * over the window shows it; open alerts are Prometheus' own `ALERTS{alertstate="firing"}`,
+ * each under the toolscope alert kind its rule stands for (`alertKindOf`: the
+ * `toolscope_alert_kind` label, else the bundled or generated rule name, else the raw name).
  *
  * Not available from metrics (null in the report): calls needing a retry (only retry
  * attempts are counted), steps per workflow execution, tools used per workflow, declared
@@ -94,7 +114,19 @@ export class PrometheusSource implements ReportSource {
     this.description = `Prometheus at ${this.url}`;
     this.matchers = matchers;
     this.interpolation = interpolation;
-    this.client = new PrometheusClient(this.url, timeoutMs, options.headers ?? {});
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+      throw new ReportConfigError(
+        'maxResponseBytes',
+        `must be a positive integer (got ${maxResponseBytes})`,
+      );
+    }
+    this.client = new PrometheusClient(
+      this.url,
+      timeoutMs,
+      options.headers ?? {},
+      maxResponseBytes,
+    );
   }
 
   async snapshot(window: TimeWindow): Promise<SourceSnapshot> {
@@ -116,6 +148,8 @@ export class PrometheusSource implements ReportSource {
       workflowExecutions,
       health,
       alerts,
+      toolsWithBothKinds,
+      workflowsWithBothKinds,
     ] = await Promise.all([
       run(q.toolBuckets),
       run(q.toolCounts),
@@ -130,6 +164,8 @@ export class PrometheusSource implements ReportSource {
       run(q.workflowExecutions),
       run(q.health),
       run(FIRING_ALERTS_QUERY),
+      run(q.toolsWithBothKinds),
+      run(q.workflowsWithBothKinds),
     ]);
     const tools = this.tools(
       toolBuckets,
@@ -150,17 +186,22 @@ export class PrometheusSource implements ReportSource {
       const names = await this.client.labelValues('__name__');
       if (!names.some(isToolscopeMetricName)) throw new NoToolscopeMetricsError(this.url);
     }
-    const healthHistory = await this.history(q.health, window);
+    const known = new Set(tools.map((t) => t.tool));
+    const healthHistory = await this.history(q.health, window, known);
     return {
       window,
       tools,
       workflows,
-      health: healthOf(health, window.toMs),
+      health: healthOf(health, healthHistory, known, window.toMs),
       alerts: alertsOf(alerts, window.toMs),
       healthHistory,
       accuracy: accuracyOf(
         [...tools.map((t) => t.duration), ...workflows.map((w) => w.duration)],
         this.interpolation,
+        [
+          ...labelValues(toolsWithBothKinds, L.toolName),
+          ...labelValues(workflowsWithBothKinds, L.workflowName).map((w) => `workflow ${w}`),
+        ],
       ),
     };
   }
@@ -296,16 +337,26 @@ export class PrometheusSource implements ReportSource {
     return out;
   }
 
-  private distribution(
-    buckets: CumulativeBucket[] | undefined,
-    sum: number | undefined,
-  ): DistributionSummary {
-    if (buckets === undefined || buckets.length === 0) return EMPTY_DISTRIBUTION;
-    const d = new BucketDistribution(buckets, sum ?? Number.NaN, this.interpolation);
+  private distribution(buckets: Buckets | undefined, sum: number | undefined): DistributionSummary {
+    if (buckets === undefined || buckets.list.length === 0) return EMPTY_DISTRIBUTION;
+    const d = new BucketDistribution(
+      buckets.list,
+      sum ?? Number.NaN,
+      this.interpolation,
+      buckets.kind,
+    );
     return d.count > 0 ? d : EMPTY_DISTRIBUTION;
   }
 
-  private async history(expr: string, window: TimeWindow): Promise<HealthTransition[]> {
+  /**
+   * Health transitions per tool over the window (a range query at most 240 steps): the state
+   * at the first step, then every change; a tool with several checks shows the worst.
+   */
+  private async history(
+    expr: string,
+    window: TimeWindow,
+    known: ReadonlySet<string>,
+  ): Promise<HealthTransition[]> {
     const span = (window.toMs - window.fromMs) / 1000;
     const step = Math.max(1, Math.ceil(span / 240));
     const series = await this.client.queryRange(
@@ -314,14 +365,23 @@ export class PrometheusSource implements ReportSource {
       window.toMs / 1000,
       step,
     );
-    const points: HealthTransition[] = [];
+    const worst = new Map<string, HealthTransition>();
     for (const s of series) {
-      const tool = s.metric[L.healthCheckId];
+      const tool = healthSubject(s.metric, known);
       const state = s.metric[L.healthState] as HealthState | undefined;
       if (tool === undefined || state === undefined || !HEALTH_STATES.includes(state)) continue;
-      for (const [t] of s.values) points.push({ tool, state, atMs: Math.round(t * 1000) });
+      for (const [t] of s.values) {
+        const atMs = Math.round(t * 1000);
+        const k = `${tool}\u0000${atMs}`;
+        const seen = worst.get(k);
+        if (seen === undefined || SEVERITY_OF_STATE[state] > SEVERITY_OF_STATE[seen.state]) {
+          worst.set(k, { tool, state, atMs });
+        }
+      }
     }
-    points.sort((a, b) => a.atMs - b.atMs || a.tool.localeCompare(b.tool));
+    const points = [...worst.values()].sort(
+      (a, b) => a.atMs - b.atMs || a.tool.localeCompare(b.tool),
+    );
     const last = new Map<string, HealthState>();
     const transitions: HealthTransition[] = [];
     for (const p of points) {
@@ -354,36 +414,101 @@ function sumBy(
   return out;
 }
 
-/** Cumulative buckets grouped by one or two labels (key `a` or `a\0b`). */
-function groupBuckets(
-  samples: VectorSample[],
-  label: string,
-  second?: string,
-): Map<string, CumulativeBucket[]> {
-  const out = new Map<string, CumulativeBucket[]>();
-  for (const s of samples) {
-    const a = s.metric[label];
-    const le = s.metric[L.le];
-    if (a === undefined || le === undefined || !Number.isFinite(s.value)) continue;
-    const k = second === undefined ? a : key(a, s.metric[second]);
-    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-    if (Number.isNaN(bound)) continue;
-    const list = out.get(k) ?? [];
-    list.push({ le: bound, count: s.value });
-    out.set(k, list);
+/** One group's cumulative buckets and the kind of histogram they came from. */
+interface Buckets {
+  readonly kind: 'classic' | 'native';
+  readonly list: CumulativeBucket[];
+}
+
+/**
+ * The cumulative buckets of a native histogram: each populated bucket `(lower, upper]` as the
+ * points `lower` (count so far) and `upper` (count including it), so the gaps between
+ * populated buckets are empty buckets. The zero bucket starts at 0.
+ */
+export function nativeToCumulative(h: NativeHistogramValue): CumulativeBucket[] {
+  const out: CumulativeBucket[] = [];
+  let cumulative = 0;
+  for (const b of h.buckets) {
+    out.push({ le: Math.max(0, b.lower), count: cumulative });
+    cumulative += b.count;
+    out.push({ le: b.upper, count: cumulative });
   }
   return out;
 }
 
-function healthOf(samples: VectorSample[], nowMs: number): ToolHealth[] {
+/**
+ * Cumulative buckets grouped by one or two labels (key `a` or `a\0b`): from native histogram
+ * samples, or from classic `le` series.
+ */
+function groupBuckets(
+  samples: VectorSample[],
+  label: string,
+  second?: string,
+): Map<string, Buckets> {
+  const out = new Map<string, Buckets>();
+  for (const s of samples) {
+    const a = s.metric[label];
+    if (a === undefined) continue;
+    const k = second === undefined ? a : key(a, s.metric[second]);
+    if (s.histogram !== undefined) {
+      out.set(k, { kind: 'native', list: nativeToCumulative(s.histogram) });
+      continue;
+    }
+    const le = s.metric[L.le];
+    if (le === undefined || !Number.isFinite(s.value)) continue;
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+    if (Number.isNaN(bound)) continue;
+    const entry = out.get(k) ?? { kind: 'classic', list: [] };
+    entry.list.push({ le: bound, count: s.value });
+    out.set(k, entry);
+  }
+  return out;
+}
+
+/**
+ * The tool a health series reports for: its `gen_ai_tool_name` label; else, for series
+ * without it, the check id when it names a tool of the report, or the tool after the last
+ * `/` (`dining/restaurant_search`, the `server/tool` ids the demo and many configs use);
+ * else the check id itself.
+ */
+export function healthSubject(
+  metric: Readonly<Record<string, string>>,
+  known: ReadonlySet<string>,
+): string | undefined {
+  const tool = metric[L.toolName];
+  if (tool !== undefined && tool !== '') return tool;
+  const id = metric[L.healthCheckId];
+  if (id === undefined || known.has(id)) return id;
+  const tail = id.slice(id.lastIndexOf('/') + 1);
+  return known.has(tail) ? tail : id;
+}
+
+/**
+ * Current health per tool (the worst state of its checks), since the start of the last run of
+ * that state in the window's history (the window's first step when it held throughout).
+ */
+function healthOf(
+  samples: VectorSample[],
+  history: readonly HealthTransition[],
+  known: ReadonlySet<string>,
+  nowMs: number,
+): ToolHealth[] {
   const out = new Map<string, ToolHealth>();
   for (const s of samples) {
-    const tool = s.metric[L.healthCheckId];
+    const tool = healthSubject(s.metric, known);
     const state = s.metric[L.healthState] as HealthState | undefined;
     if (tool === undefined || state === undefined || !HEALTH_STATES.includes(state)) continue;
-    out.set(tool, { tool, state, updatedAtMs: nowMs, sinceMs: nowMs });
+    const seen = out.get(tool);
+    if (seen !== undefined && SEVERITY_OF_STATE[seen.state] >= SEVERITY_OF_STATE[state]) continue;
+    const began = history.findLast((h) => h.tool === tool);
+    const sinceMs = began !== undefined && began.state === state ? began.atMs : nowMs;
+    out.set(tool, { tool, state, updatedAtMs: nowMs, sinceMs });
   }
   return [...out.values()].sort((a, b) => a.tool.localeCompare(b.tool));
+}
+
+function labelValues(samples: VectorSample[], label: string): string[] {
+  return [...new Set(samples.flatMap((s) => (s.metric[label] ? [s.metric[label]] : [])))].sort();
 }
 
 function alertsOf(samples: VectorSample[], nowMs: number): Alert[] {
@@ -410,18 +535,23 @@ function alertsOf(samples: VectorSample[], nowMs: number): Alert[] {
 
 /**
  * The accuracy of bucket estimates: every p50/p95/p99 lies in a known bucket `(lower, upper]`
- * and so does the exact percentile, so the widest of those buckets bounds the error.
+ * and so does the exact percentile, so the widest of those buckets bounds the error. Says
+ * which histogram kind the percentiles came from, and where a metric held both kinds (only
+ * the native one was read).
  */
 function accuracyOf(
   distributions: DistributionSummary[],
   interpolation: 'log' | 'linear',
+  bothKinds: readonly string[],
 ): AccuracyStatement {
   let worst = 0;
   let clamped = false;
   let belowFirst = false;
   let widest: [number, number] | undefined;
+  const kinds = { native: 0, classic: 0 };
   for (const d of distributions) {
     if (!(d instanceof BucketDistribution)) continue;
+    kinds[d.histogram]++;
     for (const q of QUANTILES) {
       const e = d.detail(q);
       if (e === undefined) continue;
@@ -440,12 +570,30 @@ function accuracyOf(
       }
     }
   }
+  const histograms =
+    kinds.native > 0 && kinds.classic > 0
+      ? 'native+classic'
+      : kinds.native > 0
+        ? 'native'
+        : 'classic';
+  const source = {
+    native:
+      "Prometheus' native histograms (exponential buckets; increase over the window, summed over instances)",
+    classic:
+      "Prometheus' classic histogram buckets (`_bucket` series; increase over the window, summed over instances)",
+    'native+classic': `Prometheus' native histograms for ${kinds.native} and classic \`_bucket\` series for ${kinds.classic} of the tools and workflows (increase over the window, summed over instances)`,
+  }[histograms];
   const parts = [
-    `Percentiles are estimated from Prometheus' cumulative histogram buckets (increase over the window, summed over instances) by ${interpolation === 'log' ? 'log-linear' : 'linear'} interpolation inside the bucket that holds the rank.`,
+    `Percentiles are estimated from ${source} by ${interpolation === 'log' ? 'log-linear' : 'linear'} interpolation inside the bucket that holds the rank.`,
   ];
   if (widest !== undefined) {
     parts.push(
-      `The exact percentile lies in the same bucket, so each is within ${pct(worst)} (widest bucket used: ${ms(widest[0])}–${ms(widest[1])}); on heavy-tailed (lognormal) latencies the estimate measured within 2.2% (see the README).`,
+      `The exact percentile lies in the same bucket, so each is within ${pct(worst)} (widest bucket used: ${ms(widest[0])}–${ms(widest[1])}).`,
+    );
+  }
+  if (bothKinds.length > 0) {
+    parts.push(
+      `Prometheus holds both native and classic series in this window for ${bothKinds.join(', ')}: only the native histograms were read, never both, so calls recorded only as classic buckets here (before a switch to exponential histograms) are not counted.`,
     );
   }
   if (belowFirst)
@@ -462,6 +610,7 @@ function accuracyOf(
     method: interpolation === 'log' ? 'bucket-log-interpolation' : 'bucket-linear-interpolation',
     relativeErrorBound: belowFirst || clamped ? 1 : worst,
     statement: parts.join(' '),
+    histograms,
   };
 }
 

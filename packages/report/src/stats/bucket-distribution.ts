@@ -13,6 +13,8 @@ import {
  * finite bound when observations fell in `+Inf`).
  */
 export class BucketDistribution implements DistributionSummary {
+  /** Where the buckets came from: classic `_bucket` series or a native histogram. */
+  readonly histogram: 'classic' | 'native';
   readonly count: number;
   readonly sum: number;
   readonly min: number;
@@ -24,7 +26,9 @@ export class BucketDistribution implements DistributionSummary {
     buckets: readonly CumulativeBucket[],
     sum: number,
     interpolation: BucketInterpolation = 'log',
+    histogram: 'classic' | 'native' = 'classic',
   ) {
+    this.histogram = histogram;
     this.buckets = [...buckets].sort((a, b) => a.le - b.le);
     this.interpolation = interpolation;
     const last = this.buckets[this.buckets.length - 1];

@@ -2,17 +2,30 @@
  * A stand-in for the Prometheus HTTP API that serves canned data: enough of `/api/v1/query`
  * to answer the report's queries (it picks the metric named in the query and applies the
  * query's outer `sum by (...)` / `max by (...)` grouping to raw per-instance series, so a
- * query that forgets to aggregate gets per-instance answers), `/api/v1/query_range` for
- * health history, and `/api/v1/label/__name__/values`. Not a PromQL engine: the test data
- * are already "increased over the window".
+ * query that forgets to aggregate gets per-instance answers; native histogram series answer
+ * as histograms, or through `histogram_count` / `histogram_sum`; `A or on (labels) B` keeps
+ * B's groups that A lacks, as PromQL does), `/api/v1/query_range` for health history, and
+ * `/api/v1/label/__name__/values`. Not a PromQL engine: the test data are already
+ * "increased over the window".
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PreAggregatedExponentialHistogram } from '@toolscope/instrumentation/internal';
+
+/** A native histogram: populated buckets `[lower, upper, count]`, ascending. */
+export interface RawHistogram {
+  readonly count: number;
+  readonly sum: number;
+  readonly buckets: readonly (readonly [number, number, number])[];
+}
 
 export interface RawSeries {
   /** Labels including `__name__`. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The float value (a native histogram series: its count). */
   readonly value: number;
+  /** Set on native histogram series. */
+  readonly histogram?: RawHistogram;
 }
 
 export interface RangeSeries {
@@ -120,8 +133,32 @@ export class FakePrometheus {
   }
 
   /** Picks the series of the query's metric and applies its outer grouping. */
-  private evaluate(query: string, time: number) {
+  private evaluate(query: string, time: number): Sample[] {
+    const either = /^(.*?) or on \(([^)]*)\) (.*)$/s.exec(query);
+    if (either !== undefined && either !== null) {
+      const keys = either[2]!.split(',').map((k) => k.trim());
+      const left = this.evaluate(either[1]!, time);
+      const id = (m: Record<string, string>) => JSON.stringify(keys.map((k) => m[k] ?? ''));
+      const seen = new Set(left.map((s) => id(s.metric)));
+      return [...left, ...this.evaluate(either[3]!, time).filter((s) => !seen.has(id(s.metric)))];
+    }
     const all = this.data.at(time);
+    if (query.startsWith('group by (')) {
+      // Groups holding both a native histogram and classic `_count` series.
+      const keys = /^group by \(([^)]*)\)/
+        .exec(query)![1]!
+        .split(',')
+        .map((k) => k.trim());
+      const name = /([a-z_]+)\{/.exec(query)![1]!;
+      const groupOf = (s: RawSeries) =>
+        Object.fromEntries(keys.flatMap((k) => (s.labels[k] ? [[k, s.labels[k]]] : [])));
+      const of = (n: string) =>
+        new Set(all.filter((s) => s.labels.__name__ === n).map((s) => JSON.stringify(groupOf(s))));
+      const native = of(name);
+      return [...of(`${name}_count`)]
+        .filter((g) => native.has(g))
+        .map((g) => ({ metric: JSON.parse(g), value: [time, '1'] }));
+    }
     let selected: RawSeries[];
     if (query.startsWith('ALERTS')) {
       selected = all.filter((s) => s.labels.__name__ === 'ALERTS');
@@ -129,29 +166,125 @@ export class FakePrometheus {
       selected = all.filter((s) => /^toolscope_health_status(_ratio)?$/.test(s.labels.__name__!));
       if (query.includes('== 1')) selected = selected.filter((s) => s.value === 1);
     } else {
-      const name = /([a-z_]+(?:_bucket|_count|_sum|_total))\{/.exec(query)?.[1];
+      const name = /([a-z_]+)\{/.exec(query)?.[1];
       selected = all.filter((s) => s.labels.__name__ === name);
     }
-    const by = /^(?:sum|max) by \(([^)]*)\)/.exec(query)?.[1];
-    if (by === undefined) {
-      return selected.map((s) => ({ metric: s.labels, value: [time, String(s.value)] }));
+    // histogram_count / histogram_sum turn native histogram series into floats.
+    const reduce = query.includes('histogram_count(')
+      ? (h: RawHistogram) => h.count
+      : query.includes('histogram_sum(')
+        ? (h: RawHistogram) => h.sum
+        : undefined;
+    if (reduce !== undefined) {
+      selected = selected.flatMap((s) =>
+        s.histogram === undefined ? [] : [{ labels: s.labels, value: reduce(s.histogram) }],
+      );
     }
+    const by = /^(?:sum|max) by \(([^)]*)\)/.exec(query)?.[1];
+    if (by === undefined) return selected.map((s) => sampleOf(s.labels, s, time));
     const keys = by.split(',').map((k) => k.trim());
-    const groups = new Map<string, { metric: Record<string, string>; value: number }>();
-    const isMax = query.startsWith('max');
+    const groups = new Map<string, { metric: Record<string, string>; series: RawSeries[] }>();
     for (const s of selected) {
       const metric: Record<string, string> = {};
       for (const k of keys) if (s.labels[k] !== undefined) metric[k] = s.labels[k]!;
       const id = JSON.stringify(metric);
-      const g = groups.get(id);
-      if (g === undefined) groups.set(id, { metric, value: s.value });
-      else g.value = isMax ? Math.max(g.value, s.value) : g.value + s.value;
+      const g = groups.get(id) ?? { metric, series: [] };
+      g.series.push(s);
+      groups.set(id, g);
     }
-    return [...groups.values()].map((g) => ({
-      metric: g.metric,
-      value: [time, g.value === Number.POSITIVE_INFINITY ? '+Inf' : String(g.value)],
-    }));
+    const isMax = query.startsWith('max');
+    return [...groups.values()].map(({ metric, series }) =>
+      sampleOf(metric, aggregate(series, isMax), time),
+    );
   }
+}
+
+type Sample = {
+  metric: Record<string, string>;
+  value?: [number, string];
+  histogram?: [number, { count: string; sum: string; buckets: [number, string, string, string][] }];
+};
+
+function sampleOf(metric: Record<string, string>, s: RawSeries, time: number): Sample {
+  if (s.histogram !== undefined) {
+    const h = s.histogram;
+    return {
+      metric,
+      histogram: [
+        time,
+        {
+          count: String(h.count),
+          sum: String(h.sum),
+          buckets: h.buckets.map(([lo, hi, c]) => [0, String(lo), String(hi), String(c)]),
+        },
+      ],
+    };
+  }
+  const v = s.value;
+  return { metric, value: [time, v === Number.POSITIVE_INFINITY ? '+Inf' : String(v)] };
+}
+
+/** Sum (or max) of floats; the sum of native histograms of the same bucket layout. */
+function aggregate(series: RawSeries[], isMax: boolean): RawSeries {
+  const histograms = series.flatMap((s) => (s.histogram ? [s.histogram] : []));
+  if (histograms.length > 0) {
+    const buckets = new Map<string, [number, number, number]>();
+    for (const h of histograms) {
+      for (const [lo, hi, c] of h.buckets) {
+        const b = buckets.get(`${lo}:${hi}`) ?? [lo, hi, 0];
+        b[2] += c;
+        buckets.set(`${lo}:${hi}`, b);
+      }
+    }
+    const histogram: RawHistogram = {
+      count: histograms.reduce((a, h) => a + h.count, 0),
+      sum: histograms.reduce((a, h) => a + h.sum, 0),
+      buckets: [...buckets.values()].sort((a, b) => a[0] - b[0]),
+    };
+    return { labels: {}, value: histogram.count, histogram };
+  }
+  const values = series.map((s) => s.value);
+  return {
+    labels: {},
+    value: isMax ? Math.max(...values) : values.reduce((a, b) => a + b, 0),
+  };
+}
+
+/**
+ * A native histogram series of `values` as Prometheus 3 stores what toolscope's exponential
+ * histograms push over OTLP (toolscope's own cells, at most 640 buckets; scales above 8 are
+ * reduced to 8 as Prometheus does), as one instance would hold it.
+ */
+export function nativeSeries(
+  name: string,
+  labels: Readonly<Record<string, string>>,
+  values: readonly number[],
+): RawSeries {
+  const h = new PreAggregatedExponentialHistogram(name, '', 's');
+  const attrs = {};
+  for (const v of values) h.record(v, attrs);
+  const snap = h.snapshot();
+  if (snap.kind !== 'exponentialHistogram') throw new Error('expected an exponential histogram');
+  const p = snap.cells[0]!;
+  const shift = Math.max(0, p.scale - 8);
+  const scale = p.scale - shift;
+  const counts = new Map<number, number>();
+  p.positive.bucketCounts.forEach((c, k) => {
+    if (c > 0) {
+      const i = (p.positive.offset + k) >> shift;
+      counts.set(i, (counts.get(i) ?? 0) + c);
+    }
+  });
+  const base = 2 ** (2 ** -scale);
+  const buckets: [number, number, number][] = [...counts]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, c]) => [base ** i, base ** (i + 1), c]);
+  if (p.zeroCount > 0) buckets.unshift([0, 0, p.zeroCount]);
+  return {
+    labels: { __name__: name, ...labels },
+    value: p.count,
+    histogram: { count: p.count, sum: p.sum, buckets },
+  };
 }
 
 /**

@@ -12,7 +12,12 @@ import {
   ReportConfigError,
 } from '../../src/errors.ts';
 import { PrometheusSource } from '../../src/sources/prometheus.ts';
-import { FakePrometheus, histogramSeries, type RawSeries } from '../helpers/fake-prometheus.ts';
+import {
+  FakePrometheus,
+  histogramSeries,
+  nativeSeries,
+  type RawSeries,
+} from '../helpers/fake-prometheus.ts';
 import { exactQuantile, lognormal, seeded } from '../helpers/random.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -210,8 +215,9 @@ describe('PrometheusSource against canned Prometheus API answers', () => {
     });
     expect(plan.duration.quantile(0.5)).toBeGreaterThan(1.4);
     expect(plan.duration.quantile(0.5)).toBeLessThan(1.6);
+    // Since: when the state began (the history's change to degraded), not the report's time.
     expect(snap.health).toEqual([
-      { tool: 'search', state: 'degraded', updatedAtMs: NOW, sinceMs: NOW },
+      { tool: 'search', state: 'degraded', updatedAtMs: NOW, sinceMs: WINDOW.fromMs + 120_000 },
     ]);
     expect(snap.alerts).toHaveLength(1);
     expect(snap.alerts[0]).toMatchObject({
@@ -269,9 +275,106 @@ describe('PrometheusSource against canned Prometheus API answers', () => {
     expect(queries.length).toBeGreaterThanOrEqual(12);
     for (const q of queries) expect(Number(q.time)).toBe(NOW / 1000);
     const buckets = queries.find((q) => q.query?.includes(`${TOOL}_bucket`))!.query!;
+    const inc = (name: string) =>
+      `(((increase(${name}{service_name="checkout"}[900s]) and ${name}{service_name="checkout"} offset 900s) or (last_over_time(${name}{service_name="checkout"}[900s]) unless ${name}{service_name="checkout"} offset 900s)))`;
+    // The native histogram where there is one for the tool, else the classic buckets.
     expect(buckets).toBe(
-      `sum by (gen_ai_tool_name, le) (((increase(${TOOL}_bucket{service_name="checkout"}[900s]) and ${TOOL}_bucket{service_name="checkout"} offset 900s) or (last_over_time(${TOOL}_bucket{service_name="checkout"}[900s]) unless ${TOOL}_bucket{service_name="checkout"} offset 900s)))`,
+      `sum by (gen_ai_tool_name) ${inc(TOOL)} or on (gen_ai_tool_name) sum by (gen_ai_tool_name, le) ${inc(`${TOOL}_bucket`)}`,
     );
+  });
+
+  for (const sigma of [0.5, 1, 1.5]) {
+    it(`native histograms, lognormal σ ${sigma}: p50/p95/p99 within 2% of the exact percentiles`, async () => {
+      const rand = seeded(40 + sigma * 10);
+      const values = lognormal(rand, 0.2, sigma, 20_000);
+      const half = (i: number) => values.filter((_, k) => k % 2 === i);
+      const labels = { gen_ai_tool_name: 'search', gen_ai_tool_type: 'function', job: 'svc' };
+      const url = await startFake(() => [
+        nativeSeries(TOOL, { ...labels, instance: 'a' }, half(0)),
+        nativeSeries(TOOL, { ...labels, instance: 'b' }, half(1)),
+      ]);
+      source = new PrometheusSource({ url });
+      const snap = await source.snapshot(WINDOW);
+      const search = snap.tools.find((t) => t.tool === 'search')!;
+      expect(search.calls).toBe(20_000);
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const q of [0.5, 0.95, 0.99]) {
+        const exact = exactQuantile(sorted, q);
+        const got = search.duration.quantile(q);
+        expect(Math.abs(got - exact) / exact, `p${q * 100} ${got} vs ${exact}`).toBeLessThanOrEqual(
+          0.02,
+        );
+      }
+      expect(snap.accuracy.histograms).toBe('native');
+      expect(snap.accuracy.statement).toContain("Prometheus' native histograms");
+      // Within one bucket: 1.1% (scale 6) while 640 buckets span the values, 2.2% (scale 5)
+      // for the heavier tails here, whose 20,000 samples span 11 to 18 octaves.
+      expect(snap.accuracy.relativeErrorBound).toBeLessThanOrEqual(
+        sigma === 0.5 ? 2 ** (2 ** -6) - 1 : 2 ** (2 ** -5) - 1,
+      );
+    });
+  }
+
+  it('a tool whose metric holds both kinds is counted once, from the native histograms', async () => {
+    const rand = seeded(77);
+    const values = lognormal(rand, 0.3, 0.5, 1000);
+    const labels = { gen_ai_tool_name: 'search', gen_ai_tool_type: 'function' };
+    const url = await startFake(() => [
+      // The same 1,000 calls twice: as classic series and as a native histogram.
+      ...histogramSeries(TOOL, labels, DURATION_BUCKETS_SECONDS, values),
+      nativeSeries(TOOL, labels, values),
+      // Another tool with classic series only.
+      ...histogramSeries(
+        TOOL,
+        { gen_ai_tool_name: 'cache' },
+        DURATION_BUCKETS_SECONDS,
+        [0.01, 0.02],
+      ),
+    ]);
+    source = new PrometheusSource({ url });
+    const snap = await source.snapshot(WINDOW);
+    const search = snap.tools.find((t) => t.tool === 'search')!;
+    expect(search.calls).toBe(1000);
+    expect(search.duration.count).toBe(1000);
+    expect(search.duration.sum).toBeCloseTo(
+      values.reduce((a, b) => a + b, 0),
+      6,
+    );
+    expect(snap.tools.find((t) => t.tool === 'cache')!.calls).toBe(2);
+    expect(snap.accuracy.histograms).toBe('native+classic');
+    expect(snap.accuracy.statement).toContain('native histograms for 1 and classic');
+    expect(snap.accuracy.statement).toContain(
+      'Prometheus holds both native and classic series in this window for search: only the native histograms were read',
+    );
+  });
+
+  it('joins health checks to their tools: by gen_ai_tool_name, else check/tool ids; the worst state of a tool wins', async () => {
+    const status = (labels: Record<string, string>, current: string) =>
+      ['healthy', 'degraded', 'unhealthy', 'unknown', 'maintenance'].map((state) => ({
+        labels: { __name__: 'toolscope_health_status', ...labels, toolscope_health_state: state },
+        value: state === current ? 1 : 0,
+      }));
+    const url = await startFake(() => [
+      ...toolData(1, 3).series,
+      ...histogramSeries(TOOL, { gen_ai_tool_name: 'geocode' }, DURATION_BUCKETS_SECONDS, [0.1]),
+      ...histogramSeries(TOOL, { gen_ai_tool_name: 'weather' }, DURATION_BUCKETS_SECONDS, [0.1]),
+      // Older probes: no tool label, the id is `server/tool` (the demo's).
+      ...status({ toolscope_health_check_id: 'dining/search' }, 'healthy'),
+      // The label names the tool whatever the id; two checks of one tool: the worst.
+      ...status({ toolscope_health_check_id: 'maps-http', gen_ai_tool_name: 'geocode' }, 'healthy'),
+      ...status({ toolscope_health_check_id: 'maps-mcp', gen_ai_tool_name: 'geocode' }, 'degraded'),
+      // A check for something that is not a tool of the report keeps its id.
+      ...status({ toolscope_health_check_id: 'db' }, 'unhealthy'),
+    ]);
+    source = new PrometheusSource({ url });
+    const report = await buildReport(source, { window: '15m', now: NOW, compare: false });
+    expect(report.health.map((h) => [h.tool, h.state])).toEqual([
+      ['db', 'unhealthy'],
+      ['geocode', 'degraded'],
+      ['search', 'healthy'],
+    ]);
+    const column = Object.fromEntries(report.tools.map((t) => [t.tool, t.health?.state ?? null]));
+    expect(column).toEqual({ geocode: 'degraded', search: 'healthy', weather: null });
   });
 
   it('the report from Prometheus carries the bucket accuracy statement', async () => {
@@ -287,6 +390,8 @@ describe('PrometheusSource against canned Prometheus API answers', () => {
     });
     expect(report.source.kind).toBe('prometheus');
     expect(report.source.accuracy.statement).toContain('log-linear interpolation');
+    expect(report.source.accuracy.statement).toContain("Prometheus' classic histogram buckets");
+    expect(report.source.accuracy.histograms).toBe('classic');
     const search = report.tools.find((t) => t.tool === 'search')!;
     expect(search.expectedPerformanceMs).toBe(500);
     expect(search.health?.state).toBe('degraded');
@@ -324,6 +429,23 @@ describe('PrometheusSource errors', () => {
       hanging.closeAllConnections();
       await new Promise<void>((r) => hanging.close(() => r()));
     }
+  });
+
+  it('an answer over maxResponseBytes fails without being read whole', async () => {
+    const url = await startFake(() => []);
+    source = new PrometheusSource({ url, maxResponseBytes: 4096 });
+    fake!.respond = () => ({
+      status: 200,
+      body: JSON.stringify({
+        status: 'success',
+        data: { resultType: 'vector', result: [] },
+        pad: 'x'.repeat(10_000),
+      }),
+    });
+    const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusQueryError);
+    expect((err as Error).message).toContain('answered more than 4096 bytes');
+    expect(() => new PrometheusSource({ url, maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
   });
 
   it('Prometheus without toolscope metrics', async () => {
