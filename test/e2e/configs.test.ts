@@ -4,10 +4,19 @@
  * Grafana provisioning, statically.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
+import { renderPrometheusRules } from '@toolscope/objectives';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { backends, REPO_ROOT } from './backends.ts';
 
 const CONFIG_DIR = join(REPO_ROOT, 'collector-config');
@@ -154,6 +163,94 @@ describe('prometheus config and rules', () => {
     ]);
     expectOk(r);
     expect(r.output).toMatch(/SUCCESS/);
+  });
+
+  it("@toolscope/objectives' generated rules read native histograms first, never both (promtool test rules)", () => {
+    const doc = parse(
+      renderPrometheusRules(
+        {
+          evaluationInterval: '30s',
+          tools: {
+            'search_*': {
+              latency: 'p95 <= 800ms',
+              minSuccessRate: 0.9,
+              window: '5m',
+              minCalls: 20,
+            },
+          },
+        },
+        { for: '1m' },
+      ),
+    ) as { groups: Array<{ rules: Array<{ annotations?: unknown }> }> };
+    for (const r of doc.groups[0]!.rules) delete r.annotations;
+    const dir = mkdtempSync(join(tmpdir(), 'toolscope-objectives-native-'));
+    writeFileSync(join(dir, 'rules.yml'), stringify(doc));
+    // Per minute: 20 successes and 40 timeouts, all in (0.5 s, 1 s] (schema 0, bucket 0).
+    const native = (tool: string, extra: string, n: number) => ({
+      series: `gen_ai_execute_tool_duration_seconds{gen_ai_tool_name="${tool}"${extra}}`,
+      values: `{{schema:0 sum:0 count:0}}+{{schema:0 sum:${0.75 * n} count:${n} buckets:[${n}]}}x30`,
+    });
+    const classic = (name: string, labels: string) => ({
+      series: `gen_ai_execute_tool_duration_seconds_${name}{gen_ai_tool_name="search_both"${labels}}`,
+      values: '0+600x30',
+    });
+    const input = [
+      native('search_native', '', 20),
+      native('search_native', ', error_type="Timeout"', 40),
+      // search_both: the same native histograms, and classic series saying something else
+      // (600 fast successes a minute). Read native first, it alerts; adding both would not.
+      native('search_both', '', 20),
+      native('search_both', ', error_type="Timeout"', 40),
+      classic('count', ''),
+      classic('bucket', ', le="0.5"'),
+      classic('bucket', ', le="+Inf"'),
+    ];
+    const expected = (kind: string, severity: string, trigger: string) =>
+      ['search_both', 'search_native'].map((tool) => ({
+        exp_labels: {
+          gen_ai_tool_name: tool,
+          severity,
+          toolscope_alert_kind: kind,
+          objective: 'search_*',
+          trigger,
+        },
+      }));
+    writeFileSync(
+      join(dir, 'test.yml'),
+      stringify({
+        rule_files: ['rules.yml'],
+        evaluation_interval: '30s',
+        tests: [
+          {
+            interval: '1m',
+            input_series: input,
+            alert_rule_test: [
+              {
+                eval_time: '4m',
+                alertname: 'ToolLatencyObjective',
+                exp_alerts: expected('latency_threshold', 'warning', 'bound'),
+              },
+              {
+                eval_time: '4m',
+                alertname: 'ToolSuccessRateObjective',
+                exp_alerts: [
+                  ...expected('error_rate_threshold', 'warning', 'bound'),
+                  ...expected('error_rate_threshold', 'error', 'margin'),
+                  ...expected('error_rate_threshold', 'critical', 'floor'),
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = spawnSync(backends().TOOLSCOPE_PROMTOOL_BIN, ['test', 'rules', 'test.yml'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
+    expect(r.status).toBe(0);
   });
 
   it('has the alerts the issue asks for', () => {

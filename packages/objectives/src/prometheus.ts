@@ -106,8 +106,14 @@ function entryRules(
     return all.length === 0 ? '' : `{${all.join(', ')}}`;
   };
   const by = `sum by (${label})`;
-  const callRate = `${by} (rate(${duration}_count${sel()}[${window}]))`;
-  const enough = `${by} (increase(${duration}_count${sel()}[${window}])) >= ${entry.minCalls}`;
+  // Each subject is read from one histogram kind: its native histogram (exponential
+  // histograms pushed over OTLP) when Prometheus holds one, else its classic series; never
+  // both, so a metric holding both kinds is not counted twice.
+  const calls = (fn: 'rate' | 'increase', extra?: string) =>
+    `(${by} (histogram_count(${fn}(${duration}${sel(extra)}[${window}]))) or on (${label}) ` +
+    `${by} (${fn}(${duration}_count${sel(extra)}[${window}])))`;
+  const callRate = calls('rate');
+  const enough = `${calls('increase')} >= ${entry.minCalls}`;
   const h = ctx.policy.hysteresis;
   const f = ctx.policy.errorFactor;
   const out: Rule[] = [];
@@ -158,7 +164,9 @@ function entryRules(
   if (entry.latency !== undefined) {
     const pq = entry.latency.percentile / 100;
     const b = entry.latency.maxMs / 1000;
-    const value = `histogram_quantile(${num(pq)}, sum by (le, ${label}) (rate(${duration}_bucket${sel()}[${window}])))`;
+    const value =
+      `(histogram_quantile(${num(pq)}, ${by} (rate(${duration}${sel()}[${window}]))) or on (${label}) ` +
+      `histogram_quantile(${num(pq)}, sum by (le, ${label}) (rate(${duration}_bucket${sel()}[${window}]))))`;
     add(
       'latency_threshold',
       value,
@@ -170,7 +178,13 @@ function entryRules(
   }
   if (entry.minSuccessRate !== undefined) {
     const b = entry.minSuccessRate;
-    const ok = `${by} (rate(${duration}_count${sel(`${PROM_LABELS.errorType}=""`)}[${window}]))`;
+    // Successes from the kind the calls come from: classic ones only for subjects without
+    // native histograms (a subject whose native calls all failed has no native successes).
+    const success = `${PROM_LABELS.errorType}=""`;
+    const ok =
+      `(${by} (histogram_count(rate(${duration}${sel(success)}[${window}]))) or on (${label}) ` +
+      `(${by} (rate(${duration}_count${sel(success)}[${window}])) unless on (${label}) ` +
+      `${by} (histogram_count(rate(${duration}${sel()}[${window}])))))`;
     const value = `(\n  ${ok}\n  or on (${label})\n  0 * ${callRate}\n) / ${callRate}`;
     const thresholds: { trigger: Trigger; severity: string; at: number; for: string }[] = [
       { trigger: 'bound', severity: 'warning', at: b, for: ctx.forText },
