@@ -73,6 +73,20 @@ function overheadRows(results: Results): Row[] {
       '≤ 1.3× bare span',
       yesNo((m['toolscope.xBare'] ?? Number.POSITIVE_INFINITY) <= 1.3),
     ),
+    {
+      ...variant(
+        'toolscopeExponential',
+        "toolscope traceTool with histograms: 'exponential' (pre-aggregated exponential cells, 640 buckets)",
+        '—',
+        '≤ 1.3× bare span',
+        yesNo((m['toolscopeExponential.xBare'] ?? Number.POSITIVE_INFINITY) <= 1.3),
+      ),
+      ...(why === undefined
+        ? {
+            ratio: `${times(m['toolscopeExponential.xBare']!, 'bare span')}; ${times(m['toolscopeExponential.xToolscope']!, 'explicit')}`,
+          }
+        : {}),
+    },
     variant('toolscopeNoStore', 'toolscope traceTool, in-process store off', '—'),
     variant(
       'toolscopeSdkInstruments',
@@ -189,10 +203,20 @@ function accuracyRows(results: Results): Row[] {
         `Prometheus buckets (${agg?.notes.bucketEstimator ?? 'histogram_quantile'})`,
         0.05,
       ],
+      [
+        'native',
+        `Prometheus 3 native histogram (histograms: 'exponential', ${agg?.notes.bucketEstimator ?? 'histogram_quantile'})`,
+        0.02,
+      ],
     ] as const) {
       const rowLabel = `p50/p95/p99 max error, σ ${sigma}, ${label}`;
       const target = `≤ ${limit * 100}%`;
-      const base = kind === 'buckets' ? baselines[sigma]! : 'exponential-160: ≤ 0.4%';
+      const base =
+        kind === 'buckets'
+          ? baselines[sigma]!
+          : kind === 'native'
+            ? 'OTel JS exponential-160 → Prometheus 3: p99 1.2%'
+            : 'exponential-160: ≤ 0.4%';
       if (why !== undefined) {
         rows.push(missing(s, rowLabel, why, base, target));
         continue;

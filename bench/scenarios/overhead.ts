@@ -133,6 +133,7 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
       }
     },
     toolscope: (arg) => traced(arg),
+    toolscopeExponential: (arg) => traced(arg),
     toolscopeNoStore: (arg) => traced(arg),
     toolscopeSdkInstruments: (arg) => traced(arg),
     manual: async (arg) => {
@@ -166,7 +167,12 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
       tl.withTool({ name: 'search', traceContent: true }, searchTool, arg);
   }
   // The in-process store is on for the variants that go through toolscope's default set-up.
-  const withStore = new Set(['toolscope', 'toolscopeSdkInstruments', 'manual']);
+  const withStore = new Set([
+    'toolscope',
+    'toolscopeExponential',
+    'toolscopeSdkInstruments',
+    'manual',
+  ]);
 
   const names = Object.keys(variants);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -184,7 +190,9 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
         // The SDK-instruments variant is toolscope under an application's own SDK without
         // the producer: every record goes through histogram.record (attribute hashing).
         if (name === 'toolscopeSdkInstruments') disablePreAggregatedMetrics();
-        else enablePreAggregatedMetrics();
+        // `histograms: 'exponential'`: the same pre-aggregated path, exponential cells.
+        else
+          enablePreAggregatedMetrics(name === 'toolscopeExponential' ? 'exponential' : 'explicit');
         await yieldToLoop();
         const start = process.hrtime.bigint();
         for (let i = 0; i < iterations; i++) {
@@ -207,6 +215,11 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
     metrics[`${name}.ns`] = median(samples[name]!);
     metrics[`${name}.xBare`] = median(ratios[name]!);
   }
+  const exponentialVsExplicit: number[] = [];
+  for (let r = 0; r < samples.toolscope!.length; r++) {
+    exponentialVsExplicit.push(samples.toolscopeExponential![r]! / samples.toolscope![r]!);
+  }
+  metrics['toolscopeExponential.xToolscope'] = median(exponentialVsExplicit);
   if (traceloop !== undefined) {
     const vs: number[] = [];
     for (let r = 0; r < samples.toolscope!.length; r++) {

@@ -49,6 +49,7 @@ export type {
 export {
   EXPONENTIAL_MAX_SIZE,
   PreAggregatedExponentialHistogram,
+  prometheusNativeBuckets,
 } from './metrics/pre-aggregated.ts';
 export {
   PROM_LABELS,

@@ -291,6 +291,30 @@ class ExponentialCell {
   }
 }
 
+/** Prometheus' finest native histogram schema: finer OTLP scales are merged down to it. */
+export const PROMETHEUS_MAX_SCHEMA = 8;
+
+/**
+ * The buckets of an exponential histogram point as Prometheus 3 stores it after its OTLP
+ * receiver: scales above 8 merged down to 8; `[lower, upper, count]` ascending, the zero
+ * bucket (`[0, 0, n]`) first. For tests and benchmarks that stand in for Prometheus.
+ */
+export function prometheusNativeBuckets(p: ExponentialHistogramPoint): [number, number, number][] {
+  const shift = Math.max(0, p.scale - PROMETHEUS_MAX_SCHEMA);
+  const counts = new Map<number, number>();
+  p.positive.bucketCounts.forEach((c, k) => {
+    if (c <= 0) return;
+    const i = (p.positive.offset + k) >> shift;
+    counts.set(i, (counts.get(i) ?? 0) + c);
+  });
+  const base = 2 ** (2 ** -(p.scale - shift));
+  const out: [number, number, number][] = [...counts]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, c]) => [base ** i, base ** (i + 1), c]);
+  if (p.zeroCount > 0) out.unshift([0, 0, p.zeroCount]);
+  return out;
+}
+
 /** An exponential histogram instrument whose series are found by attribute-object identity. */
 export class PreAggregatedExponentialHistogram implements Histogram {
   readonly name: string;

@@ -10,7 +10,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PreAggregatedExponentialHistogram } from '@toolscope/instrumentation/internal';
+import {
+  PreAggregatedExponentialHistogram,
+  prometheusNativeBuckets,
+} from '@toolscope/instrumentation/internal';
 
 /** A native histogram: populated buckets `[lower, upper, count]`, ascending. */
 export interface RawHistogram {
@@ -266,20 +269,7 @@ export function nativeSeries(
   const snap = h.snapshot();
   if (snap.kind !== 'exponentialHistogram') throw new Error('expected an exponential histogram');
   const p = snap.cells[0]!;
-  const shift = Math.max(0, p.scale - 8);
-  const scale = p.scale - shift;
-  const counts = new Map<number, number>();
-  p.positive.bucketCounts.forEach((c, k) => {
-    if (c > 0) {
-      const i = (p.positive.offset + k) >> shift;
-      counts.set(i, (counts.get(i) ?? 0) + c);
-    }
-  });
-  const base = 2 ** (2 ** -scale);
-  const buckets: [number, number, number][] = [...counts]
-    .sort((a, b) => a[0] - b[0])
-    .map(([i, c]) => [base ** i, base ** (i + 1), c]);
-  if (p.zeroCount > 0) buckets.unshift([0, 0, p.zeroCount]);
+  const buckets = prometheusNativeBuckets(p);
   return {
     labels: { __name__: name, ...labels },
     value: p.count,
