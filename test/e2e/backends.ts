@@ -219,6 +219,27 @@ export function prometheusApi(baseUrl: () => string) {
   };
 }
 
+/**
+ * Waits (bounded: 90 s) until `alertname` fires for `tool` on the Prometheus `api` talks to,
+ * and returns the alert.
+ */
+export function firingToolAlert(
+  api: ReturnType<typeof prometheusApi>,
+  alertname: string,
+  tool: string,
+): Promise<PromAlert> {
+  return pollUntil(
+    async () =>
+      (await api.alerts()).find(
+        (a) =>
+          a.labels.alertname === alertname &&
+          a.labels.gen_ai_tool_name === tool &&
+          a.state === 'firing',
+      ),
+    { timeoutMs: 90_000, intervalMs: 500, description: `${alertname} firing for ${tool}` },
+  );
+}
+
 /** Prometheus 3: the scrape target of path (a) and the OTLP receiver of path (b). */
 export const prometheus3 = prometheusApi(() => backends().TOOLSCOPE_PROMETHEUS_URL);
 /** Prometheus 2.x, scraping the same collector as Prometheus 3 (path a only). */

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -22,7 +23,15 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { seededRandom } from '@toolscope/instrumentation/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nearestRank, stratifiedLognormal } from '../support/random.ts';
-import { backends, getText, pollUntil, prometheus2, prometheus3 } from './backends.ts';
+import {
+  backends,
+  firingToolAlert,
+  getText,
+  pollUntil,
+  prometheus2,
+  prometheus3,
+  REPO_ROOT,
+} from './backends.ts';
 import {
   contractMeterProvider,
   contractSeries,
@@ -56,6 +65,19 @@ function meterProvider(
   const mp = contractMeterProvider(url, resourceOf(service), histograms);
   providers.push(mp);
   return mp;
+}
+
+/**
+ * The tool-duration histogram of `service` on both paths: explicit through the scrape
+ * collector (classic buckets) and exponential straight to Prometheus' receiver (native).
+ */
+function toolDurationOnBothPaths(service: string) {
+  return {
+    classic: createContractInstruments(meterProvider(scrapeCollectorUrl(), service, 'explicit'))
+      .toolDuration,
+    native: createContractInstruments(meterProvider(directUrl(), service, 'exponential'))
+      .toolDuration,
+  };
 }
 
 const directUrl = () => `${backends().TOOLSCOPE_PROMETHEUS_OTLP_ENDPOINT}/v1/metrics`;
@@ -235,16 +257,7 @@ describe('path (b) through the collector (otelcol.yaml, COLLECTOR_METRICS_EXPORT
       call(failing, 0.01, i++ % 5 === 0 ? undefined : 'ECONNRESET');
     }, 100);
     try {
-      const alert = await pollUntil(
-        async () =>
-          (await prometheus3.alerts()).find(
-            (a) =>
-              a.labels.alertname === 'ToolErrorRateHigh' &&
-              a.labels.gen_ai_tool_name === failing &&
-              a.state === 'firing',
-          ),
-        { timeoutMs: 90_000, intervalMs: 500, description: `ToolErrorRateHigh for ${failing}` },
-      );
+      const alert = await firingToolAlert(prometheus3, 'ToolErrorRateHigh', failing);
       expect(Number(alert.value)).toBeGreaterThan(0.5);
       expect(
         await prometheus3.query(`{__name__=~"${X}_.+", gen_ai_tool_name="${failing}"}`),
@@ -261,12 +274,7 @@ describe('one tool on both paths at once', () => {
     const tool = `both_${RUN}`;
     const service = `toolscope-e2e-both-${RUN}`;
     // The same calls as classic buckets (scrape path) and as a native histogram (OTLP).
-    const classic = createContractInstruments(
-      meterProvider(scrapeCollectorUrl(), service, 'explicit'),
-    ).toolDuration;
-    const native = createContractInstruments(
-      meterProvider(directUrl(), service, 'exponential'),
-    ).toolDuration;
+    const { classic, native } = toolDurationOnBothPaths(service);
     const attrs = { 'gen_ai.tool.name': tool, 'gen_ai.tool.type': 'function' };
     const timer = setInterval(() => {
       for (let k = 0; k < 5; k++) {
@@ -300,6 +308,67 @@ describe('one tool on both paths at once', () => {
         { timeoutMs: 60_000, intervalMs: 500, description: `both kinds of ${tool}` },
       );
       expect(ratio).toBeLessThan(1.25);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
+
+describe('the overview dashboard on both kinds', () => {
+  it('its Tools table answers for a classic and a native tool: calls, success, p95, objective', async () => {
+    const dashboard = JSON.parse(
+      readFileSync(
+        join(REPO_ROOT, 'collector-config/grafana/provisioning/dashboards/toolscope/overview.json'),
+        'utf8',
+      ),
+    ) as { panels: Array<{ title: string; targets: Array<{ refId: string; expr: string }> }> };
+    const tools = dashboard.panels.find((p) => p.title === 'Tools')!.targets;
+    const expr = (refId: string) =>
+      tools
+        .find((t) => t.refId === refId)!
+        .expr.replaceAll('$__range', '1m')
+        .replaceAll('$service', '.*');
+    const service = `toolscope-e2e-overview-${RUN}`;
+    const classicTool = `overview_classic_${RUN}`;
+    const nativeTool = `overview_native_${RUN}`;
+    const { classic, native } = toolDurationOnBothPaths(service);
+    let i = 0;
+    const timer = setInterval(() => {
+      for (let k = 0; k < 5; k++, i++) {
+        classic.record(0.1, { 'gen_ai.tool.name': classicTool, 'gen_ai.tool.type': 'function' });
+        native.record(0.2, {
+          'gen_ai.tool.name': nativeTool,
+          'gen_ai.tool.type': 'function',
+          ...(i % 5 === 0 ? { 'error.type': 'ECONNRESET' } : {}),
+        });
+      }
+    }, 100);
+    const byTool = async (refId: string) =>
+      Object.fromEntries(
+        (await prometheus3.query(expr(refId))).map((s) => [
+          s.metric.gen_ai_tool_name,
+          Number(s.value[1]),
+        ]),
+      );
+    try {
+      // Calls from both kinds, once each traffic has a few seconds of history.
+      await pollUntil(
+        async () => {
+          const calls = await byTool('A');
+          return (calls[classicTool] ?? 0) > 20 && (calls[nativeTool] ?? 0) > 20;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, description: 'overview calls of both tools' },
+      );
+      const success = await byTool('B');
+      expect(success[classicTool]).toBe(1);
+      expect(success[nativeTool]).toBeGreaterThan(0.7);
+      expect(success[nativeTool]).toBeLessThan(0.9);
+      const p95 = await byTool('C');
+      // Classic: 0.1 s on a bucket bound; native: 0.2 s within a 1% bucket.
+      expect(Math.abs(p95[classicTool]! - 0.1) / 0.1).toBeLessThan(0.12);
+      expect(Math.abs(p95[nativeTool]! - 0.2) / 0.2).toBeLessThan(0.02);
+      const objective = await byTool('D');
+      expect([objective[classicTool], objective[nativeTool]]).toEqual([2, 2]);
     } finally {
       clearInterval(timer);
     }
@@ -395,16 +464,7 @@ describe('Prometheus 2.x on the scrape path (a)', () => {
     }, 100);
     try {
       for (const prom of [prometheus2, prometheus3]) {
-        const alert = await pollUntil(
-          async () =>
-            (await prom.alerts()).find(
-              (a) =>
-                a.labels.alertname === 'ToolErrorRateHigh' &&
-                a.labels.gen_ai_tool_name === failing &&
-                a.state === 'firing',
-            ),
-          { timeoutMs: 90_000, intervalMs: 500, description: `ToolErrorRateHigh for ${failing}` },
-        );
+        const alert = await firingToolAlert(prom, 'ToolErrorRateHigh', failing);
         expect(Number(alert.value)).toBeGreaterThan(0.5);
       }
       const build = JSON.parse(

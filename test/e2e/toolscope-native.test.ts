@@ -13,11 +13,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthMonitor } from '@toolscope/health-probe';
 import { withWorkflow } from '@toolscope/instrumentation';
-import { startToolscope, type Toolscope } from '@toolscope/node';
+import type { Toolscope } from '@toolscope/node';
 import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, pollUntil, prometheus3 } from './backends.ts';
-import { expectAccuracy, expectReportAccuracy, lognormalTools, Workload } from './workload.ts';
+import {
+  expectAccuracy,
+  expectReportAccuracy,
+  lognormalTools,
+  startE2eToolscope,
+  Workload,
+} from './workload.ts';
 
 const RUN_ID = randomUUID();
 const SHORT = RUN_ID.slice(0, 8);
@@ -34,15 +40,8 @@ let target: Server | undefined;
 let probingSince = 0;
 
 beforeAll(() => {
-  toolscope = startToolscope({
-    serviceName: SERVICE,
-    endpoint: backends().TOOLSCOPE_PUSH_OTLP_HTTP_ENDPOINT,
-    resourceAttributes: { 'service.instance.id': RUN_ID, 'deployment.environment.name': 'e2e' },
+  toolscope = startE2eToolscope(SERVICE, RUN_ID, backends().TOOLSCOPE_PUSH_OTLP_HTTP_ENDPOINT, {
     histograms: 'exponential',
-    metricExportIntervalMs: 1_000,
-    metricExportTimeoutMs: 1_000,
-    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2_000 },
-    mcp: false,
   });
 });
 

@@ -17,7 +17,7 @@ import {
   withCorrelationId,
   withWorkflow,
 } from '@toolscope/instrumentation';
-import { startToolscope, type Toolscope } from '@toolscope/node';
+import type { Toolscope } from '@toolscope/node';
 import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -34,6 +34,7 @@ import {
   expectAccuracy,
   expectReportAccuracy,
   lognormalTools,
+  startE2eToolscope,
   type ToolSpec,
   Workload,
 } from './workload.ts';
@@ -50,15 +51,7 @@ const callTool = (spec: ToolSpec, i: number) => workload.call(spec, i);
 let toolscope: Toolscope;
 
 beforeAll(() => {
-  toolscope = startToolscope({
-    serviceName: SERVICE,
-    endpoint: backends().TOOLSCOPE_OTLP_HTTP_ENDPOINT,
-    resourceAttributes: { 'service.instance.id': RUN_ID, 'deployment.environment.name': 'e2e' },
-    metricExportIntervalMs: 1_000,
-    metricExportTimeoutMs: 1_000,
-    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2_000 },
-    mcp: false,
-  });
+  toolscope = startE2eToolscope(SERVICE, RUN_ID, backends().TOOLSCOPE_OTLP_HTTP_ENDPOINT);
 });
 
 afterAll(async () => {

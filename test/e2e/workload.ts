@@ -9,6 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { withTool } from '@toolscope/instrumentation';
 import { seededRandom } from '@toolscope/instrumentation/internal';
+import { startToolscope, type Toolscope, type ToolscopeOptions } from '@toolscope/node';
 import type { Report } from '@toolscope/report';
 import { expect } from 'vitest';
 import { nearestRank, stratifiedLognormal } from '../support/random.ts';
@@ -19,6 +20,28 @@ export interface ToolSpec {
   latencyMs: (i: number) => number;
   /** Whether call i fails. */
   fails: (i: number) => boolean;
+}
+
+/**
+ * `startToolscope` as the e2e workloads run it: service `service`, instance `runId`, exporting
+ * to `endpoint` every second with short batch delays, MCP off; `options` add to that.
+ */
+export function startE2eToolscope(
+  service: string,
+  runId: string,
+  endpoint: string,
+  options: ToolscopeOptions = {},
+): Toolscope {
+  return startToolscope({
+    serviceName: service,
+    endpoint,
+    resourceAttributes: { 'service.instance.id': runId, 'deployment.environment.name': 'e2e' },
+    metricExportIntervalMs: 1_000,
+    metricExportTimeoutMs: 1_000,
+    batch: { scheduledDelayMillis: 100, exportTimeoutMillis: 2_000 },
+    mcp: false,
+    ...options,
+  });
 }
 
 /** Enough calls that the 99th percentile is not decided by one or two samples in a bucket. */

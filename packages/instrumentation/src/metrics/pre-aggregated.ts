@@ -89,12 +89,33 @@ export function bucketIndex(boundaries: readonly number[], value: number): numbe
   return lo;
 }
 
-/** A histogram instrument whose series are found by attribute-object identity. */
-export class PreAggregatedHistogram implements Histogram {
+/** What every pre-aggregated instrument carries from its catalogue entry. */
+abstract class PreAggregatedInstrument {
   readonly name: string;
   readonly description: string;
   readonly unit: string;
   readonly integer: boolean;
+
+  constructor(name: string, description: string, unit: string, integer: boolean) {
+    this.name = name;
+    this.description = description;
+    this.unit = unit;
+    this.integer = integer;
+  }
+
+  /** The descriptor fields of a snapshot. */
+  protected described() {
+    return {
+      name: this.name,
+      description: this.description,
+      unit: this.unit,
+      integer: this.integer,
+    };
+  }
+}
+
+/** A histogram instrument whose series are found by attribute-object identity. */
+export class PreAggregatedHistogram extends PreAggregatedInstrument implements Histogram {
   readonly boundaries: readonly number[];
   private readonly cells = new Map<Attributes, HistogramCell>();
 
@@ -105,11 +126,8 @@ export class PreAggregatedHistogram implements Histogram {
     boundaries: readonly number[],
     integer = false,
   ) {
-    this.name = name;
-    this.description = description;
-    this.unit = unit;
+    super(name, description, unit, integer);
     this.boundaries = boundaries;
-    this.integer = integer;
   }
 
   record(value: number, attributes: Attributes = EMPTY): void {
@@ -136,10 +154,7 @@ export class PreAggregatedHistogram implements Histogram {
   snapshot(): MetricSnapshot {
     return {
       kind: 'histogram',
-      name: this.name,
-      description: this.description,
-      unit: this.unit,
-      integer: this.integer,
+      ...this.described(),
       boundaries: this.boundaries,
       cells: [...this.cells.values()],
     };
@@ -316,11 +331,10 @@ export function prometheusNativeBuckets(p: ExponentialHistogramPoint): [number, 
 }
 
 /** An exponential histogram instrument whose series are found by attribute-object identity. */
-export class PreAggregatedExponentialHistogram implements Histogram {
-  readonly name: string;
-  readonly description: string;
-  readonly unit: string;
-  readonly integer: boolean;
+export class PreAggregatedExponentialHistogram
+  extends PreAggregatedInstrument
+  implements Histogram
+{
   readonly maxSize: number;
   private readonly cells = new Map<Attributes, ExponentialCell>();
 
@@ -331,10 +345,7 @@ export class PreAggregatedExponentialHistogram implements Histogram {
     integer = false,
     maxSize = EXPONENTIAL_MAX_SIZE,
   ) {
-    this.name = name;
-    this.description = description;
-    this.unit = unit;
-    this.integer = integer;
+    super(name, description, unit, integer);
     this.maxSize = maxSize;
   }
 
@@ -351,26 +362,18 @@ export class PreAggregatedExponentialHistogram implements Histogram {
   snapshot(): MetricSnapshot {
     return {
       kind: 'exponentialHistogram',
-      name: this.name,
-      description: this.description,
-      unit: this.unit,
-      integer: this.integer,
+      ...this.described(),
       cells: [...this.cells.values()].map((c) => c.point()),
     };
   }
 }
 
 /** A monotonic counter whose series are found by attribute-object identity. */
-export class PreAggregatedCounter implements Counter {
-  readonly name: string;
-  readonly description: string;
-  readonly unit: string;
+export class PreAggregatedCounter extends PreAggregatedInstrument implements Counter {
   private readonly cells = new Map<Attributes, SumCell>();
 
   constructor(name: string, description: string, unit: string) {
-    this.name = name;
-    this.description = description;
-    this.unit = unit;
+    super(name, description, unit, true);
   }
 
   add(value: number, attributes: Attributes = EMPTY): void {
@@ -386,10 +389,7 @@ export class PreAggregatedCounter implements Counter {
   snapshot(): MetricSnapshot {
     return {
       kind: 'sum',
-      name: this.name,
-      description: this.description,
-      unit: this.unit,
-      integer: true,
+      ...this.described(),
       cells: [...this.cells.values()],
     };
   }
