@@ -12,6 +12,9 @@
  * `dist/` built at install time would go stale as soon as a source changes (the `toolscope`
  * launcher runs `dist/` when present). `npm run build -ws` builds it on demand.
  *
+ * With `--remove-dist` (every package's `postpack`) it only removes `dist/` again: packing in
+ * the checkout leaves it as it was, source only. A linked install keeps its `dist/`.
+ *
  * Plain JavaScript: in a project that links a package from a clone this runs on that
  * project's Node, which may not strip types.
  */
@@ -38,6 +41,12 @@ const INSTALLING = new Set([
 
 const pkgDir = process.cwd();
 const name = process.env.npm_package_name ?? pkgDir;
+const dist = join(pkgDir, 'dist');
+
+if (process.argv.includes('--remove-dist')) {
+  rmSync(dist, { recursive: true, force: true });
+  process.exit(0);
+}
 
 function real(path) {
   try {
@@ -74,7 +83,7 @@ try {
   );
 }
 
-rmSync(join(pkgDir, 'dist'), { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
 const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
   cwd: pkgDir,
   stdio: 'inherit',
