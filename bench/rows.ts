@@ -94,8 +94,13 @@ function overheadRows(results: Results): Row[] {
     });
     rows.push(variant('openllmetryContent', 'OpenLLMetry withTool (default traceContent on)', '—'));
   }
+  const promLabel = 'prom-client histogram observe';
+  const promBaseline = 'OTel histogram.record, 3 attrs ~1,900 ns';
+  const promReason = why ?? agg?.notes.promClient;
   rows.push(
-    variant('prom', 'prom-client histogram observe', 'OTel histogram.record, 3 attrs ~1,900 ns'),
+    promReason !== undefined
+      ? missing(s, promLabel, promReason, promBaseline, '—')
+      : variant('prom', promLabel, promBaseline),
   );
   return rows;
 }
