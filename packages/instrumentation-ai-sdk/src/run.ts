@@ -4,8 +4,13 @@
  * agent invocation (toolscope's own `invoke_agent` span, or `@ai-sdk/otel`'s adopted), the tool
  * calls in flight and the step bookkeeping.
  *
- * The agent span is started lazily, at the run's first model or tool call, with the run's start
- * time: only then can toolscope tell whether another integration owns the run's spans.
+ * The run is known from its first model or tool call on (toolscope implements no `onStart` or
+ * `onStepEnd`: the AI SDK copies and redacts every event it hands an integration, and those two
+ * events carry the whole prompt, tool set and step results). Only then can toolscope also tell
+ * whether another integration owns the run's spans.
+ *
+ * Steps: step k is open from its model call's end (`onLanguageModelCallEnd`, after retries)
+ * through its tool calls, and ends when step k+1's model call starts or the run ends.
  */
 import { type Context, type SpanContext, trace } from '@opentelemetry/api';
 import {
@@ -52,22 +57,27 @@ export class AiSdkRun {
   /** Another integration owns the run's spans; toolscope's own spans go under this context. */
   private sdkParent: Context | undefined;
   private stepFailures = 0;
-  private lastStep = -1;
-  /** How many times the integration is in this run's list (`onStart` calls). */
-  private registrations = 1;
+  /** A step's model call ended; its tool calls may still run. */
+  private stepOpen = false;
+  /** A model call started and has not ended (it may fail the run). */
+  private modelCallPending = false;
+  /** How many times the integration is in the SDK's list (each entry is called). */
+  private readonly registrations: number;
   /** Wrapper calls seen so far, by wrapped call, while fewer than `registrations`. */
   private readonly arrivals = new Map<string, number>();
 
-  constructor(callId: string, parent: Context, agentName: string, agentRuns: boolean) {
+  constructor(
+    callId: string,
+    parent: Context,
+    agentName: string,
+    agentRuns: boolean,
+    registrations: number,
+  ) {
     this.callId = callId;
     this.parent = parent;
     this.agentName = agentName;
     this.agentRuns = agentRuns;
-  }
-
-  /** `onStart` again for this run: the integration is in the SDK's list more than once. */
-  noteRegistration(): void {
-    this.registrations++;
+    this.registrations = Math.max(1, registrations);
   }
 
   /**
@@ -130,16 +140,25 @@ export class AiSdkRun {
     this.stepFailures++;
   }
 
+  /** A model call (first attempt or retry) is about to start: the previous step has ended. */
+  modelCallStarting(): void {
+    if (this.stepOpen) this.closeStep();
+    this.modelCallPending = true;
+  }
+
+  /** The model call ended (its response parsed): its step stays open while its tools run. */
+  modelCallEnded(): void {
+    this.stepOpen = true;
+    this.modelCallPending = false;
+  }
+
   /**
-   * An AI SDK step ended (`stepNumber`, 0-based; reported once even when the integration is
-   * registered twice): a framework step of the caller's workflow, succeeded when none of its
-   * tool calls failed and the step itself did not fail.
+   * One AI SDK step ended: a framework step of the caller's workflow, succeeded when none of
+   * its tool calls failed.
    */
-  noteStep(stepNumber: unknown, failed: boolean): void {
-    const n = typeof stepNumber === 'number' ? stepNumber : this.lastStep + 1;
-    if (n <= this.lastStep) return;
-    this.lastStep = n;
-    noteFrameworkStep(this.parent, !failed && this.stepFailures === 0);
+  private closeStep(): void {
+    this.stepOpen = false;
+    noteFrameworkStep(this.parent, this.stepFailures === 0);
     this.stepFailures = 0;
   }
 
@@ -150,6 +169,11 @@ export class AiSdkRun {
   end(outcome: RunEnd, otherOwnsRuns: boolean, endPending: (call: PendingToolCall) => void): void {
     for (const call of this.tools.values()) endPending(call);
     this.tools.clear();
+    if (this.stepOpen) this.closeStep();
+    // The step whose model call failed or was cut short.
+    if (this.modelCallPending && ('error' in outcome || 'errorType' in outcome)) {
+      noteFrameworkStep(this.parent, false);
+    }
     if (this.agent === undefined && this.sdkParent === undefined && !otherOwnsRuns) {
       this.ownContext();
     }

@@ -33,17 +33,14 @@ function readable(span: Span | undefined): ReadableLike | undefined {
 }
 
 /**
- * When `active` is another integration's model-call span (not the caller's own span, which is
- * active when no other integration is registered), the context of its parent (the step span):
- * the evidence that the other integration owns the run, and where toolscope puts the spans of
- * calls it records itself (invalid input, unknown tool). Never throws.
+ * When `active` (in toolscope's model-call wrapper) is another integration's model-call span,
+ * the context of its parent (the step span): the evidence that the other integration owns the
+ * run, and where toolscope puts the spans of calls it records itself (invalid input, unknown
+ * tool). Without another integration the caller's span is active there. Never throws.
  */
-export function sdkModelCallParent(
-  active: Span | undefined,
-  callerSpan: Span | undefined,
-): SpanContext | undefined {
+export function sdkModelCallParent(active: Span | undefined): SpanContext | undefined {
   try {
-    if (active === undefined || active === callerSpan) return undefined;
+    if (active === undefined) return undefined;
     const r = readable(active);
     if (r === undefined || r.parentSpanContext === undefined) return undefined;
     const operation = r.attributes?.[ATTR_GEN_AI_OPERATION_NAME];

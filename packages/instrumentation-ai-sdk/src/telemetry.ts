@@ -45,8 +45,6 @@ type ModelCallOptions<T> = Omit<
   'execute'
 > & { execute: () => PromiseLike<T> };
 
-/** The AI SDK operations that are agent runs with tools: text generation. */
-const RUN_OPERATIONS = new Set(['ai.generateText', 'ai.streamText']);
 /** Runs tracked at once; past this the oldest is forgotten (a stream never consumed). */
 const MAX_RUNS = 10_000;
 const ABORT_ERROR = 'AbortError';
@@ -76,6 +74,13 @@ function isInvalidCall(part: unknown): part is ToolCallPart {
   return p.type === 'tool-call' && p.invalid === true && p.providerExecuted !== true;
 }
 
+/** How many times `self` is in the SDK's global list (per-call lists are not visible). */
+function timesRegistered(self: object): number {
+  const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown })
+    .AI_SDK_TELEMETRY_INTEGRATIONS;
+  return Array.isArray(list) ? list.filter((i) => i === self).length : 1;
+}
+
 /** Whether an integration other than `self` that wraps model calls is registered globally. */
 function otherIntegrationRegistered(self: object): boolean {
   const list = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown })
@@ -99,65 +104,70 @@ export class ToolscopeTelemetry implements Telemetry {
     this.settings = settings;
   }
 
-  onStart(event: EventOf<'onStart'>): void {
-    try {
-      if (!RUN_OPERATIONS.has(event.operationId)) return;
-      const callId = event.callId;
-      if (typeof callId !== 'string') return;
-      const known = this.runs.get(callId);
-      if (known !== undefined) {
-        known.noteRegistration();
-        return;
-      }
-      if (this.runs.size >= MAX_RUNS) {
-        const oldest = this.runs.keys().next().value;
-        if (oldest !== undefined) this.runs.delete(oldest);
-      }
-      const { functionId, modelId } = event as { functionId?: unknown; modelId?: unknown };
-      const name = typeof functionId === 'string' && functionId !== '' ? functionId : modelId;
-      this.runs.set(
-        callId,
-        new AiSdkRun(
-          callId,
-          context.active(),
-          boundName(typeof name === 'string' && name !== '' ? name : 'ai-sdk', 'framework.name'),
-          this.settings.agentRuns,
-        ),
-      );
-    } catch (err) {
-      logger.error('onStart failed; run untraced', err);
+  /**
+   * The run of `callId`, known from its first model or tool call on (see `run.ts`): the
+   * context active there is the caller's (or another integration's, derived from it).
+   */
+  private runFor(callId: unknown, modelId: unknown, functionId: unknown): AiSdkRun | undefined {
+    if (typeof callId !== 'string') return undefined;
+    let run = this.runs.get(callId);
+    if (run !== undefined) return run;
+    if (this.runs.size >= MAX_RUNS) {
+      const oldest = this.runs.keys().next().value;
+      if (oldest !== undefined) this.runs.delete(oldest);
     }
+    const name =
+      typeof functionId === 'string' && functionId !== ''
+        ? functionId
+        : typeof modelId === 'string' && modelId !== ''
+          ? modelId
+          : 'ai-sdk';
+    run = new AiSdkRun(
+      callId,
+      context.active(),
+      boundName(name, 'framework.name'),
+      this.settings.agentRuns,
+      timesRegistered(this),
+    );
+    this.runs.set(callId, run);
+    return run;
   }
 
-  async executeLanguageModelCall<T>({ callId, execute }: ModelCallOptions<T>): Promise<T> {
-    const run = this.runs.get(callId);
-    if (run === undefined || !run.innermost(MODEL_CALL)) return execute();
+  async executeLanguageModelCall<T>(options: ModelCallOptions<T>): Promise<T> {
+    const { callId, execute } = options;
+    let run: AiSdkRun | undefined;
     let ctx: ReturnType<typeof context.active>;
     try {
-      const near = sdkModelCallParent(trace.getActiveSpan(), trace.getSpan(run.parent));
+      run = this.runFor(callId, options.modelId, options.functionId);
+      if (run === undefined || !run.innermost(MODEL_CALL)) return execute();
+      run.modelCallStarting();
+      const near = sdkModelCallParent(trace.getActiveSpan());
       if (near !== undefined) run.noteSdkSpans(near);
       ctx = run.sdkSpans ? context.active() : run.ownContext();
     } catch (err) {
       logger.error('executeLanguageModelCall failed; model call untraced', err);
       return execute();
     }
+    const current = run;
     try {
       const result = await context.with(ctx, execute);
-      run.modelError = undefined;
+      current.modelError = undefined;
       return result;
     } catch (err) {
-      run.modelError = { value: err };
+      current.modelError = { value: err };
       throw err;
     }
   }
 
-  async executeTool<T>({
-    callId,
-    toolCallId,
-    toolCall,
-    execute,
-  }: ExecuteToolOptions<T>): Promise<T> {
-    const run = this.runs.get(callId);
+  async executeTool<T>(options: ExecuteToolOptions<T>): Promise<T> {
+    const { callId, toolCallId, toolCall, execute } = options;
+    let run: AiSdkRun | undefined;
+    try {
+      run = this.runFor(callId, undefined, options.functionId);
+    } catch (err) {
+      logger.error('executeTool failed; tool call untraced', err);
+      return execute();
+    }
     if (run !== undefined && !run.innermost(toolCallId)) return execute();
     const started = this.startExecutedCall(run, toolCallId, toolCall);
     if (started === undefined) return execute();
@@ -190,28 +200,15 @@ export class ToolscopeTelemetry implements Telemetry {
   onLanguageModelCallEnd(event: EventOf<'onLanguageModelCallEnd'>): void {
     try {
       const run = this.runs.get(event.callId);
-      if (run === undefined || !Array.isArray(event.content)) return;
-      for (const part of event.content as unknown[]) {
-        if (isInvalidCall(part)) this.recordInvalidCall(run, part);
+      if (run === undefined) return;
+      if (Array.isArray(event.content)) {
+        for (const part of event.content as unknown[]) {
+          if (isInvalidCall(part)) this.recordInvalidCall(run, part);
+        }
       }
+      run.modelCallEnded();
     } catch (err) {
       logger.error('onLanguageModelCallEnd failed; ignored', err);
-    }
-  }
-
-  onStepEnd(event: EventOf<'onStepEnd'>): void {
-    try {
-      this.runs.get(event.callId)?.noteStep(event.stepNumber, false);
-    } catch (err) {
-      logger.error('onStepEnd failed; ignored', err);
-    }
-  }
-
-  onStepError(event: EventOf<'onStepError'>): void {
-    try {
-      this.runs.get(event.callId)?.noteStep(event.stepNumber, true);
-    } catch (err) {
-      logger.error('onStepError failed; ignored', err);
     }
   }
 
