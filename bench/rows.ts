@@ -365,6 +365,43 @@ export function buildRows(results: Results): Row[] {
         ratio: (m) => times(m['instrumented.xBare']!, 'uninstrumented'),
       },
     ]),
+    ...simpleRows(results, 'ai-sdk', '8. AI SDK', [
+      {
+        label: 'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
+        metric: 'toolscope.us',
+        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        baseline: '—',
+        target: '≤ 1.10× uninstrumented',
+        ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
+        ratio: (m) => times(m['toolscope.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
+        metric: 'noop.us',
+        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['noop.xBare']!, 'uninstrumented')}; toolscope ${m['toolscope.xNoop']!.toFixed(2)}× this`,
+      },
+      {
+        label: 'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
+        metric: 'otel.us',
+        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['otel.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: toolscope + @ai-sdk/otel vs @ai-sdk/otel alone',
+        metric: 'both.us',
+        format: (v, m) => `${v.toFixed(0)} µs vs ${m['otel.us']!.toFixed(0)} µs per run`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
+      },
+    ]),
   ];
 }
 
