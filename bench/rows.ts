@@ -291,6 +291,10 @@ function simpleRows(
   });
 }
 
+/** "`v` µs vs `m[base]` µs per run". */
+const usPerRun = (base: string) => (v: number, m: Record<string, number>) =>
+  `${v.toFixed(0)} µs vs ${m[base]!.toFixed(0)} µs per run`;
+
 export function buildRows(results: Results): Row[] {
   return [
     ...overheadRows(results),
@@ -369,7 +373,7 @@ export function buildRows(results: Results): Row[] {
       {
         label: 'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
         metric: 'toolscope.us',
-        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        format: usPerRun('bare.us'),
         baseline: '—',
         target: '≤ 1.10× uninstrumented',
         ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
@@ -378,7 +382,7 @@ export function buildRows(results: Results): Row[] {
       {
         label: 'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
         metric: 'noop.us',
-        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        format: usPerRun('bare.us'),
         baseline: '—',
         target: '—',
         ratio: (m) =>
@@ -387,7 +391,7 @@ export function buildRows(results: Results): Row[] {
       {
         label: 'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
         metric: 'otel.us',
-        format: (v, m) => `${v.toFixed(0)} µs vs ${m['bare.us']!.toFixed(0)} µs per run`,
+        format: usPerRun('bare.us'),
         baseline: '—',
         target: '—',
         ratio: (m) => times(m['otel.xBare']!, 'uninstrumented'),
@@ -395,7 +399,7 @@ export function buildRows(results: Results): Row[] {
       {
         label: 'AI SDK tool call: toolscope + @ai-sdk/otel vs @ai-sdk/otel alone',
         metric: 'both.us',
-        format: (v, m) => `${v.toFixed(0)} µs vs ${m['otel.us']!.toFixed(0)} µs per run`,
+        format: usPerRun('otel.us'),
         baseline: '—',
         target: '—',
         ratio: (m) =>

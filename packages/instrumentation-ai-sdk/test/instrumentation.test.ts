@@ -3,31 +3,18 @@
  * is validated (fail fast, nothing changed on a bad option), options apply.
  */
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { resetInstrumentation, ToolscopeConfigError } from '@toolscope/instrumentation';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
 import { SCOPE_NAMES, TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setupTestOtel } from '../../../test/support/otel.ts';
+import { describe, expect, it } from 'vitest';
 import { AiSdkInstrumentation, toolscopeTelemetry } from '../src/index.ts';
 import { runAiSdk } from './helpers/fixtures.ts';
-import { agentSpans, clearIntegrations, integrations, spanByCallId } from './helpers/observe.ts';
+import { agentSpans, integrations, keep, spanByCallId, useTestEnv } from './helpers/observe.ts';
 
-const otel = setupTestOtel();
-let instrumentation: AiSdkInstrumentation | undefined;
-
-beforeEach(() => {
-  otel.reset();
-  resetInstrumentation();
-  clearIntegrations();
-});
-afterEach(() => {
-  instrumentation?.disable();
-  instrumentation = undefined;
-});
-afterAll(() => otel.shutdown());
+const otel = useTestEnv();
 
 describe('AiSdkInstrumentation', () => {
   it('names itself by the package and toolscope’s version', () => {
-    instrumentation = new AiSdkInstrumentation({ enabled: false });
+    const instrumentation = keep(new AiSdkInstrumentation({ enabled: false }));
     expect(instrumentation.instrumentationName).toBe(SCOPE_NAMES.aiSdk);
     expect(instrumentation.instrumentationName).toBe('@toolscope/instrumentation-ai-sdk');
     expect(instrumentation.instrumentationVersion).toBe(TOOLSCOPE_VERSION);
@@ -35,7 +22,7 @@ describe('AiSdkInstrumentation', () => {
   });
 
   it('is enabled when constructed unless enabled: false; registerInstrumentations enables it', () => {
-    instrumentation = new AiSdkInstrumentation({ enabled: false });
+    const instrumentation = keep(new AiSdkInstrumentation({ enabled: false }));
     expect(integrations()).toHaveLength(0);
     expect(instrumentation.isEnabled()).toBe(false);
     const unregister = registerInstrumentations({
@@ -50,7 +37,7 @@ describe('AiSdkInstrumentation', () => {
   });
 
   it('getConfig reports the options with enabled defaulted', () => {
-    instrumentation = new AiSdkInstrumentation({ captureContent: true });
+    const instrumentation = keep(new AiSdkInstrumentation({ captureContent: true }));
     expect(instrumentation.getConfig()).toEqual({ captureContent: true, enabled: true });
   });
 
@@ -66,8 +53,8 @@ describe('AiSdkInstrumentation', () => {
   });
 
   it('setConfig validates before changing anything, then applies', async () => {
-    instrumentation = new AiSdkInstrumentation();
-    expect(() => instrumentation!.setConfig({ agentRuns: 'no' } as never)).toThrow(
+    const instrumentation = keep(new AiSdkInstrumentation());
+    expect(() => instrumentation.setConfig({ agentRuns: 'no' } as never)).toThrow(
       ToolscopeConfigError,
     );
     expect(instrumentation.getConfig()).toEqual({ enabled: true });
@@ -80,14 +67,14 @@ describe('AiSdkInstrumentation', () => {
   it('captureContent: false overrides the process-wide opt-in for AI SDK tools', async () => {
     const { configureInstrumentation } = await import('@toolscope/instrumentation');
     configureInstrumentation({ captureContent: true });
-    instrumentation = new AiSdkInstrumentation({ captureContent: false });
+    const _instrumentation = keep(new AiSdkInstrumentation({ captureContent: false }));
     await runAiSdk('streamText');
     expect(spanByCallId(otel, 'c-ok')[0]!.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
   });
 
   it('accepts tracer and meter providers (spans follow the core’s providers)', () => {
-    instrumentation = new AiSdkInstrumentation();
-    expect(() => instrumentation!.setTracerProvider(otel.tracerProvider)).not.toThrow();
-    expect(() => instrumentation!.setMeterProvider(otel.meterProvider)).not.toThrow();
+    const instrumentation = keep(new AiSdkInstrumentation());
+    expect(() => instrumentation.setTracerProvider(otel.tracerProvider)).not.toThrow();
+    expect(() => instrumentation.setMeterProvider(otel.meterProvider)).not.toThrow();
   });
 });

@@ -3,40 +3,23 @@
  * many times it is enabled (also by two copies of the package); `disable()` withdraws it.
  */
 import { OpenTelemetry } from '@ai-sdk/otel';
-import { resetInstrumentation } from '@toolscope/instrumentation';
 import { registerTelemetry } from 'ai';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setupTestOtel } from '../../../test/support/otel.ts';
+import { describe, expect, it } from 'vitest';
 import { AiSdkInstrumentation, instrumentAiSdk, toolscopeTelemetry } from '../src/index.ts';
 import { runAiSdk } from './helpers/fixtures.ts';
-import { clearIntegrations, integrations, recording, toolSpans } from './helpers/observe.ts';
+import { integrations, keep, recording, toolSpans, useTestEnv } from './helpers/observe.ts';
 
-const otel = setupTestOtel();
-const made: { disable(): void }[] = [];
-const track = <T extends { disable(): void }>(i: T): T => {
-  made.push(i);
-  return i;
-};
-
-beforeEach(() => {
-  otel.reset();
-  resetInstrumentation();
-  clearIntegrations();
-});
-afterEach(() => {
-  for (const i of made.splice(0)) i.disable();
-});
-afterAll(() => otel.shutdown());
+const otel = useTestEnv();
 
 const entries = () => integrations().filter((i) => i === toolscopeTelemetry()).length;
 
 describe('registration', () => {
   it('is idempotent: enable twice, two instances, instrumentAiSdk() on top — one entry', () => {
-    const a = track(new AiSdkInstrumentation());
+    const a = keep(new AiSdkInstrumentation());
     a.enable();
     a.enable();
-    track(new AiSdkInstrumentation());
-    track(instrumentAiSdk());
+    keep(new AiSdkInstrumentation());
+    keep(instrumentAiSdk());
     expect(entries()).toBe(1);
     expect(integrations()).toHaveLength(1);
   });
@@ -46,9 +29,9 @@ describe('registration', () => {
     const copy = (await import(
       '../src/registry.ts?second-copy' as string
     )) as typeof import('../src/registry.ts');
-    const mine = track(instrumentAiSdk());
+    const mine = keep(instrumentAiSdk());
     const holder = { disable: () => copy.unregister(holder) };
-    copy.register(track(holder), { captureContent: undefined, agentRuns: true });
+    copy.register(keep(holder), { captureContent: undefined, agentRuns: true });
     expect(copy.toolscopeTelemetry()).toBe(toolscopeTelemetry());
     expect(integrations()).toEqual([toolscopeTelemetry()]);
     mine.disable();
@@ -60,7 +43,7 @@ describe('registration', () => {
   it.each(['before', 'after'])('stays first when @ai-sdk/otel is registered %s it', (order) => {
     const otelIntegration = new OpenTelemetry();
     if (order === 'before') registerTelemetry(otelIntegration);
-    track(instrumentAiSdk());
+    keep(instrumentAiSdk());
     if (order === 'after') registerTelemetry(otelIntegration);
     expect(integrations()).toEqual([toolscopeTelemetry(), otelIntegration]);
   });
@@ -68,12 +51,12 @@ describe('registration', () => {
   it('works before `ai` created its list: the list is created', () => {
     delete (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown })
       .AI_SDK_TELEMETRY_INTEGRATIONS;
-    track(instrumentAiSdk());
+    keep(instrumentAiSdk());
     expect(integrations()).toEqual([toolscopeTelemetry()]);
   });
 
   it('moves itself first again when enabled after something else was put first', () => {
-    const a = track(instrumentAiSdk());
+    const a = keep(instrumentAiSdk());
     const other = { onStart() {} };
     integrations().unshift(other);
     a.enable();
@@ -81,8 +64,8 @@ describe('registration', () => {
   });
 
   it('disable() by the last holder removes it; nothing is recorded; enable() brings it back', async () => {
-    const a = track(new AiSdkInstrumentation());
-    const b = track(new AiSdkInstrumentation());
+    const a = keep(new AiSdkInstrumentation());
+    const b = keep(new AiSdkInstrumentation());
     a.disable();
     expect(entries()).toBe(1);
     b.disable();

@@ -5,12 +5,11 @@
  */
 import { OpenTelemetry } from '@ai-sdk/otel';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { resetInstrumentation, withWorkflow } from '@toolscope/instrumentation';
+import { withWorkflow } from '@toolscope/instrumentation';
 import { generateText, registerTelemetry, streamText } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setupTestOtel } from '../../../test/support/otel.ts';
-import { type AiSdkInstrumentation, toolscopeTelemetry } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { toolscopeTelemetry } from '../src/index.ts';
 import {
   FIVE_CALLS,
   generateModel,
@@ -27,22 +26,11 @@ import {
   setUp,
   spanNamed,
   toolSpans,
+  useTestEnv,
   withOtel,
 } from './helpers/observe.ts';
 
-const otel = setupTestOtel();
-let instrumentation: AiSdkInstrumentation | undefined;
-
-beforeEach(() => {
-  otel.reset();
-  resetInstrumentation();
-  clearIntegrations();
-});
-afterEach(() => {
-  instrumentation?.disable();
-  instrumentation = undefined;
-});
-afterAll(() => otel.shutdown());
+const otel = useTestEnv();
 
 const OK_CALLS = [
   { toolCallId: 'c-1', toolName: 'ok', input: '{"q":"1"}' },
@@ -57,7 +45,7 @@ function workflowSpan() {
 describe.each(OTEL_SETUPS)('%s', (setup) => {
   describe.each(MODES)('%s', (mode) => {
     it('AI SDK steps are the workflow’s steps: 2 steps with 3 tool calls complete 2 of 2', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       await withWorkflow({ name: 'plan', totalSteps: 2 }, () =>
         runAiSdk(mode, { calls: OK_CALLS }),
       );
@@ -67,14 +55,14 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('a step whose tool calls failed is not completed', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       await withWorkflow({ name: 'plan', totalSteps: 2 }, () => runAiSdk(mode));
       expect(workflowSpan().attributes['toolscope.workflow.steps.completed']).toBe(1);
       expect(workflowSpan().attributes['toolscope.workflow.outcome']).toBe('partial');
     });
 
     it('the agent is named by functionId when given', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const recorded = await recording(otel, () =>
         runAiSdk(mode, { calls: OK_CALLS.slice(0, 1), functionId: 'trip-planner' }),
       );
@@ -85,7 +73,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('results and tool errors reach the caller unchanged', async () => {
-      instrumentation = setUp(setup);
+      const instrumentation = setUp(setup);
       const run = async () => {
         if (mode === 'generateText') {
           const r = await generateText({
@@ -115,7 +103,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('a failed model call fails the run: error.type from the model’s error, same error to the caller', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const failure = Object.assign(new Error('model down'), { name: 'ModelDownError' });
       const model = new MockLanguageModelV4({
         modelId: 'mock-model',
@@ -153,7 +141,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
   });
 
   it('streamText aborted: the run ends with error.type AbortError', async () => {
-    instrumentation = setUp(setup);
+    setUp(setup);
     const controller = new AbortController();
     const recorded = await recording(otel, async () => {
       const r = streamText({
@@ -175,7 +163,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
 
 describe('agent runs', () => {
   it('agentRuns: false — no invoke_agent; tool spans nest directly under the caller', async () => {
-    instrumentation = setUp('without @ai-sdk/otel', { agentRuns: false });
+    setUp('without @ai-sdk/otel', { agentRuns: false });
     const recorded = await recording(otel, () =>
       withWorkflow({ name: 'plan' }, () => runAiSdk('generateText')),
     );
@@ -188,7 +176,7 @@ describe('agent runs', () => {
   });
 
   it('@ai-sdk/otel’s run span out of reach (per-call list): no second invoke_agent, duration measured', async () => {
-    instrumentation = setUp('without @ai-sdk/otel');
+    setUp('without @ai-sdk/otel');
     const recorded = await recording(otel, () =>
       runAiSdk('generateText', {
         telemetry: { integrations: [toolscopeTelemetry(), new OpenTelemetry()] },
@@ -205,7 +193,7 @@ describe('agent runs', () => {
   it.each(OTEL_SETUPS)(
     '%s, toolscope also registered by hand (twice in the list): one of everything',
     async (setup) => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       registerTelemetry(toolscopeTelemetry());
       const recorded = await recording(otel, () =>
         withWorkflow({ name: 'plan', totalSteps: 2 }, () =>

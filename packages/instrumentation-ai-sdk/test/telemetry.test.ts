@@ -8,17 +8,14 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import {
   configureInstrumentation,
   currentToolInvocation,
-  resetInstrumentation,
   TOOLSCOPE_CORRELATION_ID,
   traceTool,
   withCorrelationId,
   withWorkflow,
 } from '@toolscope/instrumentation';
 import { tool } from 'ai';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { setupTestOtel } from '../../../test/support/otel.ts';
-import type { AiSdkInstrumentation } from '../src/index.ts';
 import {
   activeInTool,
   EXPECTED_ERROR,
@@ -29,7 +26,6 @@ import {
 } from './helpers/fixtures.ts';
 import {
   agentSpans,
-  clearIntegrations,
   OTEL_SETUPS,
   recording,
   seconds,
@@ -38,28 +34,16 @@ import {
   spanNamed,
   toolIs,
   toolSpans,
+  useTestEnv,
   withOtel,
 } from './helpers/observe.ts';
 
-const otel = setupTestOtel();
-let instrumentation: AiSdkInstrumentation | undefined;
-
-beforeEach(() => {
-  otel.reset();
-  resetInstrumentation();
-  clearIntegrations();
-  activeInTool.clear();
-});
-afterEach(() => {
-  instrumentation?.disable();
-  instrumentation = undefined;
-});
-afterAll(() => otel.shutdown());
+const otel = useTestEnv();
 
 describe.each(OTEL_SETUPS)('%s', (setup) => {
   describe.each(MODES)('%s', (mode) => {
     it('one execute_tool span per tool call, with its call id and error.type, under the workflow', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const recorded = await recording(otel, () =>
         withWorkflow({ name: 'plan', totalSteps: 2 }, () => runAiSdk(mode)),
       );
@@ -133,7 +117,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('one duration: each histogram point is its span’s duration', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const recorded = await recording(otel, () => runAiSdk(mode));
       for (const call of FIVE_CALLS) {
         const span = spanByCallId(otel, call.toolCallId)[0]!;
@@ -143,7 +127,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('correlation ID on spans, never on metrics; no content unless opted in', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const recorded = await recording(otel, () =>
         withCorrelationId('req-42', () => runAiSdk(mode)),
       );
@@ -172,7 +156,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
 
     it('content recorded when the user opted in', async () => {
       configureInstrumentation({ captureContent: true });
-      instrumentation = setUp(setup);
+      setUp(setup);
       await runAiSdk(mode);
       const ok = spanByCallId(otel, 'c-ok')[0]!;
       expect(ok.attributes['gen_ai.tool.call.arguments']).toBe('{"q":"a"}');
@@ -184,7 +168,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('a traceTool the user wraps inside a tool’s execute joins the call: still one span', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       let invocation: unknown;
       const lookup = traceTool(
         async (q: string) => {
@@ -211,7 +195,7 @@ describe.each(OTEL_SETUPS)('%s', (setup) => {
     });
 
     it('async-generator tools: preliminary results reach the stream, one span covers all yields', async () => {
-      instrumentation = setUp(setup);
+      setUp(setup);
       const { preliminary } = await runAiSdk(mode, {
         calls: [{ toolCallId: 'c-gen', toolName: 'gen', input: '{"q":"g"}' }],
       });
@@ -229,7 +213,7 @@ describe('tool approval', () => {
     it.each([true, false])(
       'approved=%s: one span when the approved tool runs, none when denied',
       async (approved) => {
-        instrumentation = setUp(setup);
+        setUp(setup);
         const extra = { toolApproval: { ok: 'user-approval' } };
         const { generateText } = await import('ai');
         const { generateModel } = await import('./helpers/fixtures.ts');
@@ -269,7 +253,7 @@ describe('the AI SDK’s telemetry settings', () => {
   describe.each(OTEL_SETUPS)('%s', (setup) => {
     describe.each(MODES)('%s', (mode) => {
       it('recordInputs: false — error.type still comes from the thrown error', async () => {
-        instrumentation = setUp(setup);
+        setUp(setup);
         const recorded = await recording(otel, () =>
           runAiSdk(mode, { telemetry: { recordInputs: false } }),
         );
@@ -278,7 +262,7 @@ describe('the AI SDK’s telemetry settings', () => {
       });
 
       it('recordOutputs: false — executed calls recorded; invalid and unknown calls invisible', async () => {
-        instrumentation = setUp(setup);
+        setUp(setup);
         const recorded = await recording(otel, () =>
           runAiSdk(mode, { telemetry: { recordOutputs: false } }),
         );
@@ -288,7 +272,7 @@ describe('the AI SDK’s telemetry settings', () => {
       });
 
       it('isEnabled: false — the SDK calls no integration: nothing recorded', async () => {
-        instrumentation = setUp(setup);
+        setUp(setup);
         const recorded = await recording(otel, () =>
           runAiSdk(mode, { telemetry: { isEnabled: false } }),
         );
@@ -301,7 +285,7 @@ describe('the AI SDK’s telemetry settings', () => {
   it('per-call telemetry.integrations replace the global list: include toolscopeTelemetry() first', async () => {
     const { OpenTelemetry } = await import('@ai-sdk/otel');
     const { toolscopeTelemetry } = await import('../src/index.ts');
-    instrumentation = setUp('without @ai-sdk/otel');
+    setUp('without @ai-sdk/otel');
     const bypassed = await recording(otel, () =>
       runAiSdk('generateText', { telemetry: { integrations: [new OpenTelemetry()] } }),
     );
@@ -325,7 +309,7 @@ describe('@ai-sdk/otel’s LegacyOpenTelemetry (ai.* spans)', () => {
       const { LegacyOpenTelemetry } = await import('@ai-sdk/otel');
       const { registerTelemetry } = await import('ai');
       registerTelemetry(new LegacyOpenTelemetry());
-      instrumentation = setUp('without @ai-sdk/otel');
+      setUp('without @ai-sdk/otel');
       const recorded = await recording(otel, () => runAiSdk(mode));
       const root = spanNamed(otel, `ai.${mode}`)!;
       expect(agentSpans(otel)).toHaveLength(0);

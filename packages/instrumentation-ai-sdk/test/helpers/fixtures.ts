@@ -89,6 +89,8 @@ const usage = {
   inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
   outputTokens: { total: 1, text: 1, reasoning: 0 },
 };
+const TOOL_CALLS = { unified: 'tool-calls' as const, raw: 'tool_calls' };
+const STOP = { unified: 'stop' as const, raw: 'stop' };
 
 /** Step 1: the scripted tool calls; every later step: text. */
 export function generateModel(calls: readonly ScriptedCall[] = FIVE_CALLS): MockLanguageModelV4 {
@@ -98,19 +100,11 @@ export function generateModel(calls: readonly ScriptedCall[] = FIVE_CALLS): Mock
     doGenerate: async () => {
       step++;
       if (step === 1 && calls.length > 0) {
-        return {
-          content: calls.map((c) => ({ type: 'tool-call' as const, ...c })),
-          finishReason: { unified: 'tool-calls' as const, raw: 'tool_calls' },
-          usage,
-          warnings: [],
-        };
+        const content = calls.map((c) => ({ type: 'tool-call' as const, ...c }));
+        return { content, finishReason: TOOL_CALLS, usage, warnings: [] };
       }
-      return {
-        content: [{ type: 'text' as const, text: 'done' }],
-        finishReason: { unified: 'stop' as const, raw: 'stop' },
-        usage,
-        warnings: [],
-      };
+      const content = [{ type: 'text' as const, text: 'done' }];
+      return { content, finishReason: STOP, usage, warnings: [] };
     },
   });
 }
@@ -132,22 +126,14 @@ export function streamModel(calls: readonly ScriptedCall[] = FIVE_CALLS): MockLa
           ? [
               { type: 'stream-start' as const, warnings: [] },
               ...calls.map((c) => ({ type: 'tool-call' as const, ...c })),
-              {
-                type: 'finish' as const,
-                finishReason: { unified: 'tool-calls' as const, raw: 'tool_calls' },
-                usage,
-              },
+              { type: 'finish' as const, finishReason: TOOL_CALLS, usage },
             ]
           : [
               { type: 'stream-start' as const, warnings: [] },
               { type: 'text-start' as const, id: 't' },
               { type: 'text-delta' as const, id: 't', delta: 'done' },
               { type: 'text-end' as const, id: 't' },
-              {
-                type: 'finish' as const,
-                finishReason: { unified: 'stop' as const, raw: 'stop' },
-                usage,
-              },
+              { type: 'finish' as const, finishReason: STOP, usage },
             ];
       return { stream: convertArrayToReadableStream(parts) };
     },

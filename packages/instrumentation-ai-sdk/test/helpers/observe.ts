@@ -7,14 +7,20 @@ import { OpenTelemetry } from '@ai-sdk/otel';
 import type { Attributes } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { type InvocationRecord, subscribeInvocations } from '@toolscope/instrumentation';
+import {
+  type InvocationRecord,
+  resetInstrumentation,
+  subscribeInvocations,
+} from '@toolscope/instrumentation';
 import {
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
 } from '@toolscope/instrumentation/internal';
 import { registerTelemetry, type Telemetry } from 'ai';
-import type { TestOtel } from '../../../../test/support/otel.ts';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { setupTestOtel, type TestOtel } from '../../../../test/support/otel.ts';
 import { AiSdkInstrumentation } from '../../src/index.ts';
+import { activeInTool } from './fixtures.ts';
 
 type Point = DataPoint<Histogram>;
 
@@ -38,13 +44,42 @@ export function clearIntegrations(): void {
   integrations().length = 0;
 }
 
+/** What a test enabled, disabled after it. */
+const enabled: { disable(): void }[] = [];
+
+/** Disables `instrumentation` (or any holder) after the current test; returns it. */
+export function keep<T extends { disable(): void }>(instrumentation: T): T {
+  enabled.push(instrumentation);
+  return instrumentation;
+}
+
+/**
+ * A test file's set-up: real providers with in-memory exporters; before each test, no spans,
+ * the core's defaults and an empty AI SDK integration list; after it, every instrumentation
+ * the test enabled disabled.
+ */
+export function useTestEnv(): TestOtel {
+  const otel = setupTestOtel();
+  beforeEach(() => {
+    otel.reset();
+    resetInstrumentation();
+    clearIntegrations();
+    activeInTool.clear();
+  });
+  afterEach(() => {
+    for (const i of enabled.splice(0)) i.disable();
+  });
+  afterAll(() => otel.shutdown());
+  return otel;
+}
+
 /**
  * Registers toolscope (and `@ai-sdk/otel` as `setup` says, with the AI SDK's own
- * `registerTelemetry`); returns the instrumentation to disable afterwards.
+ * `registerTelemetry`), disabled after the test.
  */
 export function setUp(setup: OtelSetup, config = {}): AiSdkInstrumentation {
   if (setup === 'otel registered before') registerTelemetry(new OpenTelemetry());
-  const instrumentation = new AiSdkInstrumentation(config);
+  const instrumentation = keep(new AiSdkInstrumentation(config));
   if (setup === 'otel registered after') registerTelemetry(new OpenTelemetry());
   return instrumentation;
 }
