@@ -213,7 +213,7 @@ export class ToolscopeTelemetry implements Telemetry {
   }
 
   onEnd(event: EventOf<'onEnd'>): void {
-    this.endRun((event as { callId?: unknown }).callId, {});
+    this.endRun((event as { callId?: unknown } | undefined)?.callId, {});
   }
 
   onError(event: unknown): void {
@@ -225,7 +225,7 @@ export class ToolscopeTelemetry implements Telemetry {
   }
 
   onAbort(event: EventOf<'onAbort'>): void {
-    this.endRun(event.callId, { errorType: ABORT_ERROR });
+    this.endRun((event as { callId?: unknown } | undefined)?.callId, { errorType: ABORT_ERROR });
   }
 
   /** Starts an executed tool call (adopting the other integration's span when active). */

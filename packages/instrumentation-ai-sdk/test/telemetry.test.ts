@@ -327,3 +327,37 @@ describe('@ai-sdk/otel’s LegacyOpenTelemetry (ai.* spans)', () => {
     },
   );
 });
+
+describe('never breaks the host call', () => {
+  it('a redact hook that throws drops the content; the run and its spans are unchanged', async () => {
+    configureInstrumentation({
+      captureContent: true,
+      redact: () => {
+        throw new Error('hook failure');
+      },
+    });
+    setUp('without @ai-sdk/otel');
+    await runAiSdk('generateText');
+    expect(toolSpans(otel)).toHaveLength(FIVE_CALLS.length);
+    expect(spanByCallId(otel, 'c-ok')[0]!.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
+  });
+
+  it('callbacks given nonsense do not throw; wrappers still run and return the call', async () => {
+    const { toolscopeTelemetry } = await import('../src/index.ts');
+    const t = toolscopeTelemetry() as unknown as Record<string, (e: unknown) => unknown>;
+    for (const key of [
+      'onLanguageModelCallEnd',
+      'onToolExecutionEnd',
+      'onEnd',
+      'onError',
+      'onAbort',
+    ]) {
+      for (const event of [undefined, null, {}, { callId: 42 }, { callId: 'x', content: 'no' }]) {
+        expect(() => t[key]!(event), key).not.toThrow();
+      }
+    }
+    const execute = async () => 'result';
+    await expect(t.executeTool!({ callId: 7, toolCallId: {}, execute })).resolves.toBe('result');
+    await expect(t.executeLanguageModelCall!({ callId: null, execute })).resolves.toBe('result');
+  });
+});
