@@ -211,3 +211,16 @@ describe('agent runs', () => {
     },
   );
 });
+
+describe('ToolLoopAgent (built on generateText / streamText)', () => {
+  it.each(OTEL_SETUPS)('%s: one invoke_agent, one execute_tool per call', async (setup) => {
+    const { ToolLoopAgent } = await import('ai');
+    setUp(setup);
+    const agent = new ToolLoopAgent({ model: generateModel(), tools });
+    const recorded = await recording(otel, () => agent.generate({ prompt: 'hi' }));
+    expect(agentSpans(otel)).toHaveLength(1);
+    expect(toolSpans(otel)).toHaveLength(FIVE_CALLS.length);
+    expect(recorded.tools.count()).toBe(FIVE_CALLS.length);
+    expect(recorded.agents.count()).toBe(1);
+  });
+});
