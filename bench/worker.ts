@@ -4,6 +4,7 @@
  *   node --conditions=toolscope-source --expose-gc bench/worker.ts <scenario> [--quick] [--mode=m]
  */
 import { accuracy } from './scenarios/accuracy.ts';
+import { aiSdk } from './scenarios/ai-sdk.ts';
 import { exportThroughput } from './scenarios/export.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   report,
   probes,
   mcp,
+  'ai-sdk': aiSdk,
 };
 
 const [name, ...flags] = process.argv.slice(2);
