@@ -27,10 +27,10 @@ import {
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
 import { disablePreAggregatedMetrics } from '@toolscope/instrumentation/internal';
-import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
 import { installExitFlush } from './exit-flush.ts';
+import { FRAMEWORKS } from './frameworks.ts';
 import { ToolscopeMetricProducer } from './metric-producer.ts';
 import { resolveOptions } from './options.ts';
 import type { Toolscope, ToolscopeOptions, ToolscopeStats } from './types.ts';
@@ -176,7 +176,9 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   }
 
   const instrumentations = [
-    ...(o.mcp && !o.sdkDisabled ? [new McpInstrumentation()] : []),
+    ...(o.sdkDisabled
+      ? []
+      : FRAMEWORKS.filter((f) => o.frameworks.has(f.id)).map((f) => f.create())),
     ...o.instrumentations,
   ] as Enableable[];
   for (const inst of instrumentations) {
