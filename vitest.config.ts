@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects:
  * - `unit`: every package's and example's own tests, in-memory exporters and servers started
- *   by the tests.
+ *   by the tests, and the fault-and-attack suite (`test/attack/`).
  * - `e2e`: cross-package tests against the real Collector, Prometheus and Jaeger that
  *   `scripts/backends.sh` builds, caches and starts (global setup); never skipped.
  */
@@ -21,6 +21,7 @@ export default defineConfig({
             'packages/*/test/**/*.test.ts',
             'examples/*/test/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'test/attack/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

@@ -28,6 +28,7 @@ export {
   type ObjectiveAlertKind,
 } from './alerts/alert-names.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
+export { readProperty } from './error-type.ts';
 export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export * from './metrics/catalogue.ts';
@@ -79,6 +80,7 @@ export {
 export {
   type ConfigErrorFactory,
   configError,
+  isInstance,
   ToolscopeConfigError,
   ToolscopeError,
 } from './shared/errors.ts';
@@ -90,6 +92,7 @@ export {
   readFields,
   warnOnce,
 } from './shared/fields.ts';
+export { LIMITS } from './shared/limits.ts';
 export { seededRandom } from './shared/random.ts';
 export {
   isSecretHeader,
