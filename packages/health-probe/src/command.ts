@@ -1,4 +1,5 @@
 import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
+import { terminalText } from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
@@ -66,7 +67,7 @@ export async function runProbeCommand(
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr(`toolscope probe: ${(err as Error).message}\n${PROBE_HELP_HINT}`);
+    io.stderr(`toolscope probe: ${terminalText((err as Error).message)}\n${PROBE_HELP_HINT}`);
     return 2;
   }
   if (args === 'help') {
@@ -89,7 +90,9 @@ export async function runProbeCommand(
     });
   } catch (err) {
     if (err instanceof ProbeConfigError) {
-      io.stderr(`toolscope probe: invalid config ${args.config}: ${err.message}\n`);
+      io.stderr(
+        `${terminalText(`toolscope probe: invalid config ${args.config}: ${err.message}`)}\n`,
+      );
       return 2;
     }
     throw err;
@@ -137,7 +140,7 @@ async function runContinuously(
     io.stdout(
       args.format === 'json'
         ? `${JSON.stringify({ ...r, at: new Date(result.timestampMs).toISOString() })}\n`
-        : `${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}\n`,
+        : `${terminalText(`${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}`)}\n`,
     );
   });
   monitor.start();
@@ -234,12 +237,10 @@ function row(result: CheckResult, status: CheckStatus): Row {
 
 function textTable(rows: readonly Row[]): string {
   const header = ['CHECK', 'STATUS', 'LATENCY', 'ERROR'];
-  const cells = rows.map((r) => [
-    r.id,
-    r.status.toUpperCase(),
-    `${r.latencyMs.toFixed(1)} ms`,
-    r.error ?? '',
-  ]);
+  // Check ids and error text come from config files and probed servers: shown safely.
+  const cells = rows.map((r) =>
+    [r.id, r.status.toUpperCase(), `${r.latencyMs.toFixed(1)} ms`, r.error ?? ''].map(terminalText),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
     c
