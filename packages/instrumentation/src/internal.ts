@@ -95,6 +95,7 @@ export {
 export { LIMITS } from './shared/limits.ts';
 export { seededRandom } from './shared/random.ts';
 export {
+  credentialsAsHeader,
   isSecretHeader,
   REDACTED,
   redactHeaders,
