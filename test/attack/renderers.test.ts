@@ -26,6 +26,7 @@ import {
   renderMarkdown,
   renderText,
 } from '../../packages/report/src/index.ts';
+import { TERMINAL_UNSAFE } from './support.ts';
 
 /** Every name an attacker might choose; each is also a tool, workflow, error type, … */
 const HOSTILE = [
@@ -43,11 +44,6 @@ const HOSTILE = [
   'text\n# owned heading',
   '[link](http://evil)',
 ] as const;
-
-/** Characters no terminal output may contain (besides the newline that ends a line). */
-const TERMINAL_UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 /**
  * A Markdown line without its code spans and backslash escapes (CommonMark: an escaped

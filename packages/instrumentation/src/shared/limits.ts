@@ -20,8 +20,8 @@ export const LIMITS = Object.freeze({
   configFileBytes: 256 * 1024,
   /** The shortest health check interval (ms). */
   minProbeIntervalMs: 100,
-  /** The largest line a stdio MCP server may send (bytes) before the probe gives up on it. */
-  stdioMessageBytes: 4 * 1024 * 1024,
+  /** The largest MCP message the probe reads (a stdio line, an HTTP answer), in bytes. */
+  mcpMessageBytes: 4 * 1024 * 1024,
   /** After a stdio MCP server's stdin is closed: how long it has to exit before SIGTERM (ms). */
   stdioExitGraceMs: 1000,
   /** After SIGTERM to its process group: how long before SIGKILL to the group (ms). */
