@@ -46,8 +46,9 @@ export function pidDir(): { dir: string; pids(): number[]; remove(): void } {
   };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+/** Characters no terminal output may contain (besides the newline that ends a line). */
 export const TERMINAL_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 /**
