@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
+  credentialsAsHeader,
   describeValue,
   type FieldReader,
   type FieldSpec,
@@ -177,7 +178,10 @@ function normalizeHttp(
   f: FieldReader,
   base: Omit<NormalizedBase, 'type'>,
 ): NormalizedHttpCheck {
-  const url = requireUrl(v, f, 'is missing: give the URL to check');
+  const { url, headers } = credentialsAsHeader(
+    requireUrl(v, f, 'is missing: give the URL to check'),
+    base.headers,
+  );
   const method = v.optionalOneOf(f.key('method'), f.get('method'), METHODS) ?? 'GET';
   const expected = f.get('expectedStatus') ?? ['200-299'];
   if (!Array.isArray(expected) || expected.length === 0) {
@@ -190,6 +194,7 @@ function normalizeHttp(
   }
   return {
     ...base,
+    headers,
     type: 'http',
     url,
     method,
@@ -263,12 +268,16 @@ function normalizeMcp(
     (f.get('command') !== undefined && f.get('endpoint') === undefined ? 'stdio' : 'http');
   let url: URL | undefined;
   let command: string | undefined;
+  let headers = base.headers;
   if (transport === 'http') {
-    url = requireUrl(
-      v,
-      f,
-      'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
-    );
+    ({ url, headers } = credentialsAsHeader(
+      requireUrl(
+        v,
+        f,
+        'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
+      ),
+      headers,
+    ));
   } else {
     command = v.optionalString(f.key('command'), f.get('command'));
     if (command === undefined) {
@@ -280,6 +289,7 @@ function normalizeMcp(
   }
   return {
     ...base,
+    headers,
     type: 'mcp',
     transport,
     url,
@@ -342,7 +352,11 @@ function statusRange(v: Validators, field: string, e: unknown): StatusRange {
   );
 }
 
-/** The URL under `endpoint`, which must be given. */
+/**
+ * The URL under `endpoint`, which must be given. Credentials in it (`http://user:pass@host`)
+ * are turned into Basic auth by the caller (`credentialsAsHeader`): a check's URL never
+ * carries them, so it can go on spans and into messages.
+ */
 function requireUrl(v: Validators, f: FieldReader, missing: string): URL {
   const value = f.get('endpoint');
   if (value === undefined) throw v.error(f.key('endpoint'), missing);

@@ -1,5 +1,6 @@
 import type { AlertEvent } from '@toolscope/instrumentation';
 import {
+  credentialsAsHeader,
   describeValue,
   type FieldSpec,
   readFields,
@@ -70,12 +71,17 @@ function normalizeWebhook(input: unknown, path: string, context: ReadContext): N
   ) {
     throw v.error(f.field('dispatcher'), 'must be an undici Dispatcher');
   }
+  // Credentials in the URL become Basic auth (an Authorization header given wins).
+  const { url, headers } = credentialsAsHeader(
+    v.url(f.field('url'), f.get('url')),
+    stringMap(v, f, 'headers', context),
+  );
   return {
-    url: v.url(f.field('url'), f.get('url')),
+    url,
     timeoutMs: v.optionalDuration(f.field('timeout'), f.get('timeout')) ?? 5_000,
     retries: v.optionalNumber(f.field('retries'), f.get('retries'), { min: 0, integer: true }) ?? 2,
     backoffMs: v.optionalDuration(f.field('backoff'), f.get('backoff')) ?? 250,
-    headers: stringMap(v, f, 'headers', context),
+    headers,
     // A queue of 0 would drop every event: it holds one.
     maxQueue:
       (v.optionalNumber(f.field('maxQueue'), f.get('maxQueue'), { min: 0, integer: true }) ??
