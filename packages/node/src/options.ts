@@ -1,11 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
-import {
-  credentialsAsHeader,
-  REDACTED,
-  redactUrl,
-  validators,
-} from '@toolscope/instrumentation/internal';
+import { credentialsAsHeader, redactUrl, validators } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
 import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
