@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
+  checkConfigSize,
   credentialsAsHeader,
   describeValue,
   type FieldReader,
   type FieldSpec,
   formatDuration,
+  LIMITS,
+  readConfigFile,
   readFields,
   type Validators,
 } from '@toolscope/instrumentation/internal';
@@ -115,7 +117,9 @@ export function normalizeCheck(
   );
 
   const intervalMs =
-    v.optionalDuration(f.key('interval'), f.get('interval')) ?? DEFAULT_INTERVAL_MS;
+    v.optionalDuration(f.key('interval'), f.get('interval'), {
+      min: LIMITS.minProbeIntervalMs,
+    }) ?? DEFAULT_INTERVAL_MS;
   const timeoutMs =
     v.optionalDuration(f.key('timeout'), f.get('timeout')) ??
     Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
@@ -448,6 +452,7 @@ export function parseProbeConfig(
 ): ProbeConfig {
   const source = options.source ?? 'config';
   const v = probeValidators();
+  checkConfigSize(text, (problem) => v.error(source, problem));
   let doc: unknown;
   try {
     doc = parseYaml(text, { prettyErrors: true });
@@ -494,18 +499,16 @@ export function parseProbeConfig(
   return { checks, maintenance, concurrency, webhook };
 }
 
-/** Reads, validates and normalises a probe config file (`.yaml`, `.yml` or `.json`). */
+/**
+ * Reads, validates and normalises a probe config file (`.yaml`, `.yml` or `.json`) of at most
+ * `LIMITS.configFileBytes`, checked before parsing.
+ */
 export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ProbeConfigError(
-      undefined,
-      'config',
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  const text = readConfigFile(path, (problem) =>
+    problem.startsWith('cannot read')
+      ? new ProbeConfigError(undefined, 'config', problem)
+      : new ProbeConfigError(undefined, path, problem),
+  );
   if (extname(path).toLowerCase() === '.json') {
     try {
       JSON.parse(text);

@@ -45,7 +45,10 @@ interface CheckDefinitionBase {
    * selector. @default the id
    */
   tool?: string;
-  /** Time between two runs, in milliseconds (`interval` in a config file); > 0. @default 30000 */
+  /**
+   * Time between two runs, in milliseconds (`interval` in a config file); at least
+   * `LIMITS.minProbeIntervalMs` (100). @default 30000
+   */
   intervalMs?: number;
   /**
    * Deadline of one run, in milliseconds (`timeout` in a config file); > 0 and <= intervalMs.

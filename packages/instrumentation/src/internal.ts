@@ -65,6 +65,7 @@ export {
   truncate,
   truncationCounts,
 } from './shared/bound.ts';
+export { checkConfigSize, readConfigFile } from './shared/config-file.ts';
 export { describeValue } from './shared/describe.ts';
 export {
   DURATION_SYNTAX,
