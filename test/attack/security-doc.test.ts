@@ -10,7 +10,7 @@ import { LIMITS } from '../../packages/instrumentation/src/internal.ts';
 const DOC = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
 
 /** `256 characters` → 256, `8 MiB` → 8388608, `10 s` → 10000 (ms), `0` → 0. */
-function valueOf(text: string): number {
+function limitOf(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]+)?/.exec(text.trim());
   if (m === null) throw new Error(`no number in ${JSON.stringify(text)}`);
   const n = Number(m[1]);
@@ -35,7 +35,7 @@ describe('docs/security.md and LIMITS agree', () => {
   });
 
   it.each(Object.entries(LIMITS))('%s is documented as %d', (key, value) => {
-    expect(valueOf(documented().get(key) ?? 'missing')).toBe(value);
+    expect(limitOf(documented().get(key) ?? 'missing')).toBe(value);
   });
 
   it('SECURITY.md asks for a private report and points at the issue tracker', () => {
