@@ -157,6 +157,43 @@ describe('probe endpoints with credentials', () => {
   });
 });
 
+describe('probe and webhook header values are never echoed', () => {
+  const cases: [string, string][] = [
+    [
+      'a bad field next to a secret header',
+      `checks:\n  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n    headers:\n      Authorization: "Bearer ${PASSWORD}"\n    timeout: nonsense\n`,
+    ],
+    [
+      'a header value that is not a string',
+      `checks:\n  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n    headers:\n      X-Api-Key: [${PASSWORD}]\n`,
+    ],
+    [
+      'a bad webhook next to its secret header',
+      `alerts:\n  webhook:\n    url: http://127.0.0.1:1/\n    headers:\n      Authorization: "Bearer ${PASSWORD}"\n    retries: -1\nchecks:\n  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n`,
+    ],
+  ];
+  it.each(cases)('%s', async (_, text) => {
+    const dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
+    try {
+      const file = join(dir, 'checks.yaml');
+      await writeFile(file, text);
+      let out = '';
+      const code = await runProbeCommand(['--config', file, '--once'], {
+        stdout: (s) => {
+          out += s;
+        },
+        stderr: (s) => {
+          out += s;
+        },
+      });
+      expect(code).toBe(2);
+      expect(out).not.toContain(PASSWORD);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the alert webhook URL with credentials', () => {
   it('delivers with Basic auth', async () => {
     answer = () => ({ status: 204, type: 'text/plain', body: '' });

@@ -223,6 +223,34 @@ describe('hostile check names through toolscope probe output (defect 2)', () => 
     expect(out.trimEnd().split('\n')).toHaveLength(HOSTILE.length + 1);
   });
 
+  it('continuous mode: every status line shown safely, one line per change', async () => {
+    const file = join(dir, 'hostile-continuous.yaml');
+    const checks = HOSTILE.map(
+      (name, i) =>
+        `  - id: ${JSON.stringify(`${name}#${i}`)}\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 100ms\n    timeout: 50ms\n    jitter: 0s\n    failure_threshold: 1\n`,
+    ).join('');
+    await writeFile(file, `checks:\n${checks}`);
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const code = await runProbeCommand(
+      ['--config', file],
+      {
+        stdout: (s) => {
+          lines.push(...s.split('\n').filter((l) => l !== ''));
+          // The banner, then one UNHEALTHY line per check: enough.
+          if (lines.length > HOSTILE.length) stop.abort();
+        },
+        stderr: () => {},
+      },
+      { startToolscope: () => ({ shutdown: async () => {} }), signal: stop.signal },
+    );
+    expect(code).toBe(0);
+    for (const line of lines) expect(line).not.toMatch(TERMINAL_UNSAFE);
+    expect(lines.filter((l) => l.endsWith(')') && l.includes(' unhealthy '))).toHaveLength(
+      HOSTILE.length,
+    );
+  });
+
   it('JSON: ids round-trip exactly (as before)', async () => {
     const { out } = await probeOnce('json');
     const parsed = JSON.parse(out) as { checks: { id: string }[] };

@@ -10,7 +10,7 @@
  *
  * Bounds: a run ends within its timeout plus both graces (checked against 3 × that); no pid a
  * server recorded is running on return (not polled: at once); a peer's text is at most
- * `LIMITS.peerTextLength` characters in the result, span, alert and output.
+ * `LIMITS.peerTextLength` characters in the result, span, alert, webhook body and output.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,9 +18,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CheckDefinition,
+  createAlertWebhook,
   HealthMonitor,
   runProbeCommand,
 } from '../../packages/health-probe/src/index.ts';
+import { startHttpServer } from '../../packages/health-probe/test/support/servers.ts';
 import { AlertCenter, type AlertEvent } from '../../packages/instrumentation/src/index.ts';
 import { LIMITS } from '../../packages/instrumentation/src/internal.ts';
 import { setupTestOtel } from '../support/otel.ts';
@@ -139,11 +141,20 @@ describe('misbehaving stdio servers are reaped before the probe returns (defect 
 });
 
 describe('a hostile stdio server controls no unbounded text (defect 3)', () => {
-  it('a 200 KB version list with escapes: bounded in the result, span, exception, alert', async () => {
+  it('a 200 KB version list with escapes: bounded in the result, span, exception, alert, webhook body', async () => {
     const events: AlertEvent[] = [];
     center.subscribe((e) => {
       events.push(e);
     });
+    const bodies: string[] = [];
+    const receiver = await startHttpServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      bodies.push(body);
+      res.end();
+    });
+    const webhook = createAlertWebhook({ url: `${receiver.url}/hook` });
+    center.subscribe(webhook);
     const monitor = new HealthMonitor({
       alertCenter: center,
       publishToolHealth: false,
@@ -164,6 +175,11 @@ describe('a hostile stdio server controls no unbounded text (defect 3)', () => {
     }
     expect(events.map((e) => e.type)).toEqual(['fired']);
     expect(events[0]!.alert.message.length).toBeLessThanOrEqual(LIMITS.peerTextLength);
+    await webhook.close();
+    await receiver.close();
+    expect(bodies).toHaveLength(1);
+    // The body is the alert as JSON: its one peer-controlled field is the bounded message.
+    expect(bodies[0]!.length).toBeLessThan(LIMITS.peerTextLength + 1024);
     expect(pids.pids().filter(running)).toEqual([]);
   });
 
