@@ -140,26 +140,42 @@ describe('hostile HTTP MCP peers', () => {
   });
 });
 
-describe('garbage that is not HTTP', () => {
+describe('garbage that is not HTTP, or broken HTTP', () => {
   let tcp: TcpServer;
   let url: string;
+  let reply = '';
   beforeAll(async () => {
     tcp = createTcpServer((socket) => {
       socket.on('error', () => {});
-      socket.once('data', () => socket.end('\u0000\u0001GARBAGE\r\n\r\n'));
+      socket.once('data', () => socket.end(reply));
     });
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}/`;
   });
   afterAll(() => new Promise((resolve) => tcp.close(resolve)));
 
-  it('an MCP check: protocol_error', async () => {
-    const r = await runOnce({ endpoint: `${url}mcp` });
-    expect(r).toMatchObject({ ok: false, errorType: 'protocol_error' });
-  });
-
-  it('an HTTP check: protocol_error', async () => {
-    const r = await runOnce({ type: 'http', endpoint: url } as never);
-    expect(r).toMatchObject({ ok: false, errorType: 'protocol_error' });
-  });
+  const replies: [string, string][] = [
+    ['not HTTP at all', '\u0000\u0001GARBAGE\r\n\r\n'],
+    [
+      'a 200 KB header',
+      `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(200_000)}\r\nContent-Length: 2\r\n\r\nok`,
+    ],
+    [
+      'two Content-Length headers',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok',
+    ],
+    ['a broken chunked body', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n'],
+  ];
+  for (const [what, answer] of replies) {
+    for (const type of ['http', 'mcp'] as const) {
+      it(`${what}, ${type} check: protocol_error`, async () => {
+        reply = answer;
+        const r = await runOnce({
+          type,
+          endpoint: `${url}${type === 'mcp' ? 'mcp' : ''}`,
+        } as never);
+        expect(r).toMatchObject({ ok: false, errorType: 'protocol_error' });
+      });
+    }
+  }
 });

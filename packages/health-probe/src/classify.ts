@@ -75,8 +75,10 @@ function classOfCode(code: string): string | undefined {
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) {
     return ErrorClass.tls;
   }
-  // llhttp's codes (HPE_INVALID_CONSTANT, HPE_CR_EXPECTED, …): the peer does not speak HTTP.
-  if (code.startsWith('HPE_')) return ErrorClass.protocolError;
+  // llhttp's codes (HPE_INVALID_CONSTANT, HPE_CR_EXPECTED, …): the peer does not speak HTTP;
+  // undici's response checks (headers too large, a body that contradicts its length).
+  if (code.startsWith('HPE_') || code.startsWith('UND_ERR_RES_')) return ErrorClass.protocolError;
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return ErrorClass.protocolError;
   return undefined;
 }
 
