@@ -12,11 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HealthMonitor,
-  parseProbeConfig,
-  runProbeCommand,
-} from '../../packages/health-probe/src/index.ts';
+import { HealthMonitor, parseProbeConfig } from '../../packages/health-probe/src/index.ts';
 import {
   configureInstrumentation,
   resetInstrumentation,
@@ -26,7 +22,7 @@ import {
 import { LIMITS } from '../../packages/instrumentation/src/internal.ts';
 import { loadObjectives, parseObjectives } from '../../packages/objectives/src/index.ts';
 import { setupTestOtel } from '../support/otel.ts';
-import { TERMINAL_UNSAFE } from './support.ts';
+import { type ProbeRun, probeWithConfig, TERMINAL_UNSAFE } from './support.ts';
 
 const otel = setupTestOtel();
 let dir: string;
@@ -41,28 +37,14 @@ afterAll(async () => {
 
 const CHECK = '  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n';
 
-async function probeOnce(
-  name: string,
-  text: string,
-): Promise<{ code: number; err: string; ms: number }> {
-  const file = join(dir, name);
-  await writeFile(file, text);
-  let err = '';
-  const started = performance.now();
-  const code = await runProbeCommand(['--config', file, '--once'], {
-    stdout: () => {},
-    stderr: (s) => {
-      err += s;
-    },
-  });
-  return { code, err, ms: performance.now() - started };
-}
+/** `toolscope probe --once` on a config file `name` holding `text`. */
+const probeOnce = (name: string, text: string) => probeWithConfig(text, ['--once'], { name });
 
-function expectOneLine(r: { code: number; err: string }, pattern: RegExp): void {
-  expect(r.code, r.err).toBe(2);
-  expect(r.err.trimEnd().split('\n'), r.err).toHaveLength(1);
-  expect(r.err).toMatch(pattern);
-  expect(r.err).not.toMatch(TERMINAL_UNSAFE);
+function expectOneLine(r: ProbeRun, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(TERMINAL_UNSAFE);
 }
 
 describe('huge configs are refused before parsing', () => {

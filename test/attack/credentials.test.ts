@@ -5,18 +5,16 @@
  * never printed (source line, errors, banners); header values (OTEL_EXPORTER_OTLP_HEADERS,
  * webhook and probe headers) are never echoed, malformed or not.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../packages/cli/src/main.ts';
 import { runCli } from '../../packages/cli/test/support/run-cli.ts';
-import { HealthMonitor, runProbeCommand } from '../../packages/health-probe/src/index.ts';
+import { HealthMonitor } from '../../packages/health-probe/src/index.ts';
 import { AlertCenter } from '../../packages/instrumentation/src/index.ts';
 import { resolveOptions } from '../../packages/node/src/options.ts';
 import { startOtlpReceiver } from '../support/otlp-receiver.ts';
+import { probeWithConfig } from './support.ts';
 
 const PASSWORD = 's3cret-P4ss';
 const basic = (user: string, pass: string) =>
@@ -100,27 +98,12 @@ describe('probe endpoints with credentials', () => {
       req.headers.authorization === basic('ann', PASSWORD)
         ? { status: 200, type: 'text/plain', body: 'ok' }
         : { status: 401, type: 'text/plain', body: 'who are you' };
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
-    try {
-      const file = join(dir, 'checks.yaml');
-      await writeFile(
-        file,
-        `checks:\n  - id: web\n    type: http\n    endpoint: ${withCredentials('/health')}\n`,
-      );
-      let out = '';
-      const code = await runProbeCommand(['--config', file, '--once', '--format', 'json'], {
-        stdout: (s) => {
-          out += s;
-        },
-        stderr: (s) => {
-          out += s;
-        },
-      });
-      expect(code, out).toBe(0);
-      expect(out).not.toContain(PASSWORD);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const r = await probeWithConfig(
+      `checks:\n  - id: web\n    type: http\n    endpoint: ${withCredentials('/health')}\n`,
+      ['--once', '--format', 'json'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
   it('an Authorization header given in the config wins over the URL', async () => {
@@ -173,24 +156,9 @@ describe('probe and webhook header values are never echoed', () => {
     ],
   ];
   it.each(cases)('%s', async (_, text) => {
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
-    try {
-      const file = join(dir, 'checks.yaml');
-      await writeFile(file, text);
-      let out = '';
-      const code = await runProbeCommand(['--config', file, '--once'], {
-        stdout: (s) => {
-          out += s;
-        },
-        stderr: (s) => {
-          out += s;
-        },
-      });
-      expect(code).toBe(2);
-      expect(out).not.toContain(PASSWORD);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const r = await probeWithConfig(text);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 });
 

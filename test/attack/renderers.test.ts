@@ -7,11 +7,7 @@
  * Markdown keeps one table row per line, the same columns on every row and no raw HTML; HTML
  * escapes; JSON round-trips the names exactly.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProbeCommand } from '../../packages/health-probe/src/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Alert,
   InvocationStore,
@@ -26,7 +22,7 @@ import {
   renderMarkdown,
   renderText,
 } from '../../packages/report/src/index.ts';
-import { TERMINAL_UNSAFE } from './support.ts';
+import { probeWithConfig, TERMINAL_UNSAFE } from './support.ts';
 
 /** Every name an attacker might choose; each is also a tool, workflow, error type, … */
 const HOSTILE = [
@@ -191,29 +187,15 @@ describe('hostile names through every renderer (defect 2)', () => {
 });
 
 describe('hostile check names through toolscope probe output (defect 2)', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const checks = (extra = '') =>
+    HOSTILE.map(
+      (name, i) =>
+        `  - id: ${JSON.stringify(`${name}#${i}`)}\n    type: http\n    endpoint: http://127.0.0.1:1/\n    timeout: 50ms\n${extra}`,
+    ).join('');
 
   async function probeOnce(format: 'text' | 'json'): Promise<{ code: number; out: string }> {
-    const checks = HOSTILE.map(
-      (name, i) =>
-        `  - id: ${JSON.stringify(`${name}#${i}`)}\n    type: http\n    endpoint: http://127.0.0.1:1/\n    timeout: 500ms\n`,
-    ).join('');
-    const file = join(dir, `hostile-${format}.yaml`);
-    await writeFile(file, `checks:\n${checks}`);
-    let out = '';
-    const code = await runProbeCommand(['--config', file, '--once', '--format', format], {
-      stdout: (s) => {
-        out += s;
-      },
-      stderr: (s) => {
-        out += s;
-      },
-    });
-    return { code, out };
+    const r = await probeWithConfig(`checks:\n${checks()}`, ['--once', '--format', format]);
+    return { code: r.code, out: r.stdout + r.stderr };
   }
 
   it('text: one row per check, every control character shown as an escape', async () => {
@@ -224,27 +206,21 @@ describe('hostile check names through toolscope probe output (defect 2)', () => 
   });
 
   it('continuous mode: every status line shown safely, one line per change', async () => {
-    const file = join(dir, 'hostile-continuous.yaml');
-    const checks = HOSTILE.map(
-      (name, i) =>
-        `  - id: ${JSON.stringify(`${name}#${i}`)}\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 100ms\n    timeout: 50ms\n    jitter: 0s\n    failure_threshold: 1\n`,
-    ).join('');
-    await writeFile(file, `checks:\n${checks}`);
     const stop = new AbortController();
     const lines: string[] = [];
-    const code = await runProbeCommand(
-      ['--config', file],
+    const r = await probeWithConfig(
+      `checks:\n${checks('    interval: 100ms\n    jitter: 0s\n    failure_threshold: 1\n')}`,
+      [],
       {
-        stdout: (s) => {
+        deps: { startToolscope: () => ({ shutdown: async () => {} }), signal: stop.signal },
+        onStdout: (s) => {
           lines.push(...s.split('\n').filter((l) => l !== ''));
           // The banner, then one UNHEALTHY line per check: enough.
           if (lines.length > HOSTILE.length) stop.abort();
         },
-        stderr: () => {},
       },
-      { startToolscope: () => ({ shutdown: async () => {} }), signal: stop.signal },
     );
-    expect(code).toBe(0);
+    expect(r.code).toBe(0);
     for (const line of lines) expect(line).not.toMatch(TERMINAL_UNSAFE);
     expect(lines.filter((l) => l.endsWith(')') && l.includes(' unhealthy '))).toHaveLength(
       HOSTILE.length,

@@ -12,21 +12,23 @@
  * server recorded is running on return (not polled: at once); a peer's text is at most
  * `LIMITS.peerTextLength` characters in the result, span, alert, webhook body and output.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type CheckDefinition,
   createAlertWebhook,
   HealthMonitor,
-  runProbeCommand,
 } from '../../packages/health-probe/src/index.ts';
 import { startHttpServer } from '../../packages/health-probe/test/support/servers.ts';
 import { AlertCenter, type AlertEvent } from '../../packages/instrumentation/src/index.ts';
 import { LIMITS } from '../../packages/instrumentation/src/internal.ts';
 import { setupTestOtel } from '../support/otel.ts';
-import { HOSTILE_STDIO_SERVER, pidDir, running, TERMINAL_UNSAFE } from './support.ts';
+import {
+  HOSTILE_STDIO_SERVER,
+  pidDir,
+  probeWithConfig,
+  running,
+  TERMINAL_UNSAFE,
+} from './support.ts';
 
 const otel = setupTestOtel();
 afterAll(() => otel.shutdown());
@@ -112,31 +114,15 @@ describe('misbehaving stdio servers are reaped before the probe returns (defect 
   });
 
   it('toolscope probe --once: three deaf checks leave no process behind', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
-    try {
-      const check = (id: string, mode: string) =>
-        `  - id: ${id}\n    type: mcp\n    transport: stdio\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(HOSTILE_STDIO_SERVER)}, ${JSON.stringify(mode)}]\n    env:\n      ATTACK_PID_DIR: ${JSON.stringify(pids.dir)}\n    timeout: 3s\n`;
-      const file = join(dir, 'deaf.yaml');
-      await writeFile(
-        file,
-        `checks:\n${check('a', 'wrapper:ignore-term')}${check('b', 'ignore-term')}${check('c', 'wrapper:silent')}`,
-      );
-      let out = '';
-      const code = await runProbeCommand(['--config', file, '--once'], {
-        stdout: (s) => {
-          out += s;
-        },
-        stderr: (s) => {
-          out += s;
-        },
-      });
-      expect(code).toBe(1);
-      expect(pids.pids()).toHaveLength(5);
-      expect(pids.pids().filter(running)).toEqual([]);
-      expect(out).toContain('timeout');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const check = (id: string, mode: string) =>
+      `  - id: ${id}\n    type: mcp\n    transport: stdio\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(HOSTILE_STDIO_SERVER)}, ${JSON.stringify(mode)}]\n    env:\n      ATTACK_PID_DIR: ${JSON.stringify(pids.dir)}\n    timeout: 3s\n`;
+    const r = await probeWithConfig(
+      `checks:\n${check('a', 'wrapper:ignore-term')}${check('b', 'ignore-term')}${check('c', 'wrapper:silent')}`,
+    );
+    expect(r.code).toBe(1);
+    expect(pids.pids()).toHaveLength(5);
+    expect(pids.pids().filter(running)).toEqual([]);
+    expect(r.stdout).toContain('timeout');
   });
 });
 
@@ -184,30 +170,14 @@ describe('a hostile stdio server controls no unbounded text (defect 3)', () => {
   });
 
   it('the same through toolscope probe --once: one bounded, safe line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'toolscope-attack-'));
-    try {
-      const file = join(dir, 'discover.yaml');
-      await writeFile(
-        file,
-        `checks:\n  - id: discover\n    type: mcp\n    transport: stdio\n    protocol: modern\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(HOSTILE_STDIO_SERVER)}, hostile-discover]\n    timeout: 10s\n`,
-      );
-      let out = '';
-      await runProbeCommand(['--config', file, '--once'], {
-        stdout: (s) => {
-          out += s;
-        },
-        stderr: (s) => {
-          out += s;
-        },
-      });
-      const lines = out.trimEnd().split('\n');
-      expect(lines).toHaveLength(2);
-      for (const line of lines) expect(line).not.toMatch(TERMINAL_UNSAFE);
-      // Escapes are shown as text (a few characters each): still within a small multiple.
-      expect(lines[1]!.length).toBeLessThan(2 * LIMITS.peerTextLength);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const r = await probeWithConfig(
+      `checks:\n  - id: discover\n    type: mcp\n    transport: stdio\n    protocol: modern\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(HOSTILE_STDIO_SERVER)}, hostile-discover]\n    timeout: 10s\n`,
+    );
+    const lines = (r.stdout + r.stderr).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toMatch(TERMINAL_UNSAFE);
+    // Escapes are shown as text (a few characters each): still within a small multiple.
+    expect(lines[1]!.length).toBeLessThan(2 * LIMITS.peerTextLength);
   });
 
   it('tools/list without a list of tools: protocol_error, not a TypeError (defect 10)', async () => {

@@ -1,8 +1,9 @@
 /** Helpers of the fault-and-attack suite. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ProbeCommandDeps, runProbeCommand } from '../../packages/health-probe/src/index.ts';
 
 /** The misbehaving stdio MCP server (see the fixture for its modes). */
 export const HOSTILE_STDIO_SERVER = fileURLToPath(
@@ -57,3 +58,47 @@ export const TERMINAL_UNSAFE =
  * wrote at most the cap plus this".
  */
 export const SOCKET_SLACK_BYTES = 8 * 1024 * 1024;
+
+/** What `probeWithConfig` saw. */
+export interface ProbeRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** How long the command took, in ms. */
+  readonly ms: number;
+}
+
+/**
+ * Runs `toolscope probe --config <file> …args` in process on a config file holding `text`
+ * (written to a temporary directory, removed afterwards; `name` sets its extension).
+ */
+export async function probeWithConfig(
+  text: string,
+  args: readonly string[] = ['--once'],
+  options: { name?: string; deps?: ProbeCommandDeps; onStdout?: (s: string) => void } = {},
+): Promise<ProbeRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'toolscope-attack-'));
+  try {
+    const file = join(dir, options.name ?? 'checks.yaml');
+    writeFileSync(file, text);
+    let stdout = '';
+    let stderr = '';
+    const started = performance.now();
+    const code = await runProbeCommand(
+      ['--config', file, ...args],
+      {
+        stdout: (s) => {
+          stdout += s;
+          options.onStdout?.(s);
+        },
+        stderr: (s) => {
+          stderr += s;
+        },
+      },
+      options.deps,
+    );
+    return { code, stdout, stderr, ms: performance.now() - started };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

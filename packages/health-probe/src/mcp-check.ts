@@ -5,7 +5,12 @@ import {
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { LIMITS, readProperty, TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
+import {
+  describeBytes,
+  LIMITS,
+  readProperty,
+  TOOLSCOPE_VERSION,
+} from '@toolscope/instrumentation/internal';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { classifyError, DeadlineExceeded, ErrorClass, ProbeFailure } from './classify.ts';
 import { raceSignal, type VerdictClock } from './deadline.ts';
@@ -454,7 +459,7 @@ function boundFetch(
     const tooLarge = () =>
       new ProbeFailure(
         ErrorClass.bodyTooLarge,
-        `the server's answer exceeds ${LIMITS.mcpMessageBytes} bytes`,
+        `the server's answer exceeds ${describeBytes(LIMITS.mcpMessageBytes)}`,
       );
     if (Number(res.headers.get('content-length')) > LIMITS.mcpMessageBytes) {
       await res.body?.cancel().catch(() => undefined);

@@ -21,7 +21,7 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { LIMITS } from '@toolscope/instrumentation/internal';
+import { describeBytes, LIMITS } from '@toolscope/instrumentation/internal';
 import { ErrorClass, ProbeFailure } from './classify.ts';
 
 /** How a stdio server is started. */
@@ -177,7 +177,7 @@ export class GroupStdioTransport implements Transport {
     } catch {
       this.failure ??= new ProbeFailure(
         ErrorClass.protocolError,
-        `server wrote a line longer than ${LIMITS.mcpMessageBytes} bytes`,
+        `server wrote a line longer than ${describeBytes(LIMITS.mcpMessageBytes)}`,
       );
       void this.close();
       return;

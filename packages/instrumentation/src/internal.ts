@@ -66,7 +66,7 @@ export {
   truncationCounts,
 } from './shared/bound.ts';
 export { checkConfigSize, readConfigFile } from './shared/config-file.ts';
-export { describeValue } from './shared/describe.ts';
+export { describeBytes, describeValue } from './shared/describe.ts';
 export {
   DURATION_SYNTAX,
   type Duration,

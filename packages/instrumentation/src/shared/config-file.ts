@@ -5,13 +5,8 @@
  * whatever it is (a regular file, `/dev/stdin`, a device that never ends).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { describeBytes as size } from './describe.ts';
 import { LIMITS } from './limits.ts';
-
-/** A byte count as the limit is written: `256 KiB`, `8.9 MB`. */
-function size(bytes: number): string {
-  if (bytes % 1024 === 0 && bytes < 1024 * 1024) return `${bytes / 1024} KiB`;
-  return `${Math.round(bytes / 1e5) / 10} MB`;
-}
 
 const TOO_LARGE = `is larger than ${size(LIMITS.configFileBytes)}, the most a config file may be; split it or trim it`;
 

@@ -2,6 +2,7 @@ import {
   boundName,
   boundText,
   credentialsAsHeader,
+  describeBytes,
   isRecord,
   LIMITS,
   redactUrl,
@@ -220,7 +221,7 @@ export class PrometheusClient {
       body.destroy();
       return new PrometheusQueryError(
         this.url,
-        `answered with a body larger than ${mib(this.maxBodyBytes)} MiB, the most toolscope reads; narrow the query with --selector`,
+        `answered with a body larger than ${describeBytes(this.maxBodyBytes)}, the most toolscope reads; narrow the query with --selector`,
       );
     };
     if (typeof declared === 'string' && Number(declared) > this.maxBodyBytes) throw tooLarge();
@@ -265,10 +266,6 @@ export class PrometheusClient {
 /** The reason of a request given up at its deadline (recognised by `connectionError`). */
 function timeoutError(): Error {
   return Object.assign(new Error('deadline'), { name: 'TimeoutError' });
-}
-
-function mib(bytes: number): string {
-  return String(Math.round((bytes / 1024 / 1024) * 10) / 10);
 }
 
 /** How a JSON value is named in a message about a malformed answer. */
