@@ -139,6 +139,18 @@ describe('valid but unexpected JSON (defect 4)', () => {
   });
 });
 
+describe('valid answers the classic path does not use', () => {
+  it('a native-histogram sample (histogram, no value) is no malformed answer', async () => {
+    handler = routed(
+      vector([{ metric: { gen_ai_tool_name: 'a' }, histogram: [1, { count: '1', sum: '1' }] }]),
+    );
+    const r = await report();
+    // Nothing usable in the window: the report's own message, not a malformed answer.
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/malformed/);
+  });
+});
+
 describe('hostile error text (defects 3 and 2)', () => {
   it('a 200 KB error message with escape sequences is bounded and shown safely', async () => {
     handler = json(

@@ -465,7 +465,8 @@ function boundFetch(
       await res.body?.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    if (res.body === null) return res;
+    // A status that has no body (204, 304, …) cannot be given one back: nothing to cap.
+    if (res.body === null || NULL_BODY_STATUSES.has(res.status)) return res;
     let size = 0;
     const capped = res.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
@@ -486,6 +487,8 @@ function boundFetch(
     });
   };
 }
+
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 function bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;

@@ -50,6 +50,7 @@ const UNREACHABLE_CODES = new Set([
  * - Answers are checked against the API's shape before anything uses them: a vector is a list
  *   of `{ metric: { label: string }, value: [time, string] }`; anything else (`null`,
  *   `result: [null]`, a numeric label value) is a `PrometheusQueryError` naming the problem.
+ *   A native-histogram sample (`histogram` instead of `value`) is valid: its value is NaN.
  * - Credentials in the URL (`http://user:pass@host`) are sent as Basic auth and never shown:
  *   `url` (used in every message) has them redacted.
  */
@@ -93,9 +94,14 @@ export class PrometheusClient {
       throw malformed(`expected a vector, got ${typeOf(data.resultType)}`);
     return listOf(data.result, 'result', malformed).map((r, i) => {
       const sample = recordOf(r, `result[${i}]`, malformed);
+      // A native-histogram sample carries `histogram` instead of `value`: no float (NaN, which
+      // every consumer skips), not a malformed answer.
+      const native = sample.value === undefined && sample.histogram !== undefined;
       return {
         metric: labelsOf(sample.metric, `result[${i}].metric`, malformed),
-        value: parseValue(pointOf(sample.value, `result[${i}].value`, malformed)[1]),
+        value: native
+          ? Number.NaN
+          : parseValue(pointOf(sample.value, `result[${i}].value`, malformed)[1]),
       };
     });
   }
