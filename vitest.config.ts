@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three projects:
  * - `unit`: every package's and example's own tests, in-memory exporters and servers started
- *   by the tests.
+ *   by the tests, and the fault-and-attack suite (`test/attack/`).
  * - `package`: the packages as a user installs them: `npm pack` tarballs installed into a
  *   fresh project outside the repository (test/package/consumer.test.ts; about a minute).
  * - `e2e`: cross-package tests against the real Collector, Prometheus and Jaeger that
@@ -23,6 +23,7 @@ export default defineConfig({
             'packages/*/test/**/*.test.ts',
             'examples/*/test/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'test/attack/**/*.test.ts',
           ],
           testTimeout: 30_000,
         },

@@ -1,4 +1,5 @@
 import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
+import { LIMITS, terminalText } from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
@@ -41,6 +42,8 @@ Options:
 
 Without --once the checks run continuously until SIGINT or SIGTERM and their spans and
 metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …).
+Stopping takes at most ${LIMITS.probeStopDeadlineMs / 1000} s and exits ${LIMITS.probeStopExitCode}; alert events the webhook could not
+deliver by then are counted in one line on stderr.
 `;
 
 /** What a usage error ends with: a pointer to the help, not the whole help. */
@@ -66,7 +69,7 @@ export async function runProbeCommand(
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr(`toolscope probe: ${(err as Error).message}\n${PROBE_HELP_HINT}`);
+    io.stderr(`toolscope probe: ${terminalText((err as Error).message)}\n${PROBE_HELP_HINT}`);
     return 2;
   }
   if (args === 'help') {
@@ -89,7 +92,9 @@ export async function runProbeCommand(
     });
   } catch (err) {
     if (err instanceof ProbeConfigError) {
-      io.stderr(`toolscope probe: invalid config ${args.config}: ${err.message}\n`);
+      io.stderr(
+        `${terminalText(`toolscope probe: invalid config ${args.config}: ${err.message}`)}\n`,
+      );
       return 2;
     }
     throw err;
@@ -137,26 +142,51 @@ async function runContinuously(
     io.stdout(
       args.format === 'json'
         ? `${JSON.stringify({ ...r, at: new Date(result.timestampMs).toISOString() })}\n`
-        : `${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}\n`,
+        : `${terminalText(`${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}`)}\n`,
     );
   });
   monitor.start();
   if (args.format === 'text')
     io.stdout(`toolscope probe: running ${monitor.statuses().length} checks; Ctrl-C to stop\n`);
   await waitForStop(deps.signal);
+  // Everything below shares one deadline (LIMITS.probeStopDeadlineMs): a check that hangs, a
+  // collector that does not answer or a webhook that holds every request cannot keep the
+  // process from stopping. Stdio servers of runs still in flight are killed on exit.
+  const stopBy = performance.now() + LIMITS.probeStopDeadlineMs;
+  const left = () => Math.max(0, stopBy - performance.now());
   off();
-  await monitor.stop();
+  await withDeadline(monitor.stop(), left());
   // Shut the SDK down while the monitor still reports, so the final export has the gauges.
   // Bounded: an unreachable collector must not hold the stop up (exporters retry for 10 s).
-  await withDeadline(toolscope.shutdown(), SHUTDOWN_DEADLINE_MS);
-  await monitor.close();
+  await withDeadline(toolscope.shutdown(), Math.min(SHUTDOWN_DEADLINE_MS, left()));
+  await withDeadline(monitor.close(), left());
   unsubscribe?.();
-  await webhook?.close();
-  return 0;
+  if (webhook !== undefined) {
+    await webhook.close({ deadlineMs: Math.min(LIMITS.webhookCloseDeadlineMs, left()) });
+    const lost = undeliveredAlerts(webhook.stats());
+    if (lost !== undefined) io.stderr(`toolscope probe: ${lost}\n`);
+  }
+  return LIMITS.probeStopExitCode;
 }
 
 /** How long stopping may wait for the SDK's final export. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/**
+ * What the webhook lost, in one line, or undefined when it lost nothing.
+ * @example undeliveredAlerts({ failed: 1, dropped: 0, undelivered: 2 })
+ *   === '3 alert events not delivered to the webhook (1 failed after retries, 2 still queued at shutdown)'
+ */
+function undeliveredAlerts(s: { failed: number; dropped: number; undelivered: number }) {
+  const lost = s.failed + s.dropped + s.undelivered;
+  if (lost === 0) return undefined;
+  const parts = [
+    s.failed > 0 ? `${s.failed} failed after retries` : '',
+    s.dropped > 0 ? `${s.dropped} dropped` : '',
+    s.undelivered > 0 ? `${s.undelivered} still queued at shutdown` : '',
+  ].filter((p) => p !== '');
+  return `${lost} alert event${lost === 1 ? '' : 's'} not delivered to the webhook (${parts.join(', ')})`;
+}
 
 /**
  * Waits for `work` at most `ms`; never rejects. The timer is ref'd on purpose: the command
@@ -234,12 +264,10 @@ function row(result: CheckResult, status: CheckStatus): Row {
 
 function textTable(rows: readonly Row[]): string {
   const header = ['CHECK', 'STATUS', 'LATENCY', 'ERROR'];
-  const cells = rows.map((r) => [
-    r.id,
-    r.status.toUpperCase(),
-    `${r.latencyMs.toFixed(1)} ms`,
-    r.error ?? '',
-  ]);
+  // Check ids and error text come from config files and probed servers: shown safely.
+  const cells = rows.map((r) =>
+    [r.id, r.status.toUpperCase(), `${r.latencyMs.toFixed(1)} ms`, r.error ?? ''].map(terminalText),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
     c

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
-import { validators } from '@toolscope/instrumentation/internal';
+import { credentialsAsHeader, redactUrl, validators } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
 import { FRAMEWORKS, type FrameworkId, frameworkOptionKey } from './frameworks.ts';
@@ -10,11 +10,15 @@ import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
 export interface ResolvedOptions {
   serviceName: string | undefined;
   resourceAttributes: Attributes;
+  /** The OTLP base URL, without credentials (those are sent as Basic auth). */
   endpoint: string;
   tracesUrl: string;
   metricsUrl: string;
   protocol: OtlpProtocol;
-  headers: Record<string, string>;
+  /** Headers of the trace exporter (Basic auth from its URL's credentials included). */
+  tracesHeaders: Record<string, string>;
+  /** Headers of the metric exporter (Basic auth from its URL's credentials included). */
+  metricsHeaders: Record<string, string>;
   sdkDisabled: boolean;
   exportEnabled: boolean;
   metricExportIntervalMs: number;
@@ -36,6 +40,24 @@ function positiveInt(field: string, value: unknown, fallback: number): number {
   return v.optionalNumber(field, value, { min: 1, integer: true }) ?? fallback;
 }
 
+/**
+ * An OTLP URL without its credentials, which go into an `Authorization: Basic` header instead
+ * (unless `headers` sets one), written as given otherwise (no trailing slash added).
+ */
+function withoutCredentials(
+  raw: string,
+  headers: Readonly<Record<string, string>>,
+): { url: string; headers: Record<string, string> } {
+  const url = new URL(raw);
+  if (url.username === '' && url.password === '') return { url: raw, headers: { ...headers } };
+  const split = credentialsAsHeader(url, headers);
+  const href = split.url.href;
+  return {
+    url: !raw.endsWith('/') && split.url.pathname === '/' ? href.slice(0, -1) : href,
+    headers: split.headers,
+  };
+}
+
 function checkUrl(field: string, raw: string): string {
   let url: URL;
   try {
@@ -43,7 +65,7 @@ function checkUrl(field: string, raw: string): string {
   } catch {
     throw new ToolscopeSetupError(
       field,
-      `must be an absolute http(s) URL such as http://localhost:4318 (got ${JSON.stringify(raw)})`,
+      `must be an absolute http(s) URL such as http://localhost:4318 (got ${JSON.stringify(redactUrl(raw))})`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -75,7 +97,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     );
   }
   const endpointField = options.endpoint !== undefined ? 'endpoint' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
-  const endpoint = checkUrl(
+  const rawEndpoint = checkUrl(
     endpointField,
     options.endpoint ?? env('OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318',
   );
@@ -83,14 +105,12 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') : undefined;
   const metricsEnv =
     options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') : undefined;
-  const tracesUrl =
-    tracesEnv !== undefined
-      ? checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv)
-      : `${endpoint}/v1/traces`;
-  const metricsUrl =
-    metricsEnv !== undefined
-      ? checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', metricsEnv)
-      : `${endpoint}/v1/metrics`;
+  const rawTraces =
+    tracesEnv === undefined ? undefined : checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv);
+  const rawMetrics =
+    metricsEnv === undefined
+      ? undefined
+      : checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', metricsEnv);
 
   if (options.headers !== undefined) {
     if (options.headers === null || typeof options.headers !== 'object') {
@@ -105,7 +125,20 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   }
   const headers =
     options.headers ??
-    parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'));
+    parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'), {
+      secret: true,
+    });
+  // Credentials in an endpoint become Basic auth; the URLs kept (and shown) carry none.
+  const base = withoutCredentials(rawEndpoint, headers);
+  const endpoint = base.url;
+  const traces =
+    rawTraces === undefined
+      ? { url: `${endpoint}/v1/traces`, headers: base.headers }
+      : withoutCredentials(rawTraces, headers);
+  const metrics =
+    rawMetrics === undefined
+      ? { url: `${endpoint}/v1/metrics`, headers: base.headers }
+      : withoutCredentials(rawMetrics, headers);
 
   const sdkDisabled = envBoolean('OTEL_SDK_DISABLED') ?? false;
   const tracesExporterNone = env('OTEL_TRACES_EXPORTER')?.toLowerCase() === 'none';
@@ -190,10 +223,11 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     serviceName: options.serviceName ?? env('OTEL_SERVICE_NAME'),
     resourceAttributes,
     endpoint,
-    tracesUrl,
-    metricsUrl,
+    tracesUrl: traces.url,
+    metricsUrl: metrics.url,
     protocol: rawProtocol as OtlpProtocol,
-    headers,
+    tracesHeaders: traces.headers,
+    metricsHeaders: metrics.headers,
     sdkDisabled,
     exportEnabled,
     metricExportIntervalMs,

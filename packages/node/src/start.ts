@@ -113,7 +113,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       ...(o.serviceName !== undefined ? { 'service.name': o.serviceName } : {}),
     }),
   );
-  const exporterConfig = { headers: o.headers, timeoutMillis: o.batch.exportTimeoutMillis };
+  const exporterConfig = { timeoutMillis: o.batch.exportTimeoutMillis };
 
   let meterProvider: MeterProvider | undefined;
   let statsReader: StatsReader | undefined;
@@ -122,7 +122,12 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     statsReader = new StatsReader();
     const readers: MetricReader[] = [statsReader];
     if (o.exportEnabled) {
-      const cfg = { ...exporterConfig, url: o.metricsUrl, timeoutMillis: o.metricExportTimeoutMs };
+      const cfg = {
+        ...exporterConfig,
+        url: o.metricsUrl,
+        headers: o.metricsHeaders,
+        timeoutMillis: o.metricExportTimeoutMs,
+      };
       metricExporter = new CountingMetricExporter(
         o.protocol === 'http/json' ? new JsonMetricExporter(cfg) : new ProtoMetricExporter(cfg),
       );
@@ -145,7 +150,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   if (!skipTraces) {
     const processors: SpanProcessor[] = [new CorrelationSpanProcessor()];
     if (o.exportEnabled) {
-      const cfg = { ...exporterConfig, url: o.tracesUrl };
+      const cfg = { ...exporterConfig, url: o.tracesUrl, headers: o.tracesHeaders };
       spanExporter = new CountingSpanExporter(
         o.protocol === 'http/json' ? new JsonTraceExporter(cfg) : new ProtoTraceExporter(cfg),
       );
