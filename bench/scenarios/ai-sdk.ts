@@ -139,7 +139,8 @@ export async function aiSdk(options: ScenarioOptions): Promise<ScenarioOutput> {
     both: [toolscope, otelIntegration],
   };
   const g = globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: object[] };
-  const list = (g.AI_SDK_TELEMETRY_INTEGRATIONS ??= []);
+  g.AI_SDK_TELEMETRY_INTEGRATIONS ??= [];
+  const list = g.AI_SDK_TELEMETRY_INTEGRATIONS;
 
   const names = Object.keys(setups);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
