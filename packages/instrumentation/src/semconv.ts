@@ -68,6 +68,12 @@ export const ATTR_TOOLSCOPE_TOOL_INPUT_SIZE = 'toolscope.tool.input.size' as con
 export const ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE = 'toolscope.tool.output.size' as const;
 export const ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE =
   'toolscope.tool.expected_performance_ms' as const;
+/**
+ * `true` on every tool span toolscope records (its own, or another library's it adopted): the
+ * call is counted in `gen_ai.execute_tool.duration` by the SDK. A collector that derives that
+ * histogram from spans (collector-config/gateway) skips these, so no call is counted twice.
+ */
+export const ATTR_TOOLSCOPE_TOOL_RECORDED = 'toolscope.tool.recorded' as const;
 export const ATTR_TOOLSCOPE_SELECTION_CONFIDENCE = 'toolscope.selection.confidence' as const;
 export const ATTR_TOOLSCOPE_PAYLOAD_DIRECTION = 'toolscope.payload.direction' as const;
 
