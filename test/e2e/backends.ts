@@ -124,40 +124,76 @@ export interface PromSample {
   value: [number, string];
 }
 
-async function promGet<T>(path: string, params: Record<string, string>): Promise<T> {
-  const url = new URL(path, backends().TOOLSCOPE_PROMETHEUS_URL);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const body = (await res.json()) as PromResponse<T>;
-  if (!res.ok || body.status !== 'success') {
-    throw new Error(
-      `Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`,
-    );
+/** A Prometheus HTTP API at `baseUrl` (every request has a deadline). */
+export function prometheusClient(baseUrl: string) {
+  async function get<T>(path: string, params: Record<string, string>): Promise<T> {
+    const url = new URL(path, baseUrl);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const body = (await res.json()) as PromResponse<T>;
+    if (!res.ok || body.status !== 'success') {
+      throw new Error(
+        `Prometheus ${path} ${JSON.stringify(params)}: ${body.errorType}: ${body.error}`,
+      );
+    }
+    return body.data;
   }
-  return body.data;
+
+  /** Instant query; returns the vector (scalars come back as one sample with no labels). */
+  async function query(q: string, time?: Date): Promise<PromSample[]> {
+    const params: Record<string, string> = { query: q };
+    if (time) params.time = String(time.getTime() / 1000);
+    const data = await get<
+      | { resultType: 'vector'; result: PromSample[] }
+      | { resultType: 'scalar'; result: [number, string] }
+    >('/api/v1/query', params);
+    if (data.resultType === 'scalar') return [{ metric: {}, value: data.result }];
+    return data.result;
+  }
+
+  return {
+    query,
+    /** The single value of an instant query, or undefined when the result is empty or NaN. */
+    async value(q: string): Promise<number | undefined> {
+      const result = await query(q);
+      if (result.length === 0) return undefined;
+      if (result.length > 1) {
+        throw new Error(`expected one series for ${q}, got ${result.length}`);
+      }
+      const v = Number(result[0]!.value[1]);
+      return Number.isNaN(v) ? undefined : v;
+    },
+    /** Active (pending or firing) alerts from `/api/v1/alerts`. */
+    async alerts(): Promise<PromAlert[]> {
+      return (await get<{ alerts: PromAlert[] }>('/api/v1/alerts', {})).alerts;
+    },
+    /** `/api/v1/query_exemplars` between two instants. */
+    exemplars(q: string, start: Date, end: Date): Promise<PromExemplarSeries[]> {
+      return get<PromExemplarSeries[]>('/api/v1/query_exemplars', {
+        query: q,
+        start: String(start.getTime() / 1000),
+        end: String(end.getTime() / 1000),
+      });
+    },
+    /** Metric names Prometheus knows (`/api/v1/label/__name__/values`). */
+    metricNames(): Promise<string[]> {
+      return get<string[]>('/api/v1/label/__name__/values', {});
+    },
+  };
 }
+
+export type PrometheusClient = ReturnType<typeof prometheusClient>;
+
+const prometheus = () => prometheusClient(backends().TOOLSCOPE_PROMETHEUS_URL);
 
 /** Instant query; returns the vector (scalars come back as one sample with no labels). */
 export async function promQuery(query: string, time?: Date): Promise<PromSample[]> {
-  const params: Record<string, string> = { query };
-  if (time) params.time = String(time.getTime() / 1000);
-  const data = await promGet<
-    | { resultType: 'vector'; result: PromSample[] }
-    | { resultType: 'scalar'; result: [number, string] }
-  >('/api/v1/query', params);
-  if (data.resultType === 'scalar') return [{ metric: {}, value: data.result }];
-  return data.result;
+  return prometheus().query(query, time);
 }
 
 /** The single value of an instant query, or undefined when the result is empty or NaN. */
 export async function promValue(query: string): Promise<number | undefined> {
-  const result = await promQuery(query);
-  if (result.length === 0) return undefined;
-  if (result.length > 1) {
-    throw new Error(`expected one series for ${query}, got ${result.length}`);
-  }
-  const v = Number(result[0]!.value[1]);
-  return Number.isNaN(v) ? undefined : v;
+  return prometheus().value(query);
 }
 
 export interface PromAlert {
@@ -170,8 +206,7 @@ export interface PromAlert {
 
 /** Active (pending or firing) alerts from `/api/v1/alerts`. */
 export async function promAlerts(): Promise<PromAlert[]> {
-  const data = await promGet<{ alerts: PromAlert[] }>('/api/v1/alerts', {});
-  return data.alerts;
+  return prometheus().alerts();
 }
 
 export interface PromExemplarSeries {
@@ -185,16 +220,12 @@ export async function promExemplars(
   start: Date,
   end: Date,
 ): Promise<PromExemplarSeries[]> {
-  return promGet<PromExemplarSeries[]>('/api/v1/query_exemplars', {
-    query,
-    start: String(start.getTime() / 1000),
-    end: String(end.getTime() / 1000),
-  });
+  return prometheus().exemplars(query, start, end);
 }
 
 /** Metric names Prometheus knows (`/api/v1/label/__name__/values`). */
 export async function promMetricNames(): Promise<string[]> {
-  return promGet<string[]>('/api/v1/label/__name__/values', {});
+  return prometheus().metricNames();
 }
 
 // ------------------------------------------------------------------ Jaeger
@@ -221,6 +252,56 @@ interface JaegerResponse<T> {
   errors: Array<{ code: number; msg: string }> | null;
 }
 
+/** A Jaeger query API at `baseUrl` (every request has a deadline). */
+export function jaegerClient(baseUrl: string) {
+  return {
+    /**
+     * Traces of `service` whose spans carry all `tags` (`/api/traces?service=&tags=`), most
+     * recent first. `lookbackMs` bounds the search window.
+     */
+    async findTraces(
+      service: string,
+      tags: Record<string, string>,
+      options: { lookbackMs?: number; limit?: number; operation?: string } = {},
+    ): Promise<JaegerTrace[]> {
+      const { lookbackMs = 3_600_000, limit = 100, operation } = options;
+      const url = new URL('/api/traces', baseUrl);
+      const nowUs = Date.now() * 1000;
+      url.searchParams.set('service', service);
+      url.searchParams.set('tags', JSON.stringify(tags));
+      url.searchParams.set('start', String(nowUs - lookbackMs * 1000));
+      url.searchParams.set('end', String(nowUs + 60_000_000));
+      url.searchParams.set('limit', String(limit));
+      if (operation) url.searchParams.set('operation', operation);
+      const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      if (res.status === 404) return [];
+      const body = (await res.json()) as JaegerResponse<JaegerTrace[] | null>;
+      if (!res.ok) throw new Error(`Jaeger ${url}: ${res.status} ${JSON.stringify(body.errors)}`);
+      return body.data ?? [];
+    },
+    /** One trace by ID (`/api/traces/{id}`), or undefined when Jaeger does not have it. */
+    async trace(traceId: string): Promise<JaegerTrace | undefined> {
+      const url = new URL(`/api/traces/${traceId}`, baseUrl);
+      const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      if (res.status === 404) return undefined;
+      const body = (await res.json()) as JaegerResponse<JaegerTrace[] | null>;
+      if (!res.ok) throw new Error(`Jaeger ${url}: ${res.status} ${JSON.stringify(body.errors)}`);
+      return body.data?.[0];
+    },
+    /** Services Jaeger has seen. */
+    async services(): Promise<string[]> {
+      const body = await getJson<JaegerResponse<string[] | null>>(
+        new URL('/api/services', baseUrl).href,
+      );
+      return body.data ?? [];
+    },
+  };
+}
+
+export type JaegerClient = ReturnType<typeof jaegerClient>;
+
+const jaeger = () => jaegerClient(backends().TOOLSCOPE_JAEGER_URL);
+
 /**
  * Traces of `service` whose spans carry all `tags` (`/api/traces?service=&tags=`), most
  * recent first. `lookbackMs` bounds the search window.
@@ -230,38 +311,17 @@ export async function jaegerFindTraces(
   tags: Record<string, string>,
   options: { lookbackMs?: number; limit?: number; operation?: string } = {},
 ): Promise<JaegerTrace[]> {
-  const { lookbackMs = 3_600_000, limit = 100, operation } = options;
-  const url = new URL('/api/traces', backends().TOOLSCOPE_JAEGER_URL);
-  const nowUs = Date.now() * 1000;
-  url.searchParams.set('service', service);
-  url.searchParams.set('tags', JSON.stringify(tags));
-  url.searchParams.set('start', String(nowUs - lookbackMs * 1000));
-  url.searchParams.set('end', String(nowUs + 60_000_000));
-  url.searchParams.set('limit', String(limit));
-  if (operation) url.searchParams.set('operation', operation);
-  const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (res.status === 404) return [];
-  const body = (await res.json()) as JaegerResponse<JaegerTrace[] | null>;
-  if (!res.ok) throw new Error(`Jaeger ${url}: ${res.status} ${JSON.stringify(body.errors)}`);
-  return body.data ?? [];
+  return jaeger().findTraces(service, tags, options);
 }
 
 /** One trace by ID (`/api/traces/{id}`), or undefined when Jaeger does not have it. */
 export async function jaegerTrace(traceId: string): Promise<JaegerTrace | undefined> {
-  const url = new URL(`/api/traces/${traceId}`, backends().TOOLSCOPE_JAEGER_URL);
-  const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (res.status === 404) return undefined;
-  const body = (await res.json()) as JaegerResponse<JaegerTrace[] | null>;
-  if (!res.ok) throw new Error(`Jaeger ${url}: ${res.status} ${JSON.stringify(body.errors)}`);
-  return body.data?.[0];
+  return jaeger().trace(traceId);
 }
 
 /** Services Jaeger has seen. */
 export async function jaegerServices(): Promise<string[]> {
-  const body = await getJson<JaegerResponse<string[] | null>>(
-    new URL('/api/services', backends().TOOLSCOPE_JAEGER_URL).href,
-  );
-  return body.data ?? [];
+  return jaeger().services();
 }
 
 export function spanTag(span: JaegerSpan, key: string): unknown {

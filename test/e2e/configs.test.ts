@@ -175,7 +175,11 @@ function stackFiles(): string[] {
     }
   };
   walk(CONFIG_DIR);
-  return out.filter((f) => !/(builder-config\.yaml|README\.md)$/.test(f)).sort();
+  // collector-config/gateway/ is the two-tier topology (docs/scaling.md), not part of compose.
+  return out
+    .filter((f) => !/(builder-config\.yaml|README\.md)$/.test(f))
+    .filter((f) => !f.startsWith('collector-config/gateway/'))
+    .sort();
 }
 
 describe('docker-compose.yml', () => {

@@ -1,0 +1,125 @@
+/**
+ * The configuration files of the two-tier topology (collector-config/gateway), checked by the
+ * programs that read them — the collector built from builder-config.yaml (v0.161), Jaeger,
+ * promtool — and the collector snippets the documentation shows, validated against the same
+ * binary. gateway-topology.test.ts runs them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DURATION_BUCKETS_SECONDS } from '@toolscope/instrumentation';
+import { durationMs } from '@toolscope/instrumentation/internal';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { backends, REPO_ROOT } from './backends.ts';
+
+const DIR = join(REPO_ROOT, 'collector-config/gateway');
+const TMP = mkdtempSync(join(tmpdir(), 'toolscope-gateway-configs-'));
+
+function exec(bin: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(bin, args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
+  return {
+    status: r.status,
+    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`,
+  };
+}
+
+function validate(file: string, env: Record<string, string> = {}): void {
+  const r = exec(backends().TOOLSCOPE_OTELCOL_BIN, ['validate', `--config=${file}`], env);
+  if (r.status !== 0) throw new Error(`${file}: exit ${r.status}\n${r.output}`);
+}
+
+type Yaml = Record<string, unknown>;
+const load = (file: string) => parse(readFileSync(join(DIR, file), 'utf8')) as Yaml;
+
+describe('collector-config/gateway', () => {
+  it('agent.yaml and gateway.yaml pass `validate` with their defaults and with loopback values', () => {
+    validate(join(DIR, 'agent.yaml'));
+    validate(join(DIR, 'gateway.yaml'));
+    validate(join(DIR, 'agent.yaml'), {
+      GATEWAY_TRACE_ENDPOINTS: '[127.0.0.1:4417, 127.0.0.1:4517]',
+      GATEWAY_SERVICE_ENDPOINTS: '[127.0.0.1:4419, 127.0.0.1:4519]',
+      AGENT_QUEUE_SPANS: '100',
+      AGENT_RETRY_MAX_ELAPSED: '5s',
+    });
+    validate(join(DIR, 'gateway.yaml'), {
+      GATEWAY_SAMPLING_PERCENTAGE: '2.5',
+      GATEWAY_SLOW_TOOL_CALL_MS: '500',
+      GATEWAY_DECISION_WAIT: '30s',
+    });
+  });
+
+  it('validate really parses the OTTL (a broken statement is refused)', () => {
+    const broken = readFileSync(join(DIR, 'agent.yaml'), 'utf8').replace('Concat(', 'Concatenate(');
+    const file = join(TMP, 'broken-agent.yaml');
+    writeFileSync(file, broken);
+    const r = exec(backends().TOOLSCOPE_OTELCOL_BIN, ['validate', `--config=${file}`]);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/Concatenate/);
+  });
+
+  it('uses memory_limiter first in every pipeline and sized sending queues', () => {
+    for (const file of ['agent.yaml', 'gateway.yaml']) {
+      const config = load(file) as {
+        service: { pipelines: Record<string, { receivers: string[]; processors?: string[] }> };
+      };
+      for (const [name, p] of Object.entries(config.service.pipelines)) {
+        const fromConnector = p.receivers.every((r) => r.startsWith('span_metrics'));
+        if (!fromConnector) expect(p.processors?.[0], `${file} ${name}`).toBe('memory_limiter');
+      }
+    }
+    const agent = load('agent.yaml') as {
+      exporters: Record<string, { protocol: { otlp: { sending_queue: Yaml } } }>;
+    };
+    for (const name of ['load_balancing/traces', 'load_balancing/by_service']) {
+      expect(agent.exporters[name]!.protocol.otlp.sending_queue).toMatchObject({
+        enabled: true,
+        sizer: 'items',
+      });
+    }
+  });
+
+  it("the gateway's tool-call histogram has toolscope's 142 boundaries", () => {
+    const gateway = load('gateway.yaml') as {
+      connectors: Record<string, { histogram: { unit: string; explicit: { buckets: string[] } } }>;
+    };
+    const h = gateway.connectors['span_metrics/tool_calls']!.histogram;
+    expect(h.unit).toBe('s');
+    const micros = (seconds: number) => Math.round(seconds * 1e6);
+    expect(h.explicit.buckets.map((b) => micros(durationMs(b)! / 1000))).toEqual(
+      DURATION_BUCKETS_SECONDS.map(micros),
+    );
+  });
+
+  it('jaeger-badger.yaml passes `jaeger validate`', () => {
+    const r = exec(backends().TOOLSCOPE_JAEGER_BIN, [
+      'validate',
+      `--config=${join(DIR, 'jaeger-badger.yaml')}`,
+    ]);
+    if (r.status !== 0) throw new Error(r.output);
+  });
+
+  it('prometheus.yml and the rules it loads pass promtool', () => {
+    const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, [
+      'check',
+      'config',
+      join(DIR, 'prometheus.yml'),
+    ]);
+    if (r.status !== 0) throw new Error(r.output);
+  });
+
+  it('the "use your own collector" configuration in collector-config/README.md validates', () => {
+    const text = readFileSync(join(REPO_ROOT, 'collector-config/README.md'), 'utf8');
+    const block = /## Use your own collector[\s\S]*?```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(block).toBeDefined();
+    const file = join(TMP, 'readme-own-collector.yaml');
+    writeFileSync(file, block!);
+    validate(file);
+  });
+});
