@@ -18,10 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../packages/cli/test/support/run-cli.ts';
 import { probabilisticKeeps } from '../support/collector-routing.ts';
-import { backends, type JaegerTrace, pollUntil, REPO_ROOT, spanTag } from './backends.ts';
+import {
+  backends,
+  collectorMetric,
+  type JaegerTrace,
+  pollUntil,
+  REPO_ROOT,
+  spanTag,
+} from './backends.ts';
 import type { Library, Outcome, RequestRecord, ServicePlan } from './fixtures/topology-service.ts';
 import { startProcess } from './support/processes.ts';
-import { collectorMetric, type Gateway, Topology } from './support/topology.ts';
+import { type Gateway, Topology } from './support/topology.ts';
 
 const RUN = randomUUID().slice(0, 8);
 const FIXTURE = fileURLToPath(new URL('./fixtures/topology-service.ts', import.meta.url));

@@ -52,6 +52,11 @@ const EXPECTED_ROWS = [
   'scheduling jitter p99',
   'handle growth',
   'MCP tools/call over in-memory transport',
+  'gateway: spans per CPU-second',
+  'agent: spans per CPU-second',
+  'agent: heap per span queued for an unreachable gateway',
+  'gateway: heap per span waiting for a tail-sampling decision',
+  'gateway: heap per span queued for a Jaeger that is down',
 ];
 
 describe('bench/run.ts --quick', () => {

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { pollUntil } from '../backends.ts';
+import { pollUntil } from '../../support/backend-clients.ts';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
