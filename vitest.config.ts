@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects:
- * - `unit`: every package's own tests, in-memory exporters and servers started by the tests.
+ * Three projects:
+ * - `unit`: every package's and example's own tests, in-memory exporters and servers started
+ *   by the tests.
+ * - `package`: the packages as a user installs them: `npm pack` tarballs installed into a
+ *   fresh project outside the repository (test/package/consumer.test.ts; about a minute).
  * - `e2e`: cross-package tests against the real Collector, Prometheus and Jaeger that
  *   `scripts/backends.sh` builds, caches and starts (global setup); never skipped.
  */
@@ -16,8 +19,22 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 120_000,
+          // Packing and installing every package: generous on a loaded 2-core machine.
+          hookTimeout: 600_000,
         },
       },
       {

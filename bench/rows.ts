@@ -96,8 +96,13 @@ function overheadRows(results: Results): Row[] {
     });
     rows.push(variant('openllmetryContent', 'OpenLLMetry withTool (default traceContent on)', '—'));
   }
+  const promLabel = 'prom-client histogram observe';
+  const promBaseline = 'OTel histogram.record, 3 attrs ~1,900 ns';
+  const promReason = why ?? agg?.notes.promClient;
   rows.push(
-    variant('prom', 'prom-client histogram observe', 'OTel histogram.record, 3 attrs ~1,900 ns'),
+    promReason !== undefined
+      ? missing(s, promLabel, promReason, promBaseline, '—')
+      : variant('prom', promLabel, promBaseline),
   );
   return rows;
 }
@@ -293,6 +298,10 @@ function simpleRows(
   });
 }
 
+/** "`v` µs vs `m[base]` µs per run". */
+const usPerRun = (base: string) => (v: number, m: Record<string, number>) =>
+  `${v.toFixed(0)} µs vs ${m[base]!.toFixed(0)} µs per run`;
+
 export function buildRows(results: Results): Row[] {
   return [
     ...overheadRows(results),
@@ -367,7 +376,44 @@ export function buildRows(results: Results): Row[] {
         ratio: (m) => times(m['instrumented.xBare']!, 'uninstrumented'),
       },
     ]),
-    ...simpleRows(results, 'gateway', '8. gateway tier', [
+    ...simpleRows(results, 'ai-sdk', '8. AI SDK', [
+      {
+        label: 'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
+        metric: 'toolscope.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '≤ 1.10× uninstrumented',
+        ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
+        ratio: (m) => times(m['toolscope.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
+        metric: 'noop.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['noop.xBare']!, 'uninstrumented')}; toolscope ${m['toolscope.xNoop']!.toFixed(2)}× this`,
+      },
+      {
+        label: 'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
+        metric: 'otel.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['otel.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: toolscope + @ai-sdk/otel vs @ai-sdk/otel alone',
+        metric: 'both.us',
+        format: usPerRun('otel.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
+      },
+    ]),
+    ...simpleRows(results, 'gateway', '9. gateway tier', [
       {
         label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
         metric: 'gateway.spansPerCpuSecond',

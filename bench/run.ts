@@ -28,6 +28,7 @@ const FULL: PlanItem[] = [
   { scenario: 'report', processes: 3 },
   { scenario: 'probes', processes: 1 },
   { scenario: 'mcp', processes: 3 },
+  { scenario: 'ai-sdk', processes: 3 },
   // Real collectors and Jaeger (scripts/backends.sh install); one process: it starts its own.
   { scenario: 'gateway', processes: 1 },
 ];
@@ -66,7 +67,8 @@ function sectionOf(scenario: string): string {
     report: '5. report',
     probes: '6. probes',
     mcp: '7. MCP',
-    gateway: '8. gateway tier',
+    'ai-sdk': '8. AI SDK',
+    gateway: '9. gateway tier',
   };
   return sections[scenario] ?? '';
 }

@@ -4,6 +4,7 @@
  *   node --conditions=toolscope-source --expose-gc bench/worker.ts <scenario> [--quick] [--mode=m]
  */
 import { accuracy } from './scenarios/accuracy.ts';
+import { aiSdk } from './scenarios/ai-sdk.ts';
 import { exportThroughput } from './scenarios/export.ts';
 import { gateway } from './scenarios/gateway.ts';
 import { mcp } from './scenarios/mcp.ts';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, Scenario> = {
   report,
   probes,
   mcp,
+  'ai-sdk': aiSdk,
   gateway,
 };
 

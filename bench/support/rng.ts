@@ -1,24 +1,15 @@
 /**
- * A seeded pseudo-random generator (mulberry32) and a lognormal sampler, so every run of the
+ * A lognormal sampler over the core's seeded generator (mulberry32), so every run of the
  * accuracy benchmark draws the same data.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@toolscope/instrumentation/internal';
 
 /**
  * `n` lognormal samples with the given median and σ (of the underlying normal), Box–Muller.
  * Example: median 0.2 s, σ 1 gives p95 ≈ 0.2·e^1.645 ≈ 1.04 s.
  */
 export function lognormalSamples(n: number, medianValue: number, sigma: number, seed: number) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const mu = Math.log(medianValue);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i += 2) {

@@ -18,6 +18,7 @@ import {
   withTool,
   withWorkflow,
 } from '@toolscope/instrumentation';
+import { seededRandom } from '@toolscope/instrumentation/internal';
 import { startToolscope, type Toolscope } from '@toolscope/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,17 +37,6 @@ const SHORT = RUN_ID.slice(0, 8);
 const SERVICE = `toolscope-e2e-workload-${SHORT}`;
 const SEL = `service_name="${SERVICE}"`;
 
-/** A deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface ToolSpec {
   name: string;
   /** Latency of call i, in ms. */
@@ -55,7 +45,8 @@ interface ToolSpec {
   fails: (i: number) => boolean;
 }
 
-const random = rng(42);
+// Deterministic (the core's seeded mulberry32), so a failure can be replayed.
+const random = seededRandom(42);
 // Enough calls that the 99th percentile is not decided by one or two samples in a bucket.
 const CALLS = 1000;
 

@@ -1,19 +1,9 @@
-/** Seeded random data for accuracy tests (mulberry32 + Box-Muller). */
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random data for accuracy tests (the core's mulberry32 + Box-Muller). */
+import { seededRandom } from '@toolscope/instrumentation/internal';
 
 /** `n` lognormal samples with log-mean `mu` and log-sd `sigma`. */
 export function lognormalSamples(n: number, mu: number, sigma: number, seed: number): number[] {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const out: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const u1 = Math.max(rand(), Number.MIN_VALUE);

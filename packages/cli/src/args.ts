@@ -1,5 +1,6 @@
 /** Argument parsing shared by the commands: `node:util` parseArgs with usage errors. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { durationMs } from '@toolscope/instrumentation/internal';
 import { UsageError } from './io.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -79,7 +80,9 @@ export function parseFormat(command: string, value: string | undefined): Format 
 }
 
 /**
- * Seconds for `--duration`: a plain number of seconds, or with a unit (`500ms`, `30s`, `2m`).
+ * Seconds for `--duration` and `--timeout`: a plain number is seconds (these flags have always
+ * counted in seconds), anything else a duration of the one grammar (`500ms`, `30s`, `2m`,
+ * `1m30s`; `DURATION_SYNTAX` of the core).
  * @example parseSeconds('demo', '--duration', '1m', 1, 600) === 60
  */
 export function parseSeconds(
@@ -95,15 +98,15 @@ export function parseSeconds(
       command,
     );
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
-  if (m === null) {
+  const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  const ms = bare === null ? durationMs(value) : Number(bare[1]) * 1000;
+  if (ms === undefined) {
     throw new UsageError(
       `${flag}: ${JSON.stringify(value)} is not a duration; give seconds, for example ${flag} 30 (or 30s, 2m)`,
       command,
     );
   }
-  const unit = m[2] ?? 's';
-  const seconds = Number(m[1]) * (unit === 'ms' ? 0.001 : unit === 'm' ? 60 : 1);
+  const seconds = ms / 1000;
   if (!(seconds >= min && seconds <= max)) {
     throw new UsageError(
       `${flag}: must be between ${min} and ${max} seconds (got ${value})`,

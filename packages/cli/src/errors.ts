@@ -1,4 +1,5 @@
 /** Which errors are the user's to fix (exit 2, one line, no stack) and how to say so. */
+import { ToolscopeError } from '@toolscope/instrumentation';
 import { EXIT_USAGE, UsageError } from './io.ts';
 
 export interface DescribedError {
@@ -8,26 +9,16 @@ export interface DescribedError {
   readonly command: string | undefined | null;
 }
 
-/** Error classes of the libraries that mean "fix your input or your environment". */
-const CONFIG_ERROR_NAMES = new Set([
-  'ToolscopeConfigError',
-  'ToolscopeSetupError',
-  'ToolscopeReportError',
-  'ReportConfigError',
-  'PrometheusUnreachableError',
-  'PrometheusQueryError',
-  'NoToolscopeMetricsError',
-  'EmptyWindowError',
-  'ProbeConfigError',
-  'DemoSetupError',
-]);
-
-/** Describes `err` for the user, or returns undefined for a bug (which keeps its stack). */
+/**
+ * Describes `err` for the user, or returns undefined for a bug (which keeps its stack). Every
+ * error a toolscope package throws on purpose is a `ToolscopeError` (whichever copy of the
+ * core made it), so no list of names is kept here.
+ */
 export function describeError(err: unknown): DescribedError | undefined {
   if (err instanceof UsageError) {
     return { message: err.message, exitCode: EXIT_USAGE, command: err.command };
   }
-  if (err instanceof Error && CONFIG_ERROR_NAMES.has(err.name)) {
+  if (err instanceof ToolscopeError) {
     return { message: err.message, exitCode: EXIT_USAGE, command: null };
   }
   return undefined;

@@ -1,8 +1,7 @@
 /**
  * Help texts, kept apart from the commands so `--help` loads none of the heavy modules (the
- * MCP SDK, the OpenTelemetry SDK).
+ * demo with its MCP servers, the OpenTelemetry SDK) and works without the demo installed.
  */
-import { SERVERS } from './demo/scenario.ts';
 
 export const MAIN_HELP = `toolscope: telemetry for code that calls tools (MCP servers, APIs, functions)
 
@@ -28,13 +27,13 @@ Start here
 export const DEMO_HELP = `Usage
   toolscope demo [--duration <seconds>] [--format text|json|markdown|html] [--out <file>]
 
-Runs the travel-planner scenario on real MCP servers on 127.0.0.1 (${SERVERS.length} servers, ${
-  SERVERS.filter((s) => s.placement === 'child').length
-} of them in child processes): simulated travellers ask for restaurant
-recommendations and trip plans; an instrumented orchestrator calls the tools with retries
-and fallbacks and picks among candidates by live performance and health; health probes
-watch the servers. One tool is flaky, one server goes down mid-run and comes back.
-Progress goes to stderr; the report and the health summary go to stdout (or --out).
+Runs the travel-planner scenario on real MCP servers on 127.0.0.1 (some of them in child
+processes): simulated travellers ask for restaurant recommendations and trip plans; an
+instrumented orchestrator calls the tools with retries and fallbacks and picks among
+candidates by live performance and health; health probes watch the servers. One tool is
+flaky, one server goes down mid-run and comes back. Progress goes to stderr; the report and
+the health summary go to stdout (or --out). The scenario is the example package
+@toolscope/example-travel-planner (examples/travel-planner in the toolscope repository).
 
 Options
   --duration <seconds>   how long the travellers keep asking, 1 to 600 (also 30s, 2m)  [default: 15]
@@ -51,7 +50,8 @@ Environment
                                 failed or dropped (an unreachable collector never stalls the demo)
 
 Exit codes
-  0  the demo ran   1  a tool was still unhealthy at the end   2  usage error
+  0  the demo ran   1  a tool was still unhealthy at the end
+  2  usage error, or the demo is not installed
   130  interrupted (Ctrl-C or SIGTERM; a second one quits at once)
 
 Examples

@@ -1,4 +1,6 @@
+import { DemoSetupError } from '@toolscope/example-travel-planner';
 import { ProbeConfigError } from '@toolscope/health-probe';
+import { ToolscopeConfigError, ToolscopeError } from '@toolscope/instrumentation';
 import {
   EmptyWindowError,
   NoToolscopeMetricsError,
@@ -6,7 +8,7 @@ import {
   ReportConfigError,
 } from '@toolscope/report';
 import { describe, expect, it } from 'vitest';
-import { DemoSetupError } from '../src/demo/fleet.ts';
+import { DemoNotInstalledError } from '../src/commands/demo.ts';
 import { describeError } from '../src/errors.ts';
 import { UsageError } from '../src/io.ts';
 
@@ -27,6 +29,8 @@ describe('describeError', () => {
       new EmptyWindowError('this process', 0, 1000, '1s'),
       new ProbeConfigError('search', 'intervalMs', 'must be > 0'),
       new DemoSetupError('demo server dining did not start'),
+      new DemoNotInstalledError(),
+      new ToolscopeConfigError('maxToolNames', 'must be a positive integer (got 0)'),
     ];
     for (const err of errors) {
       expect(describeError(err), err.name).toEqual({
@@ -35,6 +39,26 @@ describe('describeError', () => {
         command: null,
       });
     }
+  });
+
+  it('knows user errors by class, not by name: any ToolscopeError, from any copy of the core', () => {
+    class AppError extends ToolscopeError {
+      override readonly name: string = 'SomethingNew';
+    }
+    expect(describeError(new AppError('fix this'))?.exitCode).toBe(2);
+    // An error another copy of the core made: the brand, not the class identity, counts.
+    const foreign = Object.defineProperty(
+      new Error('from another copy'),
+      Symbol.for('@toolscope/error'),
+      {
+        value: true,
+      },
+    );
+    expect(describeError(foreign)).toEqual({
+      message: 'from another copy',
+      exitCode: 2,
+      command: null,
+    });
   });
 
   it('leaves bugs alone so they keep their stack', () => {

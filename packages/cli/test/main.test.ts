@@ -55,7 +55,11 @@ describe('usage errors', () => {
     [['report', '--prometheus', 'localhost:9090'], /--prometheus: must be the http\(s\) base URL/],
     [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', 'yesterday'],
-      /--window: "yesterday" is not a duration; use a number with a unit/,
+      /--window: must be a duration \(got "yesterday"\); use milliseconds or a number with a unit/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '15'],
+      /--window: must be at least 1s \(got "15"\)/,
     ],
     [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0s'],

@@ -1,5 +1,5 @@
 import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
-import { loadProbeConfig, type ProbeConfig } from './config.ts';
+import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
 import type { CheckResult, CheckStatus } from './types.ts';
@@ -81,9 +81,7 @@ export async function runProbeCommand(
     config = await loadProbeConfig(args.config);
     monitor = new HealthMonitor({
       // A single failing round counts as UNHEALTHY under --once.
-      checks: once
-        ? config.checks.map((c) => ({ ...c, failureThreshold: 1, criticalThreshold: undefined }))
-        : config.checks,
+      checks: once ? config.checks.map(singleRunCheck) : config.checks,
       maintenance: config.maintenance,
       ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
       ...(alertCenter !== undefined ? { alertCenter } : {}),
@@ -118,24 +116,15 @@ async function runContinuously(
   io: ProbeCommandIo,
   deps: ProbeCommandDeps,
 ): Promise<number> {
-  let webhook: ReturnType<typeof createAlertWebhook> | undefined;
-  let unsubscribe: (() => void) | undefined;
-  try {
-    webhook = config.webhook === undefined ? undefined : createAlertWebhook(config.webhook);
-  } catch (err) {
-    await monitor.close();
-    if (err instanceof ProbeConfigError) {
-      io.stderr(`toolscope probe: invalid config ${args.config}: alerts.webhook ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
   const start = deps.startToolscope ?? (await importStartToolscope(io));
   if (start === undefined) {
     await monitor.close();
     return 2;
   }
   const toolscope = await start({ serviceName: 'toolscope-probe' });
+  // Validated with the file: creating it cannot fail.
+  const webhook = config.webhook === undefined ? undefined : createAlertWebhook(config.webhook);
+  let unsubscribe: (() => void) | undefined;
   if (webhook !== undefined) {
     const { getAlertCenter } = await import('@toolscope/instrumentation');
     unsubscribe = getAlertCenter().subscribe(webhook);

@@ -1,19 +1,39 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import {
+  describeValue,
+  type FieldReader,
+  type FieldSpec,
+  formatDuration,
+  readFields,
+  type Validators,
+} from '@toolscope/instrumentation/internal';
 import { parse as parseYaml } from 'yaml';
-import { describeValue, ProbeConfigError } from './errors.ts';
+import { ProbeConfigError } from './errors.ts';
 import type {
+  NormalizedBase,
   NormalizedCheck,
   NormalizedHttpCheck,
   NormalizedMcpCheck,
   StatusRange,
 } from './internal-types.ts';
+import { readWindows } from './maintenance.ts';
+import {
+  fileContext,
+  probeValidators,
+  type ReadContext,
+  readOptions,
+  stringMap,
+} from './read-context.ts';
 import type {
   AlertWebhookOptions,
   CheckDefinition,
+  HttpCheckDefinition,
   MaintenanceWindow,
-  McpProtocolMode,
+  McpCheckDefinition,
 } from './types.ts';
+import { Validated } from './validated.ts';
+import { readWebhook } from './webhook.ts';
 
 /** Defaults of a check (see `types.ts`). */
 export const DEFAULT_INTERVAL_MS = 30_000;
@@ -22,112 +42,123 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_RECOVERY_THRESHOLD = 2;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const COMMON_FIELDS = [
-  'id',
-  'name',
-  'type',
-  'tool',
-  'intervalMs',
-  'timeoutMs',
-  'jitterMs',
-  'failureThreshold',
-  'recoveryThreshold',
-  'degradedThresholdMs',
-  'criticalThreshold',
-  'alertOnDegraded',
-  'headers',
-] as const;
-const HTTP_FIELDS = new Set<string>([
+const COMMON_FIELDS: FieldSpec = {
+  id: [],
+  name: [],
+  type: [],
+  tool: [],
+  interval: ['intervalMs'],
+  timeout: ['timeoutMs'],
+  jitter: ['jitterMs'],
+  failureThreshold: [],
+  recoveryThreshold: [],
+  degradedThreshold: ['degradedThresholdMs'],
+  criticalThreshold: [],
+  alertOnDegraded: [],
+  headers: [],
+};
+const HTTP_FIELDS: FieldSpec = {
   ...COMMON_FIELDS,
-  'endpoint',
-  'method',
-  'requestBody',
-  'expectedStatus',
-  'body',
-  'maxBodyBytes',
-]);
-const MCP_FIELDS = new Set<string>([
+  endpoint: [],
+  method: [],
+  requestBody: [],
+  expectedStatus: [],
+  body: [],
+  maxBodyBytes: [],
+};
+const MCP_FIELDS: FieldSpec = {
   ...COMMON_FIELDS,
-  'transport',
-  'endpoint',
-  'command',
-  'args',
-  'env',
-  'cwd',
-  'expectTools',
-  'protocol',
-]);
-const PROTOCOLS: readonly McpProtocolMode[] = ['auto', 'legacy', 'modern'];
+  transport: [],
+  endpoint: [],
+  command: [],
+  args: [],
+  env: [],
+  cwd: [],
+  expectTools: [],
+  protocol: [],
+};
+const BODY_FIELDS: FieldSpec = { contains: [], matches: [], json: [] };
+const JSON_FIELDS: FieldSpec = { path: [], equals: [] };
+const METHODS = ['GET', 'HEAD', 'POST'] as const;
+const TRANSPORTS = ['http', 'stdio'] as const;
+const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
+
+/** Checks validated by `parseProbeConfig`: the monitor takes them as they are. */
+const validatedChecks = new Validated<CheckDefinition, NormalizedCheck>();
 
 /**
- * Validates a check definition and fills in its defaults. Throws `ProbeConfigError` naming the
- * check and the field at the first problem.
+ * Validates a check definition and fills in its defaults. Throws `ProbeConfigError` naming
+ * the check and the field, as written, at the first problem.
  */
-export function normalizeCheck(input: unknown, position = 0): NormalizedCheck {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ProbeConfigError(
-      `checks[${position}]`,
-      'check',
-      'must be an object with id, type and endpoint',
-    );
-  }
-  const def = input as Record<string, unknown>;
-  const rawId = def.id;
-  if (typeof rawId !== 'string' || rawId.trim() === '') {
-    throw new ProbeConfigError(
-      `checks[${position}]`,
-      'id',
-      `must be a non-empty string (got ${describeValue(rawId)})`,
-    );
-  }
-  const id = rawId;
-  const err = (field: string, message: string) => new ProbeConfigError(id, field, message);
+export function normalizeCheck(
+  input: unknown,
+  position = 0,
+  context: ReadContext = {},
+): NormalizedCheck {
+  const known = validatedChecks.get(input);
+  if (known !== undefined) return known;
+  const where = `checks[${position}]`;
+  const outer = probeValidators(where);
+  const def = outer.object('check', input, 'an object with id, type and endpoint');
+  const id = outer.string('id', def.id);
+  const v = probeValidators(id);
   if (def.type !== 'http' && def.type !== 'mcp') {
-    throw err('type', `unknown check type ${describeValue(def.type)}; use 'http' or 'mcp'`);
+    throw v.error('type', `unknown check type ${describeValue(def.type)}; use 'http' or 'mcp'`);
   }
-  const allowed = def.type === 'http' ? HTTP_FIELDS : MCP_FIELDS;
-  for (const key of Object.keys(def)) {
-    if (!allowed.has(key)) {
-      throw err(key, `unknown field for a ${def.type} check; allowed: ${[...allowed].join(', ')}`);
-    }
-  }
+  const f = readFields(
+    v,
+    '',
+    def,
+    def.type === 'http' ? HTTP_FIELDS : MCP_FIELDS,
+    readOptions(context),
+  );
 
-  const intervalMs = positiveNumber(id, 'intervalMs', def.intervalMs) ?? DEFAULT_INTERVAL_MS;
+  const intervalMs =
+    v.optionalDuration(f.key('interval'), f.get('interval')) ?? DEFAULT_INTERVAL_MS;
   const timeoutMs =
-    positiveNumber(id, 'timeoutMs', def.timeoutMs) ?? Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
+    v.optionalDuration(f.key('timeout'), f.get('timeout')) ??
+    Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
   if (timeoutMs > intervalMs) {
-    throw err(
-      'timeoutMs',
-      `must be <= intervalMs (${intervalMs}); got ${timeoutMs}: lower the timeout or raise the interval`,
+    throw new ProbeConfigError(
+      id,
+      f.key('timeout'),
+      `must be <= ${f.key('interval')} (${formatDuration(intervalMs)}) (got ${describeValue(f.get('timeout'))})`,
+      { fix: 'lower the timeout or raise the interval' },
     );
   }
-  const jitterMs = nonNegativeNumber(id, 'jitterMs', def.jitterMs) ?? intervalMs * 0.1;
-  if (jitterMs >= intervalMs) throw err('jitterMs', `must be < intervalMs (${intervalMs})`);
-  const failureThreshold =
-    positiveInteger(id, 'failureThreshold', def.failureThreshold) ?? DEFAULT_FAILURE_THRESHOLD;
-  const recoveryThreshold =
-    positiveInteger(id, 'recoveryThreshold', def.recoveryThreshold) ?? DEFAULT_RECOVERY_THRESHOLD;
-  const degradedThresholdMs = positiveNumber(id, 'degradedThresholdMs', def.degradedThresholdMs);
+  const jitterMs =
+    v.optionalDuration(f.key('jitter'), f.get('jitter'), { allowZero: true }) ?? intervalMs * 0.1;
+  if (jitterMs >= intervalMs) {
+    throw v.error(
+      f.key('jitter'),
+      `must be < ${f.key('interval')} (${formatDuration(intervalMs)})`,
+    );
+  }
+  const threshold = (name: string) =>
+    v.optionalNumber(f.key(name), f.get(name), { min: 1, integer: true });
+  const failureThreshold = threshold('failureThreshold') ?? DEFAULT_FAILURE_THRESHOLD;
+  const recoveryThreshold = threshold('recoveryThreshold') ?? DEFAULT_RECOVERY_THRESHOLD;
+  const degradedThresholdMs = v.optionalDuration(
+    f.key('degradedThreshold'),
+    f.get('degradedThreshold'),
+  );
   if (degradedThresholdMs !== undefined && degradedThresholdMs >= timeoutMs) {
-    throw err(
-      'degradedThresholdMs',
-      `must be < timeoutMs (${timeoutMs}); a run that slow has already timed out`,
+    throw v.error(
+      f.key('degradedThreshold'),
+      `must be < ${f.key('timeout')} (${formatDuration(timeoutMs)}); a run that slow has already timed out`,
     );
   }
-  const criticalThreshold = positiveInteger(id, 'criticalThreshold', def.criticalThreshold);
+  const criticalThreshold = threshold('criticalThreshold');
   if (criticalThreshold !== undefined && criticalThreshold < failureThreshold) {
-    throw err('criticalThreshold', `must be >= failureThreshold (${failureThreshold})`);
-  }
-  if (def.alertOnDegraded !== undefined && typeof def.alertOnDegraded !== 'boolean') {
-    throw err(
-      'alertOnDegraded',
-      `must be true or false (got ${describeValue(def.alertOnDegraded)})`,
+    throw v.error(
+      f.key('criticalThreshold'),
+      `must be >= ${f.key('failureThreshold')} (${failureThreshold})`,
     );
   }
   const base = {
     id,
-    name: optionalString(id, 'name', def.name) ?? id,
-    tool: optionalString(id, 'tool', def.tool) ?? id,
+    name: v.optionalString(f.key('name'), f.get('name')) ?? id,
+    tool: v.optionalString(f.key('tool'), f.get('tool')) ?? id,
     intervalMs,
     timeoutMs,
     jitterMs,
@@ -135,173 +166,117 @@ export function normalizeCheck(input: unknown, position = 0): NormalizedCheck {
     recoveryThreshold,
     degradedThresholdMs,
     criticalThreshold,
-    alertOnDegraded: (def.alertOnDegraded as boolean | undefined) ?? true,
-    headers: stringRecord(id, 'headers', def.headers),
+    alertOnDegraded: v.optionalBoolean(f.key('alertOnDegraded'), f.get('alertOnDegraded')) ?? true,
+    headers: stringMap(v, f, 'headers', context),
   };
-
-  if (def.type === 'http') return normalizeHttp(def, base);
-  return normalizeMcp(def, base);
+  return def.type === 'http' ? normalizeHttp(v, f, base) : normalizeMcp(v, f, base, context);
 }
 
 function normalizeHttp(
-  def: Record<string, unknown>,
-  base: Omit<
-    NormalizedHttpCheck,
-    | 'type'
-    | 'url'
-    | 'method'
-    | 'requestBody'
-    | 'expectedStatus'
-    | 'expectedStatusText'
-    | 'body'
-    | 'maxBodyBytes'
-  >,
+  v: Validators,
+  f: FieldReader,
+  base: Omit<NormalizedBase, 'type'>,
 ): NormalizedHttpCheck {
-  const id = base.id;
-  const url = requireUrl(id, 'endpoint', def.endpoint);
-  const method = def.method ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    throw new ProbeConfigError(
-      id,
-      'method',
-      `must be 'GET', 'HEAD' or 'POST' (got ${describeValue(method)})`,
-    );
-  }
-  const expected = def.expectedStatus ?? ['200-299'];
+  const url = requireUrl(v, f, 'is missing: give the URL to check');
+  const method = v.optionalOneOf(f.key('method'), f.get('method'), METHODS) ?? 'GET';
+  const expected = f.get('expectedStatus') ?? ['200-299'];
   if (!Array.isArray(expected) || expected.length === 0) {
-    throw new ProbeConfigError(
-      id,
-      'expectedStatus',
-      'must be a non-empty list such as [200] or ["200-299"]',
-    );
+    throw v.error(f.key('expectedStatus'), 'must be a non-empty list such as [200] or ["200-299"]');
   }
-  const expectedStatus = expected.map((e) => statusRange(id, e));
-  let body: NormalizedHttpCheck['body'];
-  if (def.body !== undefined) {
-    if (def.body === null || typeof def.body !== 'object' || Array.isArray(def.body)) {
-      throw new ProbeConfigError(
-        id,
-        'body',
-        'must be an object with contains, matches and/or json',
-      );
-    }
-    const b = def.body as Record<string, unknown>;
-    for (const key of Object.keys(b)) {
-      if (key !== 'contains' && key !== 'matches' && key !== 'json') {
-        throw new ProbeConfigError(
-          id,
-          `body.${key}`,
-          'unknown assertion; use contains, matches or json',
-        );
-      }
-    }
-    const contains = optionalString(id, 'body.contains', b.contains);
-    const matches = optionalString(id, 'body.matches', b.matches);
-    let regex: RegExp | undefined;
-    if (matches !== undefined) {
-      try {
-        regex = new RegExp(matches);
-      } catch (e) {
-        throw new ProbeConfigError(
-          id,
-          'body.matches',
-          `is not a valid regular expression: ${(e as Error).message}`,
-        );
-      }
-    }
-    let json: { path: string; equals?: string | number | boolean | null } | undefined;
-    if (b.json !== undefined) {
-      const j = b.json as Record<string, unknown> | null;
-      if (j === null || typeof j !== 'object' || typeof j.path !== 'string' || j.path === '') {
-        throw new ProbeConfigError(
-          id,
-          'body.json.path',
-          'must be a non-empty dot path such as "status"',
-        );
-      }
-      if (
-        j.equals !== undefined &&
-        j.equals !== null &&
-        !['string', 'number', 'boolean'].includes(typeof j.equals)
-      ) {
-        throw new ProbeConfigError(
-          id,
-          'body.json.equals',
-          'must be a string, number, boolean or null',
-        );
-      }
-      json = { path: j.path, ...('equals' in j ? { equals: j.equals as string } : {}) };
-    }
-    body = {
-      ...(contains !== undefined ? { contains } : {}),
-      ...(matches !== undefined ? { matches } : {}),
-      ...(regex !== undefined ? { regex } : {}),
-      ...(json !== undefined ? { json } : {}),
-    };
-  }
-  const maxBodyBytes =
-    positiveInteger(id, 'maxBodyBytes', def.maxBodyBytes) ?? DEFAULT_MAX_BODY_BYTES;
-  if (def.requestBody !== undefined && method !== 'POST') {
-    throw new ProbeConfigError(id, 'requestBody', "is only allowed with method 'POST'");
+  const expectedStatus = expected.map((e) => statusRange(v, f.key('expectedStatus'), e));
+  const requestBody = v.optionalString(f.key('requestBody'), f.get('requestBody'));
+  if (requestBody !== undefined && method !== 'POST') {
+    throw v.error(f.key('requestBody'), "is only allowed with method 'POST'");
   }
   return {
     ...base,
     type: 'http',
     url,
     method,
-    requestBody: optionalString(id, 'requestBody', def.requestBody),
+    requestBody,
     expectedStatus,
-    expectedStatusText: expected.map(String).join(', '),
-    body,
-    maxBodyBytes,
+    expectedStatusList: [...(expected as (number | string)[])],
+    body: bodyAssertion(v, f),
+    maxBodyBytes:
+      v.optionalNumber(f.key('maxBodyBytes'), f.get('maxBodyBytes'), { min: 1, integer: true }) ??
+      DEFAULT_MAX_BODY_BYTES,
+  };
+}
+
+function bodyAssertion(v: Validators, f: FieldReader): NormalizedHttpCheck['body'] {
+  const raw = f.get('body');
+  if (raw === undefined) return undefined;
+  const b = readFields(
+    v,
+    f.key('body'),
+    v.object(f.key('body'), raw, 'an object with contains, matches and/or json'),
+    BODY_FIELDS,
+  );
+  const contains = v.optionalString(b.field('contains'), b.get('contains'));
+  const matches = v.optionalString(b.field('matches'), b.get('matches'));
+  let regex: RegExp | undefined;
+  if (matches !== undefined) {
+    try {
+      regex = new RegExp(matches);
+    } catch (e) {
+      throw v.error(
+        b.field('matches'),
+        `is not a valid regular expression: ${(e as Error).message}`,
+      );
+    }
+  }
+  let json: { path: string; equals?: string | number | boolean | null } | undefined;
+  if (b.get('json') !== undefined) {
+    const j = readFields(
+      v,
+      b.field('json'),
+      v.object(b.field('json'), b.get('json'), 'an object with path and optionally equals'),
+      JSON_FIELDS,
+    );
+    const path = v.string(j.field('path'), j.get('path'));
+    const equals = j.get('equals');
+    if (
+      equals !== undefined &&
+      equals !== null &&
+      !['string', 'number', 'boolean'].includes(typeof equals)
+    ) {
+      throw v.error(j.field('equals'), 'must be a string, number, boolean or null');
+    }
+    json = { path, ...(equals !== undefined ? { equals: equals as string } : {}) };
+  }
+  return {
+    ...(contains !== undefined ? { contains } : {}),
+    ...(matches !== undefined ? { matches } : {}),
+    ...(regex !== undefined ? { regex } : {}),
+    ...(json !== undefined ? { json } : {}),
   };
 }
 
 function normalizeMcp(
-  def: Record<string, unknown>,
-  base: Omit<
-    NormalizedMcpCheck,
-    'type' | 'transport' | 'url' | 'command' | 'args' | 'env' | 'cwd' | 'expectTools' | 'protocol'
-  >,
+  v: Validators,
+  f: FieldReader,
+  base: Omit<NormalizedBase, 'type'>,
+  context: ReadContext,
 ): NormalizedMcpCheck {
-  const id = base.id;
   const transport =
-    def.transport ?? (def.command !== undefined && def.endpoint === undefined ? 'stdio' : 'http');
-  if (transport !== 'http' && transport !== 'stdio') {
-    throw new ProbeConfigError(
-      id,
-      'transport',
-      `must be 'http' or 'stdio' (got ${describeValue(transport)})`,
-    );
-  }
+    v.optionalOneOf(f.key('transport'), f.get('transport'), TRANSPORTS) ??
+    (f.get('command') !== undefined && f.get('endpoint') === undefined ? 'stdio' : 'http');
   let url: URL | undefined;
   let command: string | undefined;
   if (transport === 'http') {
-    if (def.endpoint === undefined) {
-      throw new ProbeConfigError(
-        id,
-        'endpoint',
-        'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
-      );
-    }
-    url = requireUrl(id, 'endpoint', def.endpoint);
+    url = requireUrl(
+      v,
+      f,
+      'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
+    );
   } else {
-    command = optionalString(id, 'command', def.command);
+    command = v.optionalString(f.key('command'), f.get('command'));
     if (command === undefined) {
-      throw new ProbeConfigError(
-        id,
-        'command',
+      throw v.error(
+        f.key('command'),
         'is missing: a stdio MCP check needs the command that starts the server',
       );
     }
-  }
-  const protocol = def.protocol ?? 'auto';
-  if (!PROTOCOLS.includes(protocol as McpProtocolMode)) {
-    throw new ProbeConfigError(
-      id,
-      'protocol',
-      `must be one of 'auto', 'legacy', 'modern' (got ${describeValue(protocol)})`,
-    );
   }
   return {
     ...base,
@@ -309,19 +284,22 @@ function normalizeMcp(
     transport,
     url,
     command,
-    args: stringList(id, 'args', def.args),
-    env: stringRecord(id, 'env', def.env),
-    cwd: optionalString(id, 'cwd', def.cwd),
-    expectTools: stringList(id, 'expectTools', def.expectTools),
-    protocol: protocol as McpProtocolMode,
+    args: v.stringList(f.key('args'), f.get('args')),
+    env: stringMap(v, f, 'env', context),
+    cwd: v.optionalString(f.key('cwd'), f.get('cwd')),
+    expectTools: v.stringList(f.key('expectTools'), f.get('expectTools')),
+    protocol: v.optionalOneOf(f.key('protocol'), f.get('protocol'), PROTOCOLS) ?? 'auto',
   };
 }
 
 /** Validates a list of checks, including unique ids. */
-export function normalizeChecks(defs: readonly unknown[]): NormalizedCheck[] {
+export function normalizeChecks(
+  defs: readonly unknown[],
+  context: ReadContext = {},
+): NormalizedCheck[] {
   const seen = new Set<string>();
   return defs.map((d, i) => {
-    const check = normalizeCheck(d, i);
+    const check = normalizeCheck(d, i, context);
     if (seen.has(check.id)) {
       throw new ProbeConfigError(check.id, 'id', 'is used by two checks; ids must be unique');
     }
@@ -330,7 +308,21 @@ export function normalizeChecks(defs: readonly unknown[]): NormalizedCheck[] {
   });
 }
 
-function statusRange(id: string, e: unknown): StatusRange {
+/**
+ * The same check judged on a single run: UNHEALTHY at the first failure, never escalated
+ * (`toolscope probe --once`). Valid by construction, so it is not validated again.
+ */
+export function singleRunCheck(definition: CheckDefinition): CheckDefinition {
+  const check = normalizeCheck(definition);
+  const { criticalThreshold: _, ...rest } = definition;
+  return validatedChecks.keep({ ...rest, failureThreshold: 1 } as CheckDefinition, {
+    ...check,
+    failureThreshold: 1,
+    criticalThreshold: undefined,
+  });
+}
+
+function statusRange(v: Validators, field: string, e: unknown): StatusRange {
   if (typeof e === 'number' && Number.isInteger(e) && e >= 100 && e <= 599)
     return { min: e, max: e };
   if (typeof e === 'string') {
@@ -342,123 +334,90 @@ function statusRange(id: string, e: unknown): StatusRange {
       const max = Number(range[2]);
       if (min >= 100 && max <= 599 && min <= max) return { min, max };
     }
-    if (/^\d{3}$/.test(e)) return statusRange(id, Number(e));
+    if (/^\d{3}$/.test(e)) return statusRange(v, field, Number(e));
   }
-  throw new ProbeConfigError(
-    id,
-    'expectedStatus',
+  throw v.error(
+    field,
     `entry ${describeValue(e)} is not a status code; use 200, "200-299" or "2xx"`,
   );
 }
 
-function requireUrl(id: string, field: string, value: unknown): URL {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ProbeConfigError(
-      id,
-      field,
-      `is missing: give the URL to check (got ${describeValue(value)})`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ProbeConfigError(id, field, 'is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProbeConfigError(id, field, `must be an http: or https: URL (got ${url.protocol})`);
-  }
-  return url;
+/** The URL under `endpoint`, which must be given. */
+function requireUrl(v: Validators, f: FieldReader, missing: string): URL {
+  const value = f.get('endpoint');
+  if (value === undefined) throw v.error(f.key('endpoint'), missing);
+  return v.url(f.key('endpoint'), value);
 }
 
-function positiveNumber(id: string, field: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ProbeConfigError(
-      id,
-      field,
-      `must be a number of milliseconds > 0 (got ${describeValue(value)})`,
-    );
+/** The definition, in the code's names, of a normalised check: every default filled in. */
+function definitionOf(c: NormalizedCheck): CheckDefinition {
+  const base = {
+    id: c.id,
+    name: c.name,
+    tool: c.tool,
+    intervalMs: c.intervalMs,
+    timeoutMs: c.timeoutMs,
+    jitterMs: c.jitterMs,
+    failureThreshold: c.failureThreshold,
+    recoveryThreshold: c.recoveryThreshold,
+    ...(c.degradedThresholdMs !== undefined ? { degradedThresholdMs: c.degradedThresholdMs } : {}),
+    ...(c.criticalThreshold !== undefined ? { criticalThreshold: c.criticalThreshold } : {}),
+    alertOnDegraded: c.alertOnDegraded,
+    headers: { ...c.headers },
+  };
+  if (c.type === 'http') {
+    const { regex: _, ...body } = c.body ?? {};
+    const http: HttpCheckDefinition = {
+      ...base,
+      type: 'http',
+      endpoint: c.url.href,
+      method: c.method,
+      ...(c.requestBody !== undefined ? { requestBody: c.requestBody } : {}),
+      expectedStatus: [...c.expectedStatusList],
+      ...(c.body !== undefined ? { body } : {}),
+      maxBodyBytes: c.maxBodyBytes,
+    };
+    return http;
   }
-  return value;
-}
-
-function nonNegativeNumber(id: string, field: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ProbeConfigError(id, field, `must be a number >= 0 (got ${describeValue(value)})`);
-  }
-  return value;
-}
-
-function positiveInteger(id: string, field: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ProbeConfigError(id, field, `must be an integer >= 1 (got ${describeValue(value)})`);
-  }
-  return value;
-}
-
-function optionalString(id: string, field: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new ProbeConfigError(
-      id,
-      field,
-      `must be a non-empty string (got ${describeValue(value)})`,
-    );
-  }
-  return value;
-}
-
-function stringList(id: string, field: string, value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new ProbeConfigError(id, field, 'must be a list of strings');
-  }
-  return [...value] as string[];
-}
-
-function stringRecord(id: string, field: string, value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProbeConfigError(id, field, 'must be a map of names to string values');
-  }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // Never echo the value: headers carry secrets.
-    if (typeof v !== 'string') throw new ProbeConfigError(id, `${field}.${k}`, 'must be a string');
-    out[k] = v;
-  }
-  return out;
+  const mcp: McpCheckDefinition = {
+    ...base,
+    type: 'mcp',
+    transport: c.transport,
+    ...(c.url !== undefined ? { endpoint: c.url.href } : {}),
+    ...(c.command !== undefined ? { command: c.command } : {}),
+    args: [...c.args],
+    env: { ...c.env },
+    ...(c.cwd !== undefined ? { cwd: c.cwd } : {}),
+    expectTools: [...c.expectTools],
+    protocol: c.protocol,
+  };
+  return mcp;
 }
 
 // ---------------------------------------------------------------------------------------
 // Config files
 // ---------------------------------------------------------------------------------------
 
-/** What a probe config file holds. */
+/** What a probe config file holds, validated and normalised (every default filled in). */
 export interface ProbeConfig {
-  readonly checks: CheckDefinition[];
-  readonly maintenance: MaintenanceWindow[];
+  readonly checks: readonly CheckDefinition[];
+  readonly maintenance: readonly MaintenanceWindow[];
   readonly concurrency: number | undefined;
   readonly webhook: AlertWebhookOptions | undefined;
 }
 
-const DURATION_FIELDS: Record<string, string> = {
-  interval: 'intervalMs',
-  timeout: 'timeoutMs',
-  jitter: 'jitterMs',
-  degradedThreshold: 'degradedThresholdMs',
-  duration: 'durationMs',
-};
+const ROOT_FIELDS: FieldSpec = { checks: [], maintenance: [], concurrency: [], alerts: [] };
+const ALERTS_FIELDS: FieldSpec = { webhook: [] };
 
 /**
- * Parses a probe config document (YAML or JSON; JSON is YAML). Accepts snake_case or camelCase
- * keys, and durations as numbers of milliseconds or strings (`250ms`, `5s`, `1m`, `1h`) under
- * `interval`, `timeout`, `jitter`, `degraded_threshold`, `duration`. `${NAME}` in header values
- * is replaced by the environment variable NAME. Validates every check (throws
- * `ProbeConfigError`).
+ * Parses a probe config document (YAML or JSON; JSON is YAML), validates it once and returns
+ * it normalised: `new HealthMonitor(config)`-ready definitions in the code's names, with every
+ * default filled in. Keys are camelCase or snake_case (`failure_threshold`); durations are
+ * written without a unit in the key and take the one duration grammar (`interval: 30s`,
+ * `timeout: 1.5s`, `duration: 1h30m`, a number is milliseconds); the old `…Ms` keys
+ * (`intervalMs`) are still read, with a warning. `${NAME}` in header and env values is
+ * replaced by the environment variable NAME. Throws `ProbeConfigError` naming the check and
+ * the key as written.
  *
  * @example
  * checks:
@@ -474,77 +433,54 @@ export function parseProbeConfig(
   options: { source?: string; env?: Record<string, string | undefined> } = {},
 ): ProbeConfig {
   const source = options.source ?? 'config';
+  const v = probeValidators();
   let doc: unknown;
   try {
     doc = parseYaml(text, { prettyErrors: true });
   } catch (e) {
-    throw new ProbeConfigError(
-      undefined,
-      source,
-      `cannot be parsed: ${(e as Error).message.split('\n')[0]}`,
-    );
+    throw v.error(source, `cannot be parsed: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ProbeConfigError(undefined, source, 'must be a mapping with a `checks` list');
-  }
-  const root = camelize(doc) as Record<string, unknown>;
-  for (const key of Object.keys(root)) {
-    if (!['checks', 'maintenance', 'concurrency', 'alerts'].includes(key)) {
-      throw new ProbeConfigError(
-        undefined,
-        key,
-        'unknown top-level field; allowed: checks, maintenance, concurrency, alerts',
-      );
-    }
-  }
-  if (!Array.isArray(root.checks) || root.checks.length === 0) {
-    throw new ProbeConfigError(undefined, 'checks', 'must be a non-empty list of checks');
-  }
-  const env = options.env ?? process.env;
-  const checks = root.checks.map((c, i) => {
-    const def = durationsToMs(c, `checks[${i}]`) as Record<string, unknown>;
-    const id = typeof def.id === 'string' ? def.id : `checks[${i}]`;
-    if (def.headers !== undefined) def.headers = expandEnv(id, 'headers', def.headers, env);
-    if (def.env !== undefined) def.env = expandEnv(id, 'env', def.env, env);
-    return def as unknown as CheckDefinition;
-  });
-  normalizeChecks(checks);
-  const maintenance = root.maintenance === undefined ? [] : root.maintenance;
-  if (!Array.isArray(maintenance)) {
-    throw new ProbeConfigError(undefined, 'maintenance', 'must be a list of windows');
-  }
-  const windows = maintenance.map(
-    (w, i) => durationsToMs(w, `maintenance[${i}]`) as MaintenanceWindow,
+  const context = fileContext(options.env ?? process.env);
+  const root = readFields(
+    v,
+    '',
+    v.object(source, doc, 'a mapping with a `checks` list'),
+    ROOT_FIELDS,
+    readOptions(context),
   );
-  const concurrency = root.concurrency;
-  if (
-    concurrency !== undefined &&
-    (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)
-  ) {
-    throw new ProbeConfigError(
-      undefined,
-      'concurrency',
-      `must be an integer >= 1 (got ${describeValue(concurrency)})`,
-    );
+  const rawChecks = root.get('checks');
+  if (!Array.isArray(rawChecks) || rawChecks.length === 0) {
+    throw v.error(root.key('checks'), 'must be a non-empty list of checks');
   }
+  const checks = normalizeChecks(rawChecks, context).map((c) =>
+    validatedChecks.keep(definitionOf(c), c),
+  );
+  const rawWindows = root.get('maintenance') ?? [];
+  if (!Array.isArray(rawWindows)) {
+    throw v.error(root.key('maintenance'), 'must be a list of windows');
+  }
+  const maintenance = readWindows(rawWindows, context);
+  const concurrency = v.optionalNumber(root.key('concurrency'), root.get('concurrency'), {
+    min: 1,
+    integer: true,
+  });
   let webhook: AlertWebhookOptions | undefined;
-  if (root.alerts !== undefined) {
-    const alerts = durationsToMs(root.alerts, 'alerts') as Record<string, unknown>;
-    for (const key of Object.keys(alerts)) {
-      if (key !== 'webhook')
-        throw new ProbeConfigError(undefined, `alerts.${key}`, 'unknown field; allowed: webhook');
-    }
-    if (alerts.webhook !== undefined) {
-      const w = durationsToMs(alerts.webhook, 'alerts.webhook') as Record<string, unknown>;
-      if (w.headers !== undefined)
-        w.headers = expandEnv(undefined, 'alerts.webhook.headers', w.headers, env);
-      webhook = w as unknown as AlertWebhookOptions;
+  if (root.get('alerts') !== undefined) {
+    const alerts = readFields(
+      v,
+      root.key('alerts'),
+      v.object(root.key('alerts'), root.get('alerts'), 'a mapping with webhook'),
+      ALERTS_FIELDS,
+      readOptions(context),
+    );
+    if (alerts.get('webhook') !== undefined) {
+      webhook = readWebhook(alerts.get('webhook'), alerts.field('webhook'), context);
     }
   }
-  return { checks, maintenance: windows, concurrency: concurrency as number | undefined, webhook };
+  return { checks, maintenance, concurrency, webhook };
 }
 
-/** Reads and parses a probe config file (`.yaml`, `.yml` or `.json`). */
+/** Reads, validates and normalises a probe config file (`.yaml`, `.yml` or `.json`). */
 export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
   let text: string;
   try {
@@ -564,75 +500,4 @@ export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
     }
   }
   return parseProbeConfig(text, { source: path });
-}
-
-/** `degraded_threshold_ms` → `degradedThresholdMs`, recursively (map keys of headers/env kept). */
-function camelize(value: unknown, keepKeys = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => camelize(v));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const key = keepKeys ? k : k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[key] = camelize(v, key === 'headers' || key === 'env');
-  }
-  return out;
-}
-
-function durationsToMs(value: unknown, where: string): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const id = typeof out.id === 'string' ? out.id : where;
-  for (const [short, long] of Object.entries(DURATION_FIELDS)) {
-    if (!(short in out)) continue;
-    if (long in out)
-      throw new ProbeConfigError(id, short, `give either ${short} or ${long}, not both`);
-    out[long] = parseDuration(id, short, out[short]);
-    delete out[short];
-  }
-  return out;
-}
-
-/** `250ms` → 250, `5s` → 5000, `1.5m` → 90000, `1h` → 3600000; a number is milliseconds. */
-export function parseDuration(id: string | undefined, field: string, value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-    if (m) {
-      const n = Number(m[1]);
-      const unit = m[2] ?? 'ms';
-      return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-    }
-  }
-  throw new ProbeConfigError(
-    id,
-    field,
-    `must be a duration such as 500ms, 5s or 1m (got ${describeValue(value)})`,
-  );
-}
-
-function expandEnv(
-  id: string | undefined,
-  field: string,
-  value: unknown,
-  env: Record<string, string | undefined>,
-): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] =
-      typeof v === 'string'
-        ? v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-            const resolved = env[name];
-            if (resolved === undefined) {
-              throw new ProbeConfigError(
-                id,
-                `${field}.${k}`,
-                `refers to the environment variable ${name}, which is not set`,
-              );
-            }
-            return resolved;
-          })
-        : v;
-  }
-  return out;
 }

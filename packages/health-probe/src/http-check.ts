@@ -1,15 +1,15 @@
+import { TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
 import { type Dispatcher, request } from 'undici';
 import { ErrorClass, ProbeFailure } from './classify.ts';
 import type { VerdictClock } from './deadline.ts';
 import type { NormalizedHttpCheck } from './internal-types.ts';
-import { PROBE_VERSION } from './semconv.ts';
 
 /** What a passing HTTP run reports. */
 export interface HttpOutcome {
   readonly statusCode: number;
 }
 
-const USER_AGENT = `toolscope-health-probe/${PROBE_VERSION}`;
+const USER_AGENT = `toolscope-health-probe/${TOOLSCOPE_VERSION}`;
 /** Bytes of an unexpected-status body drained so the connection can be reused. */
 const DRAIN_LIMIT = 64 * 1024;
 
@@ -38,7 +38,7 @@ export async function probeHttp(
       await body.dump({ limit: DRAIN_LIMIT }).catch(() => undefined);
       throw new ProbeFailure(
         ErrorClass.unexpectedStatus,
-        `unexpected status ${statusCode} (expected ${check.expectedStatusText})`,
+        `unexpected status ${statusCode} (expected ${check.expectedStatusList.join(', ')})`,
         statusCode,
       );
     }

@@ -6,7 +6,8 @@ export interface StatusRange {
   readonly max: number;
 }
 
-interface NormalizedBase {
+/** What every normalised check has. */
+export interface NormalizedBase {
   readonly id: string;
   readonly name: string;
   readonly tool: string;
@@ -28,7 +29,8 @@ export interface NormalizedHttpCheck extends NormalizedBase {
   readonly method: 'GET' | 'HEAD' | 'POST';
   readonly requestBody: string | undefined;
   readonly expectedStatus: readonly StatusRange[];
-  readonly expectedStatusText: string;
+  /** The accepted statuses as written (`[200, '3xx']`). */
+  readonly expectedStatusList: readonly (number | string)[];
   readonly body: (BodyAssertion & { regex?: RegExp }) | undefined;
   readonly maxBodyBytes: number;
 }

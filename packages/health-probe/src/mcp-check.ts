@@ -6,19 +6,19 @@ import {
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { classifyError, DeadlineExceeded, ErrorClass, ProbeFailure } from './classify.ts';
 import { raceSignal, type VerdictClock } from './deadline.ts';
 import { logger } from './diag.ts';
 import type { NormalizedMcpCheck } from './internal-types.ts';
-import { PROBE_VERSION } from './semconv.ts';
 
 /** The protocol revision that replaced `initialize`/`ping` with `server/discover`. */
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 /** JSON-RPC error codes only a modern (2026-07-28+) server sends. */
 const MODERN_ERROR_CODES = new Set([-32020, -32021, -32022]);
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-const CLIENT_INFO = { name: 'toolscope-health-probe', version: PROBE_VERSION };
+const CLIENT_INFO = { name: 'toolscope-health-probe', version: TOOLSCOPE_VERSION };
 const MODERN_META = {
   'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
   'io.modelcontextprotocol/clientInfo': CLIENT_INFO,

@@ -1,22 +1,25 @@
-import {
-  type Attributes,
-  type Histogram,
-  type MeterProvider,
-  metrics,
-  ValueType,
+import type {
+  Attributes,
+  BatchObservableCallback,
+  Histogram,
+  Meter,
+  MeterProvider,
+  ObservableGauge,
 } from '@opentelemetry/api';
-import { DURATION_BUCKETS_SECONDS, type HealthState } from '@toolscope/instrumentation';
+import type { HealthState } from '@toolscope/instrumentation';
 import {
   ATTR_ERROR_TYPE,
   ATTR_TOOLSCOPE_HEALTH_CHECK_ID,
   ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE,
   ATTR_TOOLSCOPE_HEALTH_STATE,
-  METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION,
-  METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES,
-  METRIC_TOOLSCOPE_HEALTH_STATUS,
-  PROBE_SCOPE,
-  PROBE_VERSION,
-} from './semconv.ts';
+  createHistogram,
+  createObservableGauge,
+  HEALTH_CHECK_DURATION,
+  HEALTH_CONSECUTIVE_FAILURES,
+  HEALTH_STATUS,
+  instrumentsGetter,
+  SCOPE_NAMES,
+} from '@toolscope/instrumentation/internal';
 
 const STATES: readonly HealthState[] = [
   'healthy',
@@ -31,109 +34,119 @@ export interface GaugeSource {
   gaugeSnapshot(): readonly { id: string; status: HealthState; consecutiveFailures: number }[];
 }
 
-const sources = new Set<GaugeSource>();
-let cachedProvider: MeterProvider | undefined;
-let duration: Histogram | undefined;
-
-/** Pre-computed attribute sets (metrics take a fixed, small set: no URLs, no session ids). */
-const stateAttrs = new Map<string, Attributes[]>();
-const idAttrs = new Map<string, Attributes>();
-const durationAttrs = new Map<string, Attributes>();
-
-function statusAttributes(id: string): Attributes[] {
-  let sets = stateAttrs.get(id);
-  if (sets === undefined) {
-    sets = STATES.map((s) => ({
-      [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
-      [ATTR_TOOLSCOPE_HEALTH_STATE]: s,
-    }));
-    stateAttrs.set(id, sets);
-  }
-  return sets;
-}
-
-function checkAttributes(id: string): Attributes {
-  let set = idAttrs.get(id);
-  if (set === undefined) {
-    set = { [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id };
-    idAttrs.set(id, set);
-  }
-  return set;
+interface Instruments {
+  readonly meter: Meter;
+  readonly duration: Histogram;
+  readonly status: ObservableGauge;
+  readonly failures: ObservableGauge;
 }
 
 /**
- * Creates the instruments for the current global meter provider, again whenever it changes:
- * the metrics API has no proxy provider, so instruments made before the SDK registered would
- * stay no-ops forever (same identity check as `@toolscope/instrumentation`'s telemetry).
+ * The metrics of one monitor: `toolscope.health.check.duration`, and the gauges
+ * `toolscope.health.status` (a state set) and `toolscope.health.consecutive_failures`,
+ * made from the core's catalogue entries. The meter provider is the monitor's
+ * `meterProvider`, else the process-wide one (`configureInstrumentation`), else the global
+ * one, looked up on each record: a monitor made before the SDK was registered reports once
+ * it is, and the gauges' callback moves to the new meter.
  */
-function ensureInstruments(): Histogram {
-  const provider = metrics.getMeterProvider();
-  if (provider === cachedProvider && duration !== undefined) return duration;
-  cachedProvider = provider;
-  const meter = provider.getMeter(PROBE_SCOPE, PROBE_VERSION);
-  duration = meter.createHistogram(METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION, {
-    description: 'Duration of health check runs',
-    unit: 's',
-    advice: { explicitBucketBoundaries: [...DURATION_BUCKETS_SECONDS] },
-  });
-  const status = meter.createObservableGauge(METRIC_TOOLSCOPE_HEALTH_STATUS, {
-    description:
-      'Health status of each check as a state set: 1 for the current state, 0 for the others',
-    // `{state}`, not `1`: the collector's Prometheus translation appends `_ratio` to gauges
-    // of unit `1`, while an annotation adds no suffix, so the series keeps the contract's
-    // name `toolscope_health_status` that the alert rules and dashboards query.
-    unit: '{state}',
-    valueType: ValueType.INT,
-  });
-  const failures = meter.createObservableGauge(METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES, {
-    description: 'Consecutive failed runs of each check',
-    unit: '{failure}',
-    valueType: ValueType.INT,
-  });
-  meter.addBatchObservableCallback(
-    (result) => {
-      for (const source of sources) {
-        for (const c of source.gaugeSnapshot()) {
-          const sets = statusAttributes(c.id);
-          for (let i = 0; i < STATES.length; i++) {
-            result.observe(status, STATES[i] === c.status ? 1 : 0, sets[i]);
-          }
-          result.observe(failures, c.consecutiveFailures, checkAttributes(c.id));
-        }
-      }
-    },
-    [status, failures],
-  );
-  return duration;
-}
+export class ProbeMetrics {
+  private readonly instruments: () => Instruments;
+  private registration: { instruments: Instruments; callback: BatchObservableCallback } | undefined;
+  private closed = false;
+  /** Pre-computed attribute sets (metrics take a fixed, small set: no URLs, no session ids). */
+  private readonly stateAttrs = new Map<string, Attributes[]>();
+  private readonly idAttrs = new Map<string, Attributes>();
+  private readonly durationAttrs = new Map<string, Attributes>();
 
-/** Starts reporting a monitor's checks on the gauges. */
-export function addGaugeSource(source: GaugeSource): void {
-  sources.add(source);
-  ensureInstruments();
-}
+  private readonly source: GaugeSource;
 
-/** Stops reporting a monitor's checks. */
-export function removeGaugeSource(source: GaugeSource): void {
-  sources.delete(source);
-}
-
-/** Records one run on `toolscope.health.check.duration` (and re-checks the provider). */
-export function recordDuration(
-  id: string,
-  type: string,
-  seconds: number,
-  errorType: string | undefined,
-): void {
-  const key = `${id}\u0000${type}\u0000${errorType ?? ''}`;
-  let attrs = durationAttrs.get(key);
-  if (attrs === undefined) {
-    attrs = {
-      [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
-      [ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE]: type,
-      ...(errorType !== undefined ? { [ATTR_ERROR_TYPE]: errorType } : {}),
-    };
-    durationAttrs.set(key, attrs);
+  constructor(source: GaugeSource, meterProvider?: MeterProvider) {
+    this.source = source;
+    this.instruments = instrumentsGetter(
+      SCOPE_NAMES.healthProbe,
+      (meter) => ({
+        meter,
+        duration: createHistogram(meter, HEALTH_CHECK_DURATION),
+        status: createObservableGauge(meter, HEALTH_STATUS),
+        failures: createObservableGauge(meter, HEALTH_CONSECUTIVE_FAILURES),
+      }),
+      meterProvider,
+    );
+    this.current();
   }
-  ensureInstruments().record(seconds, attrs);
+
+  /** Records one run on `toolscope.health.check.duration`. */
+  recordDuration(id: string, type: string, seconds: number, errorType: string | undefined): void {
+    const key = `${id}\u0000${type}\u0000${errorType ?? ''}`;
+    let attrs = this.durationAttrs.get(key);
+    if (attrs === undefined) {
+      attrs = {
+        [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
+        [ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE]: type,
+        ...(errorType !== undefined ? { [ATTR_ERROR_TYPE]: errorType } : {}),
+      };
+      this.durationAttrs.set(key, attrs);
+    }
+    this.current().duration.record(seconds, attrs);
+  }
+
+  /** Stops reporting the monitor's checks on the gauges. */
+  close(): void {
+    this.closed = true;
+    this.unregister();
+  }
+
+  /** The instruments in force; the gauges' callback follows them to a new meter. */
+  private current(): Instruments {
+    const instruments = this.instruments();
+    if (!this.closed && this.registration?.instruments !== instruments) {
+      this.unregister();
+      const callback: BatchObservableCallback = (result) => {
+        for (const c of this.source.gaugeSnapshot()) {
+          const sets = this.statusAttributes(c.id);
+          for (let i = 0; i < STATES.length; i++) {
+            result.observe(instruments.status, STATES[i] === c.status ? 1 : 0, sets[i]);
+          }
+          result.observe(instruments.failures, c.consecutiveFailures, this.checkAttributes(c.id));
+        }
+      };
+      instruments.meter.addBatchObservableCallback(callback, [
+        instruments.status,
+        instruments.failures,
+      ]);
+      this.registration = { instruments, callback };
+    }
+    return instruments;
+  }
+
+  private unregister(): void {
+    const r = this.registration;
+    if (r === undefined) return;
+    r.instruments.meter.removeBatchObservableCallback(r.callback, [
+      r.instruments.status,
+      r.instruments.failures,
+    ]);
+    this.registration = undefined;
+  }
+
+  private statusAttributes(id: string): Attributes[] {
+    let sets = this.stateAttrs.get(id);
+    if (sets === undefined) {
+      sets = STATES.map((s) => ({
+        [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id,
+        [ATTR_TOOLSCOPE_HEALTH_STATE]: s,
+      }));
+      this.stateAttrs.set(id, sets);
+    }
+    return sets;
+  }
+
+  private checkAttributes(id: string): Attributes {
+    let set = this.idAttrs.get(id);
+    if (set === undefined) {
+      set = { [ATTR_TOOLSCOPE_HEALTH_CHECK_ID]: id };
+      this.idAttrs.set(id, set);
+    }
+    return set;
+  }
 }

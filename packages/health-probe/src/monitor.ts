@@ -4,6 +4,7 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -11,20 +12,9 @@ import {
   type AlertSeverity,
   getAlertCenter,
   type HealthState,
+  type Monitor,
   setToolHealth,
 } from '@toolscope/instrumentation';
-import { Agent, type Dispatcher } from 'undici';
-import { classifyError } from './classify.ts';
-import { normalizeCheck } from './config.ts';
-import { startDeadline, VerdictClock } from './deadline.ts';
-import { logger } from './diag.ts';
-import { ProbeConfigError } from './errors.ts';
-import { probeHttp } from './http-check.ts';
-import type { NormalizedCheck, NormalizedWindow } from './internal-types.ts';
-import { normalizeWindow } from './maintenance.ts';
-import { type EraMemory, probeMcp } from './mcp-check.ts';
-import { addGaugeSource, type GaugeSource, recordDuration, removeGaugeSource } from './metrics.ts';
-import { Semaphore } from './semaphore.ts';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_TOOL_NAME,
@@ -41,9 +31,23 @@ import {
   ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS,
   ATTR_URL_FULL,
   ATTR_USER_AGENT_SYNTHETIC_TYPE,
-  PROBE_SCOPE,
-  PROBE_VERSION,
-} from './semconv.ts';
+  SCOPE_NAMES,
+  SPAN_NAME_HEALTH_CHECK,
+  tracerGetter,
+} from '@toolscope/instrumentation/internal';
+import { Agent, type Dispatcher } from 'undici';
+import { classifyError } from './classify.ts';
+import { normalizeCheck, normalizeChecks } from './config.ts';
+import { startDeadline, VerdictClock } from './deadline.ts';
+import { logger } from './diag.ts';
+import { ProbeConfigError } from './errors.ts';
+import { probeHttp } from './http-check.ts';
+import type { NormalizedCheck, NormalizedWindow } from './internal-types.ts';
+import { normalizeWindows } from './maintenance.ts';
+import { type EraMemory, probeMcp } from './mcp-check.ts';
+import { type GaugeSource, ProbeMetrics } from './metrics.ts';
+import { probeValidators } from './read-context.ts';
+import { Semaphore } from './semaphore.ts';
 import { INITIAL_STATE, type MachineState, nextState } from './state-machine.ts';
 import { availability, checkScore, History, overallStatus, trend } from './summary.ts';
 import type {
@@ -83,15 +87,18 @@ export type ResultListener = (result: CheckResult, status: CheckStatus) => void;
  * - Each check runs every `intervalMs` ± `jitterMs`, never twice at once; at most
  *   `concurrency` checks run at the same time across the monitor. Timers are unref'd.
  * - Each run is a CLIENT span `health_check {id}`; alert changes become span events on it.
- * - `stop()` cancels the timers and waits for runs in flight (each bounded by its timeout).
+ * - The lifecycle of every toolscope monitor (`Monitor`): `start()`; `stop()` cancels the
+ *   timers and waits for runs in flight (each bounded by its timeout); `close()` also closes
+ *   the private HTTP dispatcher and stops reporting on the gauges.
  *
  * @example
- * const monitor = new HealthMonitor({ checks: [{ id: 'search', type: 'http', endpoint: 'http://127.0.0.1:8080/health' }] });
- * monitor.start();
+ * const monitor = new HealthMonitor({
+ *   checks: [{ id: 'search', type: 'http', endpoint: 'http://127.0.0.1:8080/health' }],
+ * }).start();
  * // …
  * await monitor.close();
  */
-export class HealthMonitor implements GaugeSource {
+export class HealthMonitor implements Monitor, GaugeSource {
   private readonly entries = new Map<string, Entry>();
   private windows: NormalizedWindow[] = [];
   private readonly semaphore: Semaphore;
@@ -102,27 +109,19 @@ export class HealthMonitor implements GaugeSource {
   private readonly ownsDispatcher: boolean;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly tracer: () => Tracer;
+  private readonly metrics: ProbeMetrics;
   private listeners: readonly ResultListener[] = [];
   private started = false;
-  private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(options: HealthMonitorOptions = {}) {
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new ProbeConfigError(
-        undefined,
-        'concurrency',
-        `must be an integer >= 1 (got ${concurrency})`,
-      );
-    }
-    const historySize = options.historySize ?? DEFAULT_HISTORY;
-    if (!Number.isInteger(historySize) || historySize < 1) {
-      throw new ProbeConfigError(
-        undefined,
-        'historySize',
-        `must be an integer >= 1 (got ${historySize})`,
-      );
-    }
+    const v = probeValidators();
+    const count = { min: 1, integer: true } as const;
+    const concurrency =
+      v.optionalNumber('concurrency', options.concurrency, count) ?? DEFAULT_CONCURRENCY;
+    const historySize =
+      v.optionalNumber('historySize', options.historySize, count) ?? DEFAULT_HISTORY;
     this.semaphore = new Semaphore(concurrency);
     this.alerts = options.alertCenter ?? getAlertCenter();
     this.publish = options.publishToolHealth ?? true;
@@ -133,17 +132,11 @@ export class HealthMonitor implements GaugeSource {
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connect: { timeout: 30_000 } });
     // Validate everything before registering anything: a bad config starts nothing.
-    const checks = (options.checks ?? []).map((c, i) => normalizeCheck(c, i));
-    const windows = (options.maintenance ?? []).map((w, i) => normalizeWindow(w, i));
-    const ids = new Set<string>();
-    for (const c of checks) {
-      if (ids.has(c.id))
-        throw new ProbeConfigError(c.id, 'id', 'is used by two checks; ids must be unique');
-      ids.add(c.id);
-    }
+    const checks = normalizeChecks(options.checks ?? []);
+    this.windows = normalizeWindows(options.maintenance ?? []);
     for (const c of checks) this.register(c);
-    this.windows = windows;
-    addGaugeSource(this);
+    this.tracer = tracerGetter(SCOPE_NAMES.healthProbe, options.tracerProvider);
+    this.metrics = new ProbeMetrics(this, options.meterProvider);
   }
 
   /** Registers a check (validated now; throws `ProbeConfigError`). Scheduled at once if started. */
@@ -168,7 +161,7 @@ export class HealthMonitor implements GaugeSource {
 
   /** Replaces the maintenance windows (validated now). */
   setMaintenance(windows: readonly MaintenanceWindow[]): void {
-    this.windows = windows.map((w, i) => normalizeWindow(w, i));
+    this.windows = normalizeWindows(windows);
   }
 
   /** Calls `listener` after every run. Returns the unsubscribe function. */
@@ -179,13 +172,18 @@ export class HealthMonitor implements GaugeSource {
     };
   }
 
-  /** Starts the schedule: each check's first run comes after a random part of its jitter. */
-  start(): void {
-    if (this.closed) throw new Error('HealthMonitor is closed');
-    if (this.started) return;
+  /**
+   * Starts the schedule: each check's first run comes after a random part of its jitter.
+   * Idempotent while running; throws after `close()`.
+   */
+  start(): this {
+    if (this.closing !== undefined) {
+      throw new Error('HealthMonitor.start(): the monitor is closed; create a new one');
+    }
+    if (this.started) return this;
     this.started = true;
-    addGaugeSource(this);
     for (const entry of this.entries.values()) this.scheduleFirst(entry);
+    return this;
   }
 
   /** Stops the schedule and waits for the runs in flight. */
@@ -198,13 +196,17 @@ export class HealthMonitor implements GaugeSource {
     await Promise.allSettled([...this.entries.values()].map((e) => e.running));
   }
 
-  /** Stops, closes the private HTTP dispatcher and stops reporting on the gauges. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await this.stop();
-    this.closed = true;
-    removeGaugeSource(this);
-    if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
+  /**
+   * Stops, closes the private HTTP dispatcher and stops reporting on the gauges. Idempotent;
+   * the monitor cannot start again.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.stop();
+      this.metrics.close();
+      if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
+    })();
+    return this.closing;
   }
 
   /**
@@ -355,8 +357,7 @@ export class HealthMonitor implements GaugeSource {
   /** One run: span, probe, state machine, alerts, metrics, registry. Never rejects. */
   private async execute(entry: Entry): Promise<CheckResult> {
     const check = entry.check;
-    const tracer = trace.getTracer(PROBE_SCOPE, PROBE_VERSION);
-    const span = tracer.startSpan(`health_check ${check.id}`, {
+    const span = this.tracer().startSpan(`${SPAN_NAME_HEALTH_CHECK} ${check.id}`, {
       kind: SpanKind.CLIENT,
       attributes: spanStartAttributes(check),
     });
@@ -427,7 +428,7 @@ export class HealthMonitor implements GaugeSource {
       span.setAttributes(attrs);
       if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: error ?? '' });
       span.end();
-      recordDuration(check.id, check.type, latencyMs / 1000, errorType);
+      this.metrics.recordDuration(check.id, check.type, latencyMs / 1000, errorType);
     } catch (err) {
       logger.warn(`check ${check.id}: recording telemetry failed; ignored`, err);
     }

@@ -1,4 +1,5 @@
-import type { AlertCenter, AlertListener, HealthState } from '@toolscope/instrumentation';
+import type { MeterProvider } from '@opentelemetry/api';
+import type { AlertListener, HealthState, MonitorOptions } from '@toolscope/instrumentation';
 import type { Dispatcher } from 'undici';
 
 export type { HealthState };
@@ -44,19 +45,25 @@ interface CheckDefinitionBase {
    * selector. @default the id
    */
   tool?: string;
-  /** Time between two runs, in milliseconds; > 0. @default 30000 */
+  /** Time between two runs, in milliseconds (`interval` in a config file); > 0. @default 30000 */
   intervalMs?: number;
-  /** Deadline of one run, in milliseconds; > 0 and <= intervalMs. @default 5000 */
+  /**
+   * Deadline of one run, in milliseconds (`timeout` in a config file); > 0 and <= intervalMs.
+   * @default 5000, or intervalMs when that is shorter
+   */
   timeoutMs?: number;
-  /** Random spread added to each interval, in milliseconds (uniform in ±jitterMs). @default 10% of intervalMs */
+  /**
+   * Random spread added to each interval, in milliseconds (uniform in ±jitterMs; `jitter` in
+   * a config file); < intervalMs. @default 10% of intervalMs
+   */
   jitterMs?: number;
   /** Consecutive failures that make the check UNHEALTHY. @default 3 */
   failureThreshold?: number;
   /** Consecutive successes that bring an UNHEALTHY check back to HEALTHY. @default 2 */
   recoveryThreshold?: number;
   /**
-   * A passing run slower than this (milliseconds) is DEGRADED. @default undefined (never
-   * degraded by latency)
+   * A passing run slower than this (milliseconds; `degraded_threshold` in a config file) is
+   * DEGRADED; < timeoutMs. @default undefined (never degraded by latency)
    */
   degradedThresholdMs?: number;
   /**
@@ -132,7 +139,7 @@ export interface MaintenanceWindow {
   every?: readonly string[];
   /** Recurring start time of day, UTC, `HH:MM`. */
   at?: string;
-  /** Recurring duration in milliseconds. */
+  /** Recurring duration in milliseconds (`duration` in a config file); at most 7 days. */
   durationMs?: number;
 }
 
@@ -140,11 +147,14 @@ export interface MaintenanceWindow {
 export interface AlertWebhookOptions {
   /** URL the alert events are POSTed to as JSON. Required. */
   url: string;
-  /** Deadline of one delivery attempt, in milliseconds. @default 5000 */
+  /** Deadline of one delivery attempt, in milliseconds (`timeout` in a config file). @default 5000 */
   timeoutMs?: number;
   /** Extra attempts after a failed one (network error, 408, 429 or 5xx). @default 2 */
   retries?: number;
-  /** Base of the exponential backoff between attempts, in milliseconds. @default 250 */
+  /**
+   * Base of the exponential backoff between attempts, in milliseconds (`backoff` in a config
+   * file). @default 250
+   */
   backoffMs?: number;
   /** Headers of every POST (for example an authorization token); never logged. @default {} */
   headers?: Record<string, string>;
@@ -253,24 +263,29 @@ export interface HealthSummary {
   readonly checks: readonly CheckSummary[];
 }
 
-/** Options of a `HealthMonitor`. */
-export interface HealthMonitorOptions {
+/**
+ * Options of a `HealthMonitor`: the options every monitor takes (`alertCenter`,
+ * `tracerProvider`, `now`; see `MonitorOptions` of `@toolscope/instrumentation`) and these.
+ */
+export interface HealthMonitorOptions extends MonitorOptions {
   /** Checks to register now. @default [] */
   checks?: readonly CheckDefinition[];
   /** Maintenance windows. @default [] */
   maintenance?: readonly MaintenanceWindow[];
   /** Global cap on checks running at the same time. @default 10 */
   concurrency?: number;
-  /** Where alerts go. @default getAlertCenter() */
-  alertCenter?: AlertCenter;
+  /**
+   * Meter provider of the health metrics and gauges.
+   * @default the process-wide `configureInstrumentation({ meterProvider })`, else the global
+   * provider, looked up on each use
+   */
+  meterProvider?: MeterProvider;
   /** Publish each result with `setToolHealth` from `@toolscope/instrumentation`. @default true */
   publishToolHealth?: boolean;
   /** Results kept per check for the summary (a ring buffer). @default 1000 */
   historySize?: number;
   /** undici dispatcher for HTTP checks and MCP over HTTP. @default a private keep-alive Agent */
   dispatcher?: Dispatcher;
-  /** Clock in epoch ms (tests). @default Date.now */
-  now?: () => number;
   /** Random source in [0, 1) for jitter (tests). @default Math.random */
   random?: () => number;
 }

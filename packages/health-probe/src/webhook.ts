@@ -1,12 +1,114 @@
 import type { AlertEvent } from '@toolscope/instrumentation';
+import {
+  describeValue,
+  type FieldSpec,
+  readFields,
+  TOOLSCOPE_VERSION,
+} from '@toolscope/instrumentation/internal';
 import { Agent, type Dispatcher, request } from 'undici';
 import { classifyError } from './classify.ts';
 import { logger } from './diag.ts';
-import { describeValue, ProbeConfigError } from './errors.ts';
-import { PROBE_VERSION } from './semconv.ts';
+import { probeValidators, type ReadContext, readOptions, stringMap } from './read-context.ts';
 import type { AlertWebhook, AlertWebhookOptions } from './types.ts';
+import { Validated } from './validated.ts';
 
-const ALL_EVENTS = ['fired', 'resolved', 'recovered'] as const;
+type WebhookEvent = 'fired' | 'resolved' | 'recovered';
+const ALL_EVENTS: readonly WebhookEvent[] = ['fired', 'resolved', 'recovered'];
+const WEBHOOK_FIELDS: FieldSpec = {
+  url: [],
+  timeout: ['timeoutMs'],
+  retries: [],
+  backoff: ['backoffMs'],
+  headers: [],
+  maxQueue: [],
+  events: [],
+  dispatcher: [],
+};
+
+/** Webhook options with every default filled in. */
+interface NormalizedWebhook {
+  readonly url: URL;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly backoffMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly maxQueue: number;
+  readonly events: ReadonlySet<WebhookEvent>;
+  readonly dispatcher: Dispatcher | undefined;
+}
+
+/** Options validated by `readWebhook`: `createAlertWebhook` takes them as they are. */
+const validatedWebhooks = new Validated<AlertWebhookOptions, NormalizedWebhook>();
+
+/**
+ * Validates webhook options (`path` is where they sit in a config file, `''` in code) and
+ * fills in the defaults. Throws `ProbeConfigError` naming the field as written.
+ */
+function normalizeWebhook(input: unknown, path: string, context: ReadContext): NormalizedWebhook {
+  const v = probeValidators();
+  const f = readFields(
+    v,
+    path,
+    v.object(path === '' ? 'options' : path, input, 'an object with url'),
+    WEBHOOK_FIELDS,
+    readOptions(context),
+  );
+  if (f.get('url') === undefined) throw v.error(f.field('url'), 'is missing: give the webhook URL');
+  const events = v.stringList(f.field('events'), f.get('events') ?? ALL_EVENTS);
+  for (const e of events) {
+    if (!(ALL_EVENTS as readonly string[]).includes(e)) {
+      throw v.error(
+        f.field('events'),
+        `unknown event ${describeValue(e)}; use ${ALL_EVENTS.join(', ')}`,
+      );
+    }
+  }
+  const dispatcher = f.get('dispatcher');
+  if (
+    dispatcher !== undefined &&
+    typeof (dispatcher as { dispatch?: unknown } | null)?.dispatch !== 'function'
+  ) {
+    throw v.error(f.field('dispatcher'), 'must be an undici Dispatcher');
+  }
+  return {
+    url: v.url(f.field('url'), f.get('url')),
+    timeoutMs: v.optionalDuration(f.field('timeout'), f.get('timeout')) ?? 5_000,
+    retries: v.optionalNumber(f.field('retries'), f.get('retries'), { min: 0, integer: true }) ?? 2,
+    backoffMs: v.optionalDuration(f.field('backoff'), f.get('backoff')) ?? 250,
+    headers: stringMap(v, f, 'headers', context),
+    // A queue of 0 would drop every event: it holds one.
+    maxQueue:
+      (v.optionalNumber(f.field('maxQueue'), f.get('maxQueue'), { min: 0, integer: true }) ??
+        1_000) ||
+      1,
+    events: new Set(events as WebhookEvent[]),
+    dispatcher: dispatcher as Dispatcher | undefined,
+  };
+}
+
+/**
+ * Validates the webhook of a config file once (at `path`, such as `alerts.webhook`); returns
+ * it normalised, in the code's names.
+ */
+export function readWebhook(
+  input: unknown,
+  path: string,
+  context: ReadContext,
+): AlertWebhookOptions {
+  const w = normalizeWebhook(input, path, context);
+  return validatedWebhooks.keep(
+    {
+      url: w.url.href,
+      timeoutMs: w.timeoutMs,
+      retries: w.retries,
+      backoffMs: w.backoffMs,
+      headers: { ...w.headers },
+      maxQueue: w.maxQueue,
+      events: [...w.events],
+    },
+    w,
+  );
+}
 
 /**
  * An alert listener that POSTs each alert event as JSON to a webhook. The listener returns at
@@ -22,28 +124,15 @@ const ALL_EVENTS = ['fired', 'resolved', 'recovered'] as const;
  * getAlertCenter().subscribe(webhook);
  */
 export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
-  const url = validateUrl(options.url);
-  const timeoutMs = positive('timeoutMs', options.timeoutMs, 5_000);
-  const retries = nonNegativeInteger('retries', options.retries, 2);
-  const backoffMs = positive('backoffMs', options.backoffMs, 250);
-  const maxQueue = nonNegativeInteger('maxQueue', options.maxQueue, 1_000) || 1;
-  const events = new Set(options.events ?? ALL_EVENTS);
-  for (const e of events) {
-    if (!(ALL_EVENTS as readonly string[]).includes(e)) {
-      throw new ProbeConfigError(
-        undefined,
-        'events',
-        `unknown event ${describeValue(e)}; use fired, resolved, recovered`,
-      );
-    }
-  }
+  const { url, timeoutMs, retries, backoffMs, maxQueue, events, ...given } =
+    validatedWebhooks.get(options) ?? normalizeWebhook(options, '', {});
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    'user-agent': `toolscope-health-probe/${PROBE_VERSION}`,
-    ...options.headers,
+    'user-agent': `toolscope-health-probe/${TOOLSCOPE_VERSION}`,
+    ...given.headers,
   };
-  const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 });
+  const ownsDispatcher = given.dispatcher === undefined;
+  const dispatcher: Dispatcher = given.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 });
 
   const queue: string[] = [];
   let draining: Promise<void> | undefined;
@@ -151,41 +240,4 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
     if (ownsDispatcher) await dispatcher.close().catch(() => undefined);
   };
   return listener;
-}
-
-function validateUrl(value: unknown): URL {
-  if (typeof value !== 'string' || value === '') {
-    throw new ProbeConfigError(undefined, 'url', 'is missing: give the webhook URL');
-  }
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-  } catch {
-    // fall through
-  }
-  throw new ProbeConfigError(undefined, 'url', 'must be an http: or https: URL');
-}
-
-function positive(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ProbeConfigError(
-      undefined,
-      field,
-      `must be a number > 0 (got ${describeValue(value)})`,
-    );
-  }
-  return value;
-}
-
-function nonNegativeInteger(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ProbeConfigError(
-      undefined,
-      field,
-      `must be an integer >= 0 (got ${describeValue(value)})`,
-    );
-  }
-  return value;
 }

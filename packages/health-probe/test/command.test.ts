@@ -56,23 +56,23 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
     [
       'zero interval',
       'checks:\n  - id: c\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 0s\n',
-      /check "c", field "intervalMs": must be a number of milliseconds > 0/,
+      /check "c", field "interval": must be longer than 0/,
     ],
     [
       'negative timeout',
       'checks:\n  - id: d\n    type: http\n    endpoint: http://127.0.0.1:1/\n    timeout_ms: -5\n',
-      /check "d", field "timeoutMs": must be a number of milliseconds > 0/,
+      /check "d", field "timeout_ms": must be a duration \(got -5\)/,
     ],
     [
       'timeout > interval',
       'checks:\n  - id: e\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 1s\n    timeout: 5s\n',
-      /check "e", field "timeoutMs": must be <= intervalMs \(1000\)/,
+      /check "e", field "timeout": must be <= interval \(1s\) \(got "5s"\); lower the timeout/,
     ],
     ['unparsable YAML', 'checks:\n  - id: f\n   type: [http\n', /cannot be parsed/],
     [
       'unknown field',
       'checks:\n  - id: g\n    type: http\n    endpoint: http://127.0.0.1:1/\n    intreval: 5s\n',
-      /check "g", field "intreval": unknown field/,
+      /check "g", field "intreval": is not a known field; allowed: id, name, type, tool, interval,/,
     ],
   ];
   for (const [name, text, message] of cases) {

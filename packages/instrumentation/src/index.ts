@@ -13,6 +13,12 @@ export {
 export { subscribeInvocations } from './listeners.ts';
 export { trackToolInvocation, trackWorkflowExecution } from './manual.ts';
 export { resetInstrumentation } from './reset.ts';
+export {
+  ALERT_FACTOR,
+  HEALTH_FACTOR,
+  NO_HEALTH_FACTOR,
+  ToolSelector,
+} from './selection/tool-selector.ts';
 export * as semconv from './semconv.ts';
 export {
   DURATION_BUCKETS_SECONDS,
@@ -29,6 +35,7 @@ export type {
   AlertKind,
   AlertListener,
   AlertSeverity,
+  CandidateTool,
   DistributionSummary,
   FireAlertInput,
   HealthState,
@@ -36,13 +43,18 @@ export type {
   InvocationListener,
   InvocationRecord,
   InvocationStoreOptions,
+  Monitor,
+  MonitorOptions,
+  RankedTool,
   RedactInput,
   ResolveAlertInput,
+  SelectorStats,
   TimeWindow,
   ToolHealth,
   ToolInvocation,
   ToolInvocationRecord,
   ToolOptions,
+  ToolSelectorOptions,
   ToolType,
   ToolWindowStats,
   TrackToolInvocationInput,

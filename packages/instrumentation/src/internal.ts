@@ -1,10 +1,11 @@
 /**
  * `@toolscope/instrumentation/internal`: the layer the other toolscope packages share — the
  * one definition of each concept they all need (names, the metric catalogue and its
- * Prometheus names, alert names, config errors and validators, the duration grammar, provider
- * resolution, the bound for outside strings, the terminal and Markdown sanitisers, URL and
- * header redaction). Not a public API: it may change in any release; applications import
- * from `@toolscope/instrumentation`. `docs/architecture.md` maps each concept to its file.
+ * Prometheus names, alert names, config errors and validators, the config key convention,
+ * the duration grammar, provider resolution, the bound for outside strings, the terminal and
+ * Markdown sanitisers, URL and header redaction). Not a public API: it may change in any
+ * release; applications import from `@toolscope/instrumentation`. `docs/architecture.md`
+ * maps each concept to its file.
  */
 export {
   type Adoption,
@@ -81,6 +82,14 @@ export {
   ToolscopeConfigError,
   ToolscopeError,
 } from './shared/errors.ts';
+export {
+  camelCaseKey,
+  type FieldReader,
+  type FieldSpec,
+  type ReadFieldsOptions,
+  readFields,
+  warnOnce,
+} from './shared/fields.ts';
 export { seededRandom } from './shared/random.ts';
 export {
   isSecretHeader,

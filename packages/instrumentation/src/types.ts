@@ -1,4 +1,6 @@
 import type { Attributes, MeterProvider, Span, SpanKind, TracerProvider } from '@opentelemetry/api';
+import type { InvocationStore } from './aggregate/invocation-store.ts';
+import type { AlertCenter } from './alerts/alert-center.ts';
 
 /** The kinds of tool named by the GenAI semantic conventions (`gen_ai.tool.type`). */
 export type ToolType = 'function' | 'extension' | 'datastore';
@@ -282,7 +284,7 @@ export interface TrackWorkflowExecutionInput {
 }
 
 // ---------------------------------------------------------------------------------------
-// Health (shared by @toolscope/health-probe, which writes it, and the report's selector)
+// Health (shared by @toolscope/health-probe, which writes it, and the tool selector)
 // ---------------------------------------------------------------------------------------
 
 /** The five health statuses, as the lower-case values of `toolscope.health.state`. */
@@ -456,4 +458,109 @@ export interface WorkflowWindowStats {
   /** Tools used, with how many executions used each. */
   readonly tools: Readonly<Record<string, number>>;
   readonly lastRunMs: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Monitors (`HealthMonitor` of @toolscope/health-probe, `ObjectiveMonitor` of @toolscope/objectives)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The one lifecycle of toolscope's monitors. Their timers are unref'd: a monitor never keeps
+ * the process alive.
+ *
+ * @example
+ * const monitor = new HealthMonitor({ checks }).start();
+ * await monitor.stop(); // scheduling stopped, runs in flight finished; start() may follow
+ * await monitor.close(); // and what it owns released; start() now throws
+ */
+export interface Monitor {
+  /** Starts scheduling and returns the monitor. Idempotent while running; throws after `close()`. */
+  start(): this;
+  /** Stops scheduling and resolves once the work in flight has finished. `start()` may follow. */
+  stop(): Promise<void>;
+  /**
+   * `stop()`, then releases what the monitor owns (connections, a store it made, its gauges).
+   * Idempotent; the monitor cannot be started again.
+   */
+  close(): Promise<void>;
+}
+
+/** The options every monitor takes, with the same names and defaults. */
+export interface MonitorOptions {
+  /** Where alerts go. @default getAlertCenter() */
+  alertCenter?: AlertCenter;
+  /**
+   * Tracer provider of the monitor's spans.
+   * @default the process-wide `configureInstrumentation({ tracerProvider })`, else the global
+   * provider, looked up on each use
+   */
+  tracerProvider?: TracerProvider;
+  /** Clock in epoch ms (tests). @default Date.now */
+  now?: () => number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Tool selection
+// ---------------------------------------------------------------------------------------
+
+/** A candidate tool for a task. */
+export interface CandidateTool {
+  /** The tool's name, as recorded (`gen_ai.tool.name`). */
+  name: string;
+  /** Expected response time in ms; compared with the live p95. @default what the store last saw */
+  expectedPerformanceMs?: number;
+  /** How well the tool fits the task, 0..1 (the planner's selection confidence). @default 1 */
+  confidence?: number;
+}
+
+/** Live numbers the selector reads about one tool. */
+export interface SelectorStats {
+  readonly calls: number;
+  readonly errors: number;
+  /** p95 duration in ms; NaN when unknown. */
+  readonly p95Ms: number;
+  readonly expectedPerformanceMs: number | undefined;
+}
+
+/** Options of `new ToolSelector(options)`. */
+export interface ToolSelectorOptions {
+  /** The in-process store the live numbers come from. Required unless `stats` is given. */
+  store?: InvocationStore;
+  /** Custom live numbers per tool (replaces `store`). @default undefined */
+  stats?: (tools: readonly string[]) => ReadonlyMap<string, SelectorStats>;
+  /** The window of live numbers: a duration (`5m`, `90s`) or milliseconds. @default '5m' */
+  window?: string | number;
+  /** Current health of a tool. @default getToolHealth (the core's registry) */
+  health?: (tool: string) => ToolHealth | undefined;
+  /** Where open alerts come from. @default getAlertCenter() */
+  alerts?: { active(): Alert[] };
+  /** Pseudo-calls of prior belief blended with live data (see the scoring). @default 10 */
+  priorCalls?: number;
+  /** The performance assumed before any data, 0..1. @default 0.75 */
+  priorScore?: number;
+}
+
+/** A ranked candidate. */
+export interface RankedTool {
+  readonly tool: string;
+  /** Final score, 0..1 (usable as `toolscope.selection.confidence`). */
+  readonly score: number;
+  /** True when the tool is unhealthy or in maintenance (ranked last unless all are). */
+  readonly avoided: boolean;
+  readonly components: {
+    /** Smoothed success rate. */
+    readonly reliability: number;
+    /** min(1, expected / p95). */
+    readonly speed: number;
+    /** Weight of live data, calls / (calls + priorCalls). */
+    readonly evidence: number;
+    /** Health factor. */
+    readonly health: number;
+    /** Product of open-alert penalties. */
+    readonly alerts: number;
+    /** Declared task fit. */
+    readonly confidence: number;
+  };
+  /** Why it ranks where it does, for people and logs. */
+  readonly reasons: readonly string[];
 }

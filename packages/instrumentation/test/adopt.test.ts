@@ -261,4 +261,22 @@ describe('agent runs', () => {
     const [point] = metric!.dataPoints as HistogramDataPoint[];
     expect(point!.value.sum).toBeCloseTo(agent.duration[0] + agent.duration[1] / 1e9, 9);
   });
+
+  it('a run adopted by span context only (not recording) records its own measured duration at once', async () => {
+    const foreign = trace.wrapSpanContext({
+      traceId: '1'.repeat(32),
+      spanId: '2'.repeat(16),
+      traceFlags: 1,
+    });
+    const run = startAgentRun({ name: 'context-only', adopt: foreign, startTime: 1_000 })!;
+    run.end({ endTime: 1_250 });
+    const metric = await otel.metric(METRIC_GEN_AI_INVOKE_AGENT_DURATION);
+    const points = (metric!.dataPoints as HistogramDataPoint[]).filter(
+      (p) => p.attributes['gen_ai.agent.name'] === 'context-only',
+    );
+    expect(points).toHaveLength(1);
+    expect(points[0]!.value.count).toBe(1);
+    expect(points[0]!.value.sum).toBeCloseTo(0.25, 9);
+    expect(otel.spans().filter((s) => s.name.startsWith('invoke_agent'))).toHaveLength(0);
+  });
 });

@@ -3,6 +3,7 @@ import type { InvocationStoreOptions } from '@toolscope/instrumentation';
 import { validators } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
+import { FRAMEWORKS, type FrameworkId, frameworkOptionKey } from './frameworks.ts';
 import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
 
 /** Options after defaults and environment variables were applied and everything validated. */
@@ -21,7 +22,10 @@ export interface ResolvedOptions {
   batch: Required<BatchOptions>;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
-  mcp: boolean;
+  /** The framework integrations to enable, by id. */
+  frameworks: ReadonlySet<FrameworkId>;
+  flushOnExit: boolean;
+  exitFlushTimeoutMs: number;
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
@@ -167,9 +171,16 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     );
   }
 
-  if (options.mcp !== undefined && typeof options.mcp !== 'boolean') {
-    throw new ToolscopeSetupError('mcp', 'must be true or false');
-  }
+  const frameworks = resolveFrameworks(options);
+  const flushOnExit =
+    v.optionalBoolean('flushOnExit', options.flushOnExit) ??
+    envBoolean('TOOLSCOPE_FLUSH_ON_EXIT') ??
+    true;
+  const exitFlushTimeoutMs = positiveInt(
+    'exitFlushTimeoutMs',
+    options.exitFlushTimeoutMs,
+    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? 5_000,
+  );
 
   const resourceAttributes: Attributes = {
     ...parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', env('OTEL_RESOURCE_ATTRIBUTES')),
@@ -190,6 +201,54 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     batch,
     inProcess,
     instrumentations: options.instrumentations ?? [],
-    mcp: options.mcp ?? true,
+    frameworks,
+    flushOnExit,
+    exitFlushTimeoutMs,
   };
+}
+
+/**
+ * The framework integrations to enable: the `frameworks` option (and the older `mcp` flag),
+ * else `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`, else all.
+ */
+function resolveFrameworks(options: ToolscopeOptions): ReadonlySet<FrameworkId> {
+  const ids = FRAMEWORKS.map((f) => f.id);
+  const mcp = v.optionalBoolean('mcp', options.mcp);
+  const given = options.frameworks;
+  let enabled: Set<FrameworkId>;
+  if (given === undefined) {
+    enabled = new Set(ids);
+    const only = env('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+    if (only !== undefined) enabled = new Set(listOf(only, ids));
+    const off = env('OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+    if (off !== undefined) {
+      for (const id of listOf(off, ids)) enabled.delete(id);
+    }
+  } else if (typeof given === 'boolean') {
+    enabled = new Set(given ? ids : []);
+  } else {
+    const record = v.object('frameworks', given, 'true, false or an object of frameworks');
+    const keys = new Map(ids.map((id) => [frameworkOptionKey(id), id]));
+    v.knownKeys('frameworks', record, keys.keys());
+    enabled = new Set(
+      ids.filter(
+        (id) =>
+          v.optionalBoolean(
+            `frameworks.${frameworkOptionKey(id)}`,
+            record[frameworkOptionKey(id)],
+          ) ?? true,
+      ),
+    );
+  }
+  if (mcp === false) enabled.delete('mcp');
+  return enabled;
+}
+
+/** A comma-separated list of framework ids; other OpenTelemetry instrumentation ids are ignored. */
+function listOf(raw: string, ids: readonly FrameworkId[]): FrameworkId[] {
+  const known = new Set<string>(ids);
+  return raw
+    .split(',')
+    .map((s) => s.trim().replace(/^@toolscope\/instrumentation-/, ''))
+    .filter((s): s is FrameworkId => known.has(s));
 }

@@ -27,14 +27,18 @@ import {
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { getAlertCenter, InvocationStore } from '@toolscope/instrumentation';
 import { disablePreAggregatedMetrics } from '@toolscope/instrumentation/internal';
-import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
+import { installExitFlush } from './exit-flush.ts';
+import { FRAMEWORKS } from './frameworks.ts';
 import { ToolscopeMetricProducer } from './metric-producer.ts';
 import { resolveOptions } from './options.ts';
 import type { Toolscope, ToolscopeOptions, ToolscopeStats } from './types.ts';
 
 const logger = diag.createComponentLogger({ namespace: '@toolscope/node' });
+
+/** The running toolscope of this process (shared by every copy of this package). */
+const RUNNING = Symbol.for('@toolscope/node.running');
 
 /** A reader that is only collected on demand, to read the SDK's own drop counters. */
 class StatsReader extends MetricReader {
@@ -85,6 +89,13 @@ interface Enableable {
  */
 export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   const o = resolveOptions(options);
+  const running = (globalThis as Record<symbol, Toolscope | undefined>)[RUNNING];
+  if (running !== undefined) {
+    // One toolscope per process: a second call (a `--import @toolscope/node/register` preload
+    // and the application's own line, say) gets the running one, not a second pipeline.
+    logger.info('startToolscope: toolscope is already running in this process; returning it');
+    return running;
+  }
   const alerts = getAlertCenter();
   const store = o.inProcess !== undefined ? new InvocationStore(o.inProcess).attach() : undefined;
 
@@ -165,7 +176,9 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   }
 
   const instrumentations = [
-    ...(o.mcp && !o.sdkDisabled ? [new McpInstrumentation()] : []),
+    ...(o.sdkDisabled
+      ? []
+      : FRAMEWORKS.filter((f) => o.frameworks.has(f.id)).map((f) => f.create())),
     ...o.instrumentations,
   ] as Enableable[];
   for (const inst of instrumentations) {
@@ -189,8 +202,13 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   };
 
   let shutdownPromise: Promise<void> | undefined;
+  let removeExitFlush: (() => void) | undefined;
   const shutdown = (): Promise<void> => {
     shutdownPromise ??= (async () => {
+      removeExitFlush?.();
+      if ((globalThis as Record<symbol, unknown>)[RUNNING] === handle) {
+        delete (globalThis as Record<symbol, unknown>)[RUNNING];
+      }
       for (const inst of instrumentations) {
         try {
           inst.disable?.();
@@ -243,7 +261,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     };
   };
 
-  return {
+  const handle = {
     tracerProvider,
     meterProvider: meterProvider as ApiMeterProvider | undefined,
     store,
@@ -254,4 +272,9 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     forceFlush,
     shutdown,
   } as Toolscope;
+  if (o.flushOnExit && (tracerProvider !== undefined || meterProvider !== undefined)) {
+    removeExitFlush = installExitFlush(forceFlush, o.exitFlushTimeoutMs);
+  }
+  (globalThis as Record<symbol, unknown>)[RUNNING] = handle;
+  return handle;
 }

@@ -1,4 +1,14 @@
-import { parseDuration } from './duration.ts';
+import {
+  describeValue,
+  type FieldReader,
+  type FieldSpec,
+  isRecord,
+  type NumberRange,
+  type ReadFieldsOptions,
+  readFields,
+  type Validators,
+  validate,
+} from '@toolscope/instrumentation/internal';
 import { comparePrecedence, DEFAULT_PATTERN, type NamePattern, parsePattern } from './pattern.ts';
 import type {
   CompiledObjectives,
@@ -9,7 +19,6 @@ import type {
   SeverityPolicy,
   SubjectKind,
 } from './types.ts';
-import { describe, isRecord, requireNumber, ToolscopeConfigError } from './validate.ts';
 
 /** Built-in values of the fields an entry may leave out. */
 export const DEFAULTS = {
@@ -23,28 +32,41 @@ export const DEFAULTS = {
   resolveAfterEvaluations: 1,
 } as const;
 
-const BOUND_FIELDS = [
-  'latency',
-  'minSuccessRate',
-  'maxRetryRate',
-  'maxFallbackRate',
-  'criticalSuccessRate',
-  'window',
-  'minCalls',
-] as const;
-const TOP_FIELDS = [
-  'tools',
-  'workflows',
-  'evaluationInterval',
-  'errorFactor',
-  'errorAfterEvaluations',
-  'hysteresis',
-  'resolveAfterEvaluations',
-] as const;
+const TOP_FIELDS: FieldSpec = {
+  tools: [],
+  workflows: [],
+  evaluationInterval: [],
+  errorFactor: [],
+  errorAfterEvaluations: [],
+  hysteresis: [],
+  resolveAfterEvaluations: [],
+};
+const BOUND_FIELDS: FieldSpec = {
+  latency: [],
+  minSuccessRate: [],
+  maxRetryRate: [],
+  maxFallbackRate: [],
+  criticalSuccessRate: [],
+  window: [],
+  minCalls: [],
+};
+/** The object form of a latency bound: `max` is a duration (`maxMs` in code). */
+const LATENCY_FIELDS: FieldSpec = { percentile: [], max: ['maxMs'] };
 const TOOL_ONLY = new Set(['maxRetryRate', 'maxFallbackRate']);
-const LATENCY = /^\s*p\s*(-?\d+(?:\.\d+)?)\s*(<=|<)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/;
-const LATENCY_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+/** `p95 <= 800ms`: the bound is a duration of the one grammar (`2s`, `1m30s`, `800`). */
+const LATENCY = /^\s*p\s*(-?\d+(?:\.\d+)?)\s*(<=|<)\s*(\S.*?)\s*$/;
 const RESOLVE_CACHE_LIMIT = 10_000;
+
+/**
+ * How objectives are read: the validators (their errors) and, for a file, where deprecated
+ * keys are reported.
+ */
+export interface CompileContext {
+  readonly v: Validators;
+  readonly keys: ReadFieldsOptions;
+}
+
+const CODE: CompileContext = { v: validate, keys: {} };
 
 /** An entry's own fields, validated; `null` = switched off, `undefined` = inherited. */
 interface EntryFields {
@@ -54,6 +76,8 @@ interface EntryFields {
   maxFallbackRate?: number | null;
   criticalSuccessRate?: number;
   windowMs?: number;
+  /** The path of the `window` key as written, for errors. */
+  windowField?: string;
   minCalls?: number;
 }
 
@@ -68,63 +92,56 @@ interface Entry {
  * `ToolscopeConfigError` naming the field on: an unknown field, a malformed pattern, a pattern
  * matching none of `knownTools`/`knownWorkflows`, a percentile outside (0, 100), a negative
  * (or zero) bound, a rate outside its range, a window shorter than the evaluation interval.
+ * Already compiled objectives are returned as they are.
  */
 export function compileObjectives(
-  config: ObjectivesConfig,
+  config: ObjectivesConfig | CompiledObjectives,
   options: CompileOptions = {},
 ): CompiledObjectives {
-  if (!isRecord(config as unknown)) {
-    throw new ToolscopeConfigError('objectives', `must be an object (got ${describe(config)})`);
-  }
-  for (const key of Object.keys(config)) {
-    if (!(TOP_FIELDS as readonly string[]).includes(key)) {
-      throw new ToolscopeConfigError(
-        key,
-        `is not an objectives option (allowed: ${TOP_FIELDS.join(', ')})`,
-      );
-    }
-  }
+  return isCompiled(config) ? config : compile(config, options, CODE);
+}
+
+/** Whether `o` is the result of `compileObjectives`. */
+function isCompiled(o: ObjectivesConfig | CompiledObjectives): o is CompiledObjectives {
+  return typeof (o as CompiledObjectives | undefined)?.resolve === 'function';
+}
+
+/** `compileObjectives` with the validators and key reporting of `ctx` (files: `load.ts`). */
+export function compile(
+  config: unknown,
+  options: CompileOptions,
+  ctx: CompileContext,
+): CompiledObjectives {
+  const { v } = ctx;
+  const top = readFields(
+    v,
+    '',
+    v.object('objectives', config, 'an object with tools and/or workflows'),
+    TOP_FIELDS,
+    ctx.keys,
+  );
   const evaluationIntervalMs =
-    config.evaluationInterval === undefined
-      ? DEFAULTS.evaluationIntervalMs
-      : parseDuration('evaluationInterval', config.evaluationInterval);
+    v.optionalDuration(top.key('evaluationInterval'), top.get('evaluationInterval')) ??
+    DEFAULTS.evaluationIntervalMs;
+  const policyNumber = (name: string, range: NumberRange) =>
+    v.optionalNumber(top.key(name), top.get(name), range);
   const policy: SeverityPolicy = {
     errorFactor:
-      config.errorFactor === undefined
-        ? DEFAULTS.errorFactor
-        : requireNumber(
-            'errorFactor',
-            config.errorFactor,
-            { min: 1, minExclusive: true },
-            'must be a number > 1',
-          ),
+      policyNumber('errorFactor', { min: 1, minExclusive: true, hint: 'a number > 1' }) ??
+      DEFAULTS.errorFactor,
     errorAfterEvaluations:
-      config.errorAfterEvaluations === undefined
-        ? DEFAULTS.errorAfterEvaluations
-        : requireNumber(
-            'errorAfterEvaluations',
-            config.errorAfterEvaluations,
-            { min: 1, integer: true },
-            'must be an integer >= 1',
-          ),
+      policyNumber('errorAfterEvaluations', { min: 1, integer: true }) ??
+      DEFAULTS.errorAfterEvaluations,
     hysteresis:
-      config.hysteresis === undefined
-        ? DEFAULTS.hysteresis
-        : requireNumber(
-            'hysteresis',
-            config.hysteresis,
-            { min: 0, max: 1, maxExclusive: true },
-            'must be a fraction in [0, 1), for example 0.1',
-          ),
+      policyNumber('hysteresis', {
+        min: 0,
+        max: 1,
+        maxExclusive: true,
+        hint: 'a fraction in [0, 1), for example 0.1',
+      }) ?? DEFAULTS.hysteresis,
     resolveAfterEvaluations:
-      config.resolveAfterEvaluations === undefined
-        ? DEFAULTS.resolveAfterEvaluations
-        : requireNumber(
-            'resolveAfterEvaluations',
-            config.resolveAfterEvaluations,
-            { min: 1, integer: true },
-            'must be an integer >= 1',
-          ),
+      policyNumber('resolveAfterEvaluations', { min: 1, integer: true }) ??
+      DEFAULTS.resolveAfterEvaluations,
   };
 
   const entries: ResolvedObjective[] = [];
@@ -133,18 +150,15 @@ export function compileObjectives(
     ['tool', 'tools', options.knownTools],
     ['workflow', 'workflows', options.knownWorkflows],
   ] as const) {
-    const raw = config[section];
+    const raw = top.get(section);
     if (raw === undefined) {
       resolvers.set(subjectKind, () => undefined);
       continue;
     }
-    if (!isRecord(raw)) {
-      throw new ToolscopeConfigError(
-        section,
-        `must map names or globs to objectives (got ${describe(raw)})`,
-      );
-    }
-    const compiled = compileSection(subjectKind, section, raw, known, evaluationIntervalMs);
+    const compiled = compileSection(ctx, subjectKind, top.key(section), raw, known, {
+      ms: evaluationIntervalMs,
+      field: top.key('evaluationInterval'),
+    });
     entries.push(...compiled.entries);
     resolvers.set(subjectKind, compiled.resolve);
   }
@@ -157,46 +171,42 @@ export function compileObjectives(
 }
 
 function compileSection(
+  ctx: CompileContext,
   subjectKind: SubjectKind,
-  section: 'tools' | 'workflows',
-  raw: Record<string, unknown>,
+  section: string,
+  value: unknown,
   known: readonly string[] | undefined,
-  evaluationIntervalMs: number,
+  evaluationInterval: { ms: number; field: string },
 ): { entries: ResolvedObjective[]; resolve: (name: string) => ResolvedObjective | undefined } {
+  const { v } = ctx;
+  const raw = v.object(section, value, 'a mapping of names or globs to objectives');
   const parsed: Entry[] = [];
   let order = 0;
-  for (const [key, value] of Object.entries(raw)) {
+  for (const [key, entry] of Object.entries(raw)) {
     const field = `${section}[${JSON.stringify(key)}]`;
-    const pattern = parsePattern(field, key);
+    const pattern = parsePattern(field, key, v);
     if (
       known !== undefined &&
       key !== DEFAULT_PATTERN &&
       !known.some((n) => pattern.regex.test(n))
     ) {
       const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? ', ...' : '');
-      throw new ToolscopeConfigError(
+      throw v.error(
         field,
         `matches none of the known ${section} (${shown || 'none'}); fix the name or pattern`,
       );
     }
-    parsed.push({ pattern, order: order++, fields: parseFields(field, subjectKind, value) });
+    parsed.push({ pattern, order: order++, fields: parseFields(ctx, field, subjectKind, entry) });
   }
   parsed.sort(comparePrecedence);
   const base = parsed.find((e) => e.pattern.key === DEFAULT_PATTERN)?.fields ?? {};
-  const baseField = `${section}[${JSON.stringify(DEFAULT_PATTERN)}]`;
   const entries = parsed.map((e): ResolvedObjective => {
     const own = e.fields;
     const windowMs = own.windowMs ?? base.windowMs ?? DEFAULTS.windowMs;
-    if (windowMs < evaluationIntervalMs) {
-      const where =
-        own.windowMs !== undefined
-          ? `${section}[${JSON.stringify(e.pattern.key)}].window`
-          : base.windowMs !== undefined
-            ? `${baseField}.window`
-            : 'evaluationInterval';
-      throw new ToolscopeConfigError(
-        where,
-        `window (${windowMs} ms) is shorter than evaluationInterval (${evaluationIntervalMs} ms); ` +
+    if (windowMs < evaluationInterval.ms) {
+      throw v.error(
+        own.windowField ?? base.windowField ?? evaluationInterval.field,
+        `window (${windowMs} ms) is shorter than evaluationInterval (${evaluationInterval.ms} ms); ` +
           'lengthen the window or evaluate more often',
       );
     }
@@ -238,129 +248,105 @@ function pick<T>(own: T | null | undefined, base: T | null | undefined): T | und
   return base ?? undefined;
 }
 
-function parseFields(field: string, subjectKind: SubjectKind, value: unknown): EntryFields {
-  if (value === null || value === undefined) return {};
-  if (!isRecord(value)) {
-    throw new ToolscopeConfigError(field, `must be an object of bounds (got ${describe(value)})`);
-  }
-  const out: EntryFields = {};
-  for (const [name, v] of Object.entries(value)) {
-    const at = `${field}.${name}`;
-    if (!(BOUND_FIELDS as readonly string[]).includes(name)) {
-      throw new ToolscopeConfigError(
-        at,
-        `is not an objective field (allowed: ${BOUND_FIELDS.join(', ')})`,
-      );
-    }
-    if (subjectKind === 'workflow' && TOOL_ONLY.has(name) && v !== null && v !== undefined) {
-      throw new ToolscopeConfigError(
-        at,
-        'is available for tools only (workflows record no retries or fallbacks)',
-      );
-    }
-    if (v === undefined) continue;
-    switch (name) {
-      case 'latency':
-        out.latency = v === null ? null : parseLatency(at, v);
-        break;
-      case 'minSuccessRate':
-        out.minSuccessRate =
-          v === null
-            ? null
-            : requireNumber(
-                at,
-                v,
-                { min: 0, max: 1 },
-                'must be a rate from 0 to 1, for example 0.99',
-              );
-        break;
-      case 'maxRetryRate':
-        out.maxRetryRate =
-          v === null
-            ? null
-            : requireNumber(
-                at,
-                v,
-                { min: 0 },
-                'must be >= 0 (retry attempts per call), not negative',
-              );
-        break;
-      case 'maxFallbackRate':
-        out.maxFallbackRate =
-          v === null
-            ? null
-            : requireNumber(at, v, { min: 0, max: 1 }, 'must be a rate from 0 to 1, not negative');
-        break;
-      case 'criticalSuccessRate':
-        out.criticalSuccessRate = requireNumber(
-          at,
-          v,
-          { min: 0, max: 1 },
-          'must be a rate from 0 to 1',
-        );
-        break;
-      case 'window':
-        out.windowMs = parseDuration(at, v as string | number);
-        break;
-      case 'minCalls':
-        out.minCalls = requireNumber(at, v, { min: 1, integer: true }, 'must be an integer >= 1');
-        break;
-    }
-  }
-  return out;
-}
+const RATE = { min: 0, max: 1 } as const;
 
-/**
- * Parses `'p95 <= 800ms'` (also `p99.9 < 2s`, `p50<=1.5s`) or `{ percentile, maxMs }`.
- * The percentile must lie strictly between 0 and 100, the bound must be > 0.
- */
-export function parseLatency(field: string, value: unknown): LatencyBound {
-  let percentile: unknown;
-  let maxMs: unknown;
-  if (typeof value === 'string') {
-    const m = LATENCY.exec(value);
-    if (m === null) {
-      throw new ToolscopeConfigError(
-        field,
-        `must read like 'p95 <= 800ms' (percentile, '<=', bound with unit ms, s or m) (got ${describe(value)})`,
-      );
-    }
-    percentile = Number(m[1]);
-    maxMs = Number(m[3]) * LATENCY_UNITS[m[4]!]!;
-  } else if (isRecord(value)) {
-    for (const k of Object.keys(value)) {
-      if (k !== 'percentile' && k !== 'maxMs') {
-        throw new ToolscopeConfigError(
-          `${field}.${k}`,
-          'is not a latency field (allowed: percentile, maxMs)',
+function parseFields(
+  ctx: CompileContext,
+  field: string,
+  subjectKind: SubjectKind,
+  value: unknown,
+): EntryFields {
+  if (value === null || value === undefined) return {};
+  const { v } = ctx;
+  const f = readFields(
+    v,
+    field,
+    v.object(field, value, 'an object of bounds'),
+    BOUND_FIELDS,
+    ctx.keys,
+  );
+  if (subjectKind === 'workflow') {
+    for (const name of TOOL_ONLY) {
+      const bound = f.get(name);
+      if (bound !== null && bound !== undefined) {
+        throw v.error(
+          f.field(name),
+          'is available for tools only (workflows record no retries or fallbacks)',
         );
       }
     }
-    percentile = value.percentile;
-    maxMs = value.maxMs;
-  } else {
-    throw new ToolscopeConfigError(
-      field,
-      `must be a string like 'p95 <= 800ms' or { percentile, maxMs } (got ${describe(value)})`,
-    );
   }
-  requireNumber(
-    `${field}.percentile`,
-    percentile,
-    { min: 0, max: 100, minExclusive: true, maxExclusive: true },
-    'must be strictly between 0 and 100 (p50, p95, p99.9)',
-  );
-  if (typeof maxMs === 'number' && maxMs < 0) {
-    throw new ToolscopeConfigError(
-      `${field}.maxMs`,
-      `is a negative bound (got ${maxMs}); use a duration > 0`,
-    );
+  /** A bound that `null` switches off. */
+  const rate = (name: string, hint: string, range: { min: number; max?: number } = RATE) =>
+    f.get(name) === null ? null : v.optionalNumber(f.field(name), f.get(name), { ...range, hint });
+  const out: EntryFields = {
+    latency: f.get('latency') === null ? null : latencyBound(ctx, f),
+    minSuccessRate: rate('minSuccessRate', 'a rate from 0 to 1, for example 0.99'),
+    maxRetryRate: rate('maxRetryRate', '>= 0 (retry attempts per call), not negative', {
+      min: 0,
+    }),
+    maxFallbackRate: rate('maxFallbackRate', 'a rate from 0 to 1, not negative'),
+    criticalSuccessRate: v.optionalNumber(
+      f.field('criticalSuccessRate'),
+      f.get('criticalSuccessRate'),
+      { ...RATE, hint: 'a rate from 0 to 1' },
+    ),
+    windowMs: v.optionalDuration(f.field('window'), f.get('window')),
+    minCalls: v.optionalNumber(f.field('minCalls'), f.get('minCalls'), { min: 1, integer: true }),
+  };
+  if (out.windowMs !== undefined) out.windowField = f.field('window');
+  return out;
+}
+
+function latencyBound(ctx: CompileContext, f: FieldReader): LatencyBound | undefined {
+  const value = f.get('latency');
+  return value === undefined ? undefined : parseLatency(f.field('latency'), value, ctx);
+}
+
+/**
+ * Parses `'p95 <= 800ms'` (also `p99.9 < 2s`, `p50<=1.5s`, `p99 <= 1m30s`: the bound is a
+ * duration of the one grammar) or `{ percentile, max }` (`maxMs` in code). The percentile
+ * must lie strictly between 0 and 100, the bound must be > 0. Errors name the parts of the
+ * string form `percentile` and `max`.
+ */
+export function parseLatency(
+  field: string,
+  value: unknown,
+  ctx: CompileContext = CODE,
+): LatencyBound {
+  const { v } = ctx;
+  if (typeof value === 'string') {
+    const m = LATENCY.exec(value);
+    if (m === null) {
+      throw v.error(
+        field,
+        `must read like 'p95 <= 800ms' (percentile, '<=', a duration such as 800ms or 2s) (got ${describeValue(value)})`,
+      );
+    }
+    return {
+      percentile: checkPercentile(v, `${field}.percentile`, Number(m[1])),
+      maxMs: v.duration(`${field}.max`, m[3]),
+    };
   }
-  requireNumber(
-    `${field}.maxMs`,
-    maxMs,
-    { min: 0, minExclusive: true },
-    'must be a bound in ms > 0',
+  if (isRecord(value)) {
+    const l = readFields(v, field, value, LATENCY_FIELDS, ctx.keys);
+    return {
+      percentile: checkPercentile(v, l.field('percentile'), l.get('percentile')),
+      maxMs: v.duration(l.field('max'), l.get('max')),
+    };
+  }
+  throw v.error(
+    field,
+    `must be a string like 'p95 <= 800ms' or { percentile, max } (got ${describeValue(value)})`,
   );
-  return { percentile: percentile as number, maxMs: maxMs as number };
+}
+
+function checkPercentile(v: Validators, field: string, value: unknown): number {
+  return v.number(field, value, {
+    min: 0,
+    max: 100,
+    minExclusive: true,
+    maxExclusive: true,
+    hint: 'strictly between 0 and 100 (p50, p95, p99.9)',
+  });
 }

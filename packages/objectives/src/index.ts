@@ -1,3 +1,5 @@
+/** The core's config error, thrown for bad objectives and options. */
+export { ToolscopeConfigError } from '@toolscope/instrumentation';
 export { compileObjectives } from './compile.ts';
 export { loadObjectives, parseObjectives } from './load.ts';
 export { ObjectiveMonitor } from './monitor.ts';
@@ -17,4 +19,3 @@ export type {
   SeverityPolicy,
   SubjectKind,
 } from './types.ts';
-export { ToolscopeConfigError } from './validate.ts';

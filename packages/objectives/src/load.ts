@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
+import { validators } from '@toolscope/instrumentation/internal';
 import { parse as parseYaml } from 'yaml';
-import { compileObjectives } from './compile.ts';
-import type { CompileOptions, ObjectivesConfig } from './types.ts';
-import { isRecord, ToolscopeConfigError } from './validate.ts';
+import { type CompileContext, compile } from './compile.ts';
+import { logger } from './diag.ts';
+import type { CompiledObjectives, CompileOptions } from './types.ts';
 
 /**
- * Reads objectives from a YAML (`.yaml`, `.yml`) or JSON (`.json`) file and validates them
- * (throws `ToolscopeConfigError` naming the field, with the file in the message). Returns
- * the config, ready for `new ObjectiveMonitor({ objectives })` or `renderPrometheusRules`.
+ * Reads objectives from a YAML (`.yaml`, `.yml`) or JSON (`.json`) file, validates them once
+ * and returns them compiled, ready for `new ObjectiveMonitor({ objectives })` or
+ * `renderPrometheusRules`. Throws `ToolscopeConfigError` naming the key as written, with the
+ * file in the message.
  */
-export function loadObjectives(file: string, options: CompileOptions = {}): ObjectivesConfig {
+export function loadObjectives(file: string, options: CompileOptions = {}): CompiledObjectives {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,11 +24,16 @@ export function loadObjectives(file: string, options: CompileOptions = {}): Obje
   return parseObjectives(text, { ...options, format, source: file });
 }
 
-/** Parses and validates objectives from YAML or JSON text. */
+/**
+ * Parses, validates and compiles objectives from YAML or JSON text. Keys are camelCase or
+ * snake_case (`min_success_rate`); durations take the one duration grammar (`5m`, `1h30m`,
+ * `1d`); the latency bound's object form is `{ percentile, max }`, `maxMs` being read as a
+ * deprecated alias (a one-line warning per key).
+ */
 export function parseObjectives(
   text: string,
   options: CompileOptions & { format?: 'yaml' | 'json'; source?: string } = {},
-): ObjectivesConfig {
+): CompiledObjectives {
   const source = options.source ?? 'objectives';
   let data: unknown;
   try {
@@ -36,23 +44,10 @@ export function parseObjectives(
       `${source} is not valid ${options.format ?? 'yaml'}: ${(err as Error).message}`,
     );
   }
-  if (!isRecord(data)) {
-    throw new ToolscopeConfigError(
-      'file',
-      `${source} must hold an object with tools and/or workflows`,
-    );
-  }
-  const config = data as ObjectivesConfig;
-  try {
-    compileObjectives(config, options);
-  } catch (err) {
-    if (err instanceof ToolscopeConfigError) {
-      throw new ToolscopeConfigError(
-        err.field,
-        `${err.message.slice(err.field.length + 2)} (in ${source})`,
-      );
-    }
-    throw err;
-  }
-  return config;
+  const ctx: CompileContext = {
+    // Every error of the file says which file it is about.
+    v: validators((field, problem) => new ToolscopeConfigError(field, `${problem} (in ${source})`)),
+    keys: { warn: (message) => logger.warn(message), document: source },
+  };
+  return compile(data, options, ctx);
 }

@@ -1,34 +1,35 @@
-import { type Span, SpanKind, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
+import { type Span, SpanKind, type Tracer } from '@opentelemetry/api';
 import {
   type Alert,
   type AlertCenter,
   getAlertCenter,
   InvocationStore,
+  type Monitor,
   type TimeWindow,
 } from '@toolscope/instrumentation';
-import { compileObjectives } from './compile.ts';
-import { logger } from './diag.ts';
-import { humanMs, promDuration } from './duration.ts';
-import { type Reading, toolReadings, workflowReadings } from './measure.ts';
 import {
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_WORKFLOW_NAME,
+  formatLatencyMs,
+  promDuration,
+  SCOPE_NAMES,
   SPAN_NAME_OBJECTIVE_CHECK,
-} from './semconv.ts';
+  tracerGetter,
+  validate,
+  warnOnce,
+} from '@toolscope/instrumentation/internal';
+import { compileObjectives } from './compile.ts';
+import { logger } from './diag.ts';
+import { type Reading, toolReadings, workflowReadings } from './measure.ts';
 import { type AlertTrack, type Judgement, judge, step } from './severity.ts';
 import type {
   CompiledObjectives,
   ObjectiveCheck,
   ObjectiveKind,
   ObjectiveMonitorOptions,
-  ObjectivesConfig,
   ResolvedObjective,
   SubjectKind,
 } from './types.ts';
-import { ToolscopeConfigError } from './validate.ts';
-
-const SCOPE = '@toolscope/objectives';
-const VERSION = '0.1.0';
 
 interface Tracked {
   readonly subjectKind: SubjectKind;
@@ -50,38 +51,38 @@ interface Tracked {
  * Reads only the store's per-slot aggregates: memory depends on the number of tools, never
  * on the call rate. `start()` evaluates every `evaluationInterval` on an unref'd timer that
  * catches and logs everything; `evaluate()` runs one evaluation now (tests, manual use).
+ * The lifecycle is the one of every toolscope monitor (`Monitor`): `start()`, `stop()`,
+ * `close()`.
  */
-export class ObjectiveMonitor {
+export class ObjectiveMonitor implements Monitor {
   readonly objectives: CompiledObjectives;
   readonly store: InvocationStore;
-  readonly alerts: AlertCenter;
+  /** Where the alerts go. */
+  readonly alertCenter: AlertCenter;
   private readonly ownsStore: boolean;
   private readonly now: () => number;
-  private readonly tracerProvider: TracerProvider | undefined;
+  private readonly tracer: () => Tracer;
   private readonly tracked = new Map<string, Tracked>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
 
   constructor(options: ObjectiveMonitorOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new ToolscopeConfigError('options', 'must be an object with `objectives`');
-    }
+    validate.object('options', options, 'an object with `objectives`');
     if (options.objectives === undefined) {
-      throw new ToolscopeConfigError(
+      throw validate.error(
         'objectives',
         'is required (an objectives config or compileObjectives(...))',
       );
     }
-    this.objectives = isCompiled(options.objectives)
-      ? options.objectives
-      : compileObjectives(options.objectives, options);
+    this.objectives = compileObjectives(options.objectives, options);
     this.now = options.now ?? Date.now;
     const longest = Math.max(0, ...this.objectives.entries.map((e) => e.windowMs));
     if (options.store !== undefined) {
       if (!(options.store instanceof InvocationStore)) {
-        throw new ToolscopeConfigError('store', 'must be an InvocationStore');
+        throw validate.error('store', 'must be an InvocationStore');
       }
       if (options.store.retentionMs < longest) {
-        throw new ToolscopeConfigError(
+        throw validate.error(
           'store',
           `keeps ${options.store.retentionMs} ms of data, less than the longest window (${longest} ms); ` +
             'raise its retentionSeconds or shorten the window',
@@ -96,15 +97,24 @@ export class ObjectiveMonitor {
       }).attach();
       this.ownsStore = true;
     }
-    this.alerts = options.alerts ?? getAlertCenter();
-    this.tracerProvider = options.tracerProvider;
+    this.alertCenter = alertCenterOf(options);
+    this.tracer = tracerGetter(SCOPE_NAMES.objectives, options.tracerProvider);
+  }
+
+  /** @deprecated use `alertCenter`. */
+  get alerts(): AlertCenter {
+    return this.alertCenter;
   }
 
   /**
    * Evaluates every `evaluationInterval` until `stop()`. The timer never keeps the process
    * alive. After a `stop()` it starts again, and the store it made itself records again.
+   * Throws after `close()`.
    */
   start(): this {
+    if (this.closed) {
+      throw new Error('ObjectiveMonitor.start(): the monitor is closed; create a new one');
+    }
     if (this.timer === undefined) {
       // stop() closed the store this monitor owns; attach() is idempotent.
       if (this.ownsStore) this.store.attach();
@@ -122,13 +132,22 @@ export class ObjectiveMonitor {
 
   /**
    * Stops the timer (and detaches the store it made itself, so no calls are recorded while
-   * stopped; `start()` attaches it again). Open alerts stay open in the alert center:
-   * stopping is not a recovery.
+   * stopped; `start()` attaches it again). Evaluations are synchronous, so none is in flight
+   * once it returns. Open alerts stay open in the alert center: stopping is not a recovery.
    */
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     if (this.ownsStore) this.store.close();
+  }
+
+  /**
+   * Stops for good: the store the monitor made itself stays detached. Idempotent; `start()`
+   * throws afterwards. Open alerts stay open (closing is not a recovery either).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
   }
 
   /** Whether the timer runs. */
@@ -186,7 +205,7 @@ export class ObjectiveMonitor {
     const out: Alert[] = [];
     for (const [key, t] of this.tracked) {
       if (subject !== undefined && t.subject !== subject) continue;
-      const alert = this.alerts.get(key);
+      const alert = this.alertCenter.get(key);
       if (alert !== undefined) out.push(alert);
     }
     return out;
@@ -226,7 +245,7 @@ export class ObjectiveMonitor {
         track,
       });
     }
-    let alert = this.alerts.get(key);
+    let alert = this.alertCenter.get(key);
     if (change !== undefined) {
       const text = describeReading(subjectKind, subject, objective, calls, reading, judgement);
       alert = this.announce(key, change, subjectKind, subject, reading.kind, track, text) ?? alert;
@@ -263,13 +282,13 @@ export class ObjectiveMonitor {
         attributes,
       });
       if (change === 'resolve')
-        return this.alerts.resolve(key, { message: text, span, attributes });
+        return this.alertCenter.resolve(key, { message: text, span, attributes });
       const severity = track?.severity ?? 'warning';
       const message =
         change === 'escalate' && track !== undefined
           ? `${text}; open for ${track.evaluations} evaluations`
           : text;
-      return this.alerts.fire({ key, kind, severity, subject, message, span, attributes });
+      return this.alertCenter.fire({ key, kind, severity, subject, message, span, attributes });
     } catch (err) {
       logger.error(`raising the ${kind} alert of ${subject} failed; ignored`, err);
       return undefined;
@@ -277,14 +296,20 @@ export class ObjectiveMonitor {
       span?.end();
     }
   }
-
-  private tracer(): Tracer {
-    return (this.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, VERSION);
-  }
 }
 
-function isCompiled(o: ObjectivesConfig | CompiledObjectives): o is CompiledObjectives {
-  return typeof (o as CompiledObjectives).resolve === 'function';
+/** `alertCenter`, or the deprecated `alerts` (with a one-line warning), or the global one. */
+function alertCenterOf(options: ObjectiveMonitorOptions): AlertCenter {
+  if (options.alerts === undefined) return options.alertCenter ?? getAlertCenter();
+  if (options.alertCenter !== undefined && options.alertCenter !== options.alerts) {
+    throw validate.error('alerts', 'and alertCenter are both given; keep alertCenter');
+  }
+  warnOnce(
+    (message) => logger.warn(message),
+    'ObjectiveMonitor.alerts',
+    'ObjectiveMonitor: the option "alerts" is deprecated; use "alertCenter" (same value)',
+  );
+  return options.alerts;
 }
 
 /** The window of the last `ms` milliseconds up to `nowMs`, as `InvocationStore.lastWindow`. */
@@ -327,7 +352,7 @@ function describeReading(
 function describeBound(reading: Reading, objective: ResolvedObjective): string {
   switch (reading.kind) {
     case 'latency_threshold':
-      return `p${objective.latency?.percentile} <= ${humanMs(reading.bound)}`;
+      return `p${objective.latency?.percentile} <= ${formatLatencyMs(reading.bound)}`;
     case 'error_rate_threshold':
       return `>= ${percent(reading.bound)}`;
     case 'retry_rate_threshold':
@@ -340,7 +365,7 @@ function describeBound(reading: Reading, objective: ResolvedObjective): string {
 function formatValue(reading: Reading): string {
   switch (reading.kind) {
     case 'latency_threshold':
-      return humanMs(reading.value);
+      return formatLatencyMs(reading.value);
     case 'retry_rate_threshold':
       return `${round(reading.value)} retries per call`;
     default:

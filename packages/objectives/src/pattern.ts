@@ -1,4 +1,4 @@
-import { ToolscopeConfigError } from './validate.ts';
+import { type Validators, validate } from '@toolscope/instrumentation/internal';
 
 /** The key of the default entry. */
 export const DEFAULT_PATTERN = '*';
@@ -27,16 +27,16 @@ const REGEX_META = /[.+^$()|[\]{}\\*?]/g;
  * `search_.*`; `v?_api` becomes `v._api`. Brackets, braces and backslashes are reserved
  * and rejected, so a pattern means the same in process and in PromQL.
  */
-export function parsePattern(field: string, key: string): NamePattern {
+export function parsePattern(field: string, key: string, v: Validators = validate): NamePattern {
   if (key.trim() === '' || key.trim() !== key) {
-    throw new ToolscopeConfigError(
+    throw v.error(
       field,
       'must be a tool or workflow name or glob without surrounding spaces (got ' +
         `${JSON.stringify(key)})`,
     );
   }
   if (CONTROL.test(key) || RESERVED.test(key)) {
-    throw new ToolscopeConfigError(
+    throw v.error(
       field,
       `is not a valid pattern (got ${JSON.stringify(key)}): only '*' and '?' are wildcards; ` +
         `'[', ']', '{', '}', '\\' and control characters are not allowed`,

@@ -1,5 +1,9 @@
-import type { TracerProvider } from '@opentelemetry/api';
-import type { Alert, AlertCenter, InvocationStore } from '@toolscope/instrumentation';
+import type {
+  Alert,
+  AlertCenter,
+  InvocationStore,
+  MonitorOptions,
+} from '@toolscope/instrumentation';
 
 /** What an objective is about: a tool (`gen_ai.tool.name`) or a workflow (`gen_ai.workflow.name`). */
 export type SubjectKind = 'tool' | 'workflow';
@@ -12,12 +16,17 @@ export type ObjectiveKind =
   | 'fallback_rate_threshold';
 
 /**
- * A duration: milliseconds as a number, or a string with a unit: `500ms`, `30s`, `5m`, `1h`
- * (decimals allowed: `1.5s`).
+ * A duration of toolscope's one grammar: milliseconds as a number, or a string of
+ * `<number><unit>` parts with units `ms`, `s`, `m`, `h`, `d`, `w`: `500ms`, `30s`, `1.5s`,
+ * `1h30m`, `1d`.
  */
 export type DurationInput = number | string;
 
-/** A percentile latency bound in object form; the string form is `p95 <= 800ms`. */
+/**
+ * A percentile latency bound in object form; the string form is `p95 <= 800ms`. In a file
+ * the object form is `{ percentile, max }` with `max` a duration (`maxMs` is read as a
+ * deprecated alias).
+ */
 export interface LatencyBound {
   /** The percentile, strictly between 0 and 100 (`95`, `99.9`). */
   percentile: number;
@@ -31,7 +40,8 @@ export interface LatencyBound {
  */
 export interface ObjectiveBounds {
   /**
-   * Percentile latency bound: `'p95 <= 800ms'`, `'p99.9 <= 2s'` or `{ percentile, maxMs }`.
+   * Percentile latency bound: `'p95 <= 800ms'`, `'p99.9 <= 2s'`, `'p99 <= 1m30s'` or
+   * `{ percentile, maxMs }`.
    * Every call counts, failed ones included. @default undefined (no latency objective)
    */
   latency?: string | LatencyBound | null;
@@ -139,8 +149,12 @@ export interface CompileOptions {
   knownWorkflows?: readonly string[];
 }
 
-/** Options of `ObjectiveMonitor`. */
-export interface ObjectiveMonitorOptions extends CompileOptions {
+/**
+ * Options of `ObjectiveMonitor`: the options every monitor takes (`alertCenter`,
+ * `tracerProvider` of the `objective_check` spans, `now`; see `MonitorOptions` of
+ * `@toolscope/instrumentation`) and these.
+ */
+export interface ObjectiveMonitorOptions extends CompileOptions, MonitorOptions {
   /**
    * The objectives: a config (validated here, with `knownTools` / `knownWorkflows`) or the
    * result of `compileObjectives` (already validated; the known-name lists are not re-checked).
@@ -152,12 +166,8 @@ export interface ObjectiveMonitorOptions extends CompileOptions {
    * process's invocations (retention fitting the longest window), closed by `stop()`
    */
   store?: InvocationStore;
-  /** Where alerts go. @default getAlertCenter() */
+  /** @deprecated the old name of `alertCenter`, still read with a one-line warning. */
   alerts?: AlertCenter;
-  /** Clock, epoch ms (tests). @default Date.now */
-  now?: () => number;
-  /** Tracer provider of the `objective_check` spans. @default the global provider */
-  tracerProvider?: TracerProvider;
 }
 
 /** How one objective of one tool or workflow stands after an evaluation. */

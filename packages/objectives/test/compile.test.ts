@@ -16,8 +16,8 @@ describe('compileObjectives: bad input fails at set-up, naming the field', () =>
     ['p100 <= 1s', 'tools["a"].latency.percentile'],
     ['p150 <= 1s', 'tools["a"].latency.percentile'],
     ['p0 <= 1s', 'tools["a"].latency.percentile'],
-    ['p95 <= -5ms', 'tools["a"].latency.maxMs'],
-    ['p95 <= 0ms', 'tools["a"].latency.maxMs'],
+    ['p95 <= -5ms', 'tools["a"].latency.max'],
+    ['p95 <= 0ms', 'tools["a"].latency.max'],
     ['p95 under 1s', 'tools["a"].latency'],
   ])('latency %j', (latency, field) => {
     expect(fieldOf({ tools: { a: { latency } } })).toBe(field);

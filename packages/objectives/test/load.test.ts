@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { captureDiag } from '../../../test/support/diag.ts';
 import {
   compileObjectives,
   loadObjectives,
@@ -29,12 +30,13 @@ describe('loadObjectives', () => {
         '    maxRetryRate: 0.2',
         'workflows:',
         '  plan_trip:',
-        '    latency: { percentile: 99, maxMs: 10000 }',
+        '    latency: { percentile: 99, max: 10s }',
         '',
       ].join('\n'),
     );
     const config = loadObjectives(file);
     const compiled = compileObjectives(config);
+    expect(compiled).toBe(config); // validated and compiled once, by the loader
     expect(compiled.policy.hysteresis).toBe(0.2);
     expect(compiled.resolve('tool', 'search_web')).toMatchObject({
       latency: { percentile: 95, maxMs: 800 },
@@ -76,5 +78,61 @@ describe('loadObjectives', () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "tools": ');
     expect(() => loadObjectives(file)).toThrow(/^file: .*broken\.json is not valid json/);
+  });
+
+  it('reads snake_case keys and the one duration grammar, and names the key as written', () => {
+    const file = join(dir, 'snake.yaml');
+    writeFileSync(
+      file,
+      [
+        'evaluation_interval: 1h30m',
+        'error_after_evaluations: 2',
+        'tools:',
+        '  fetch:',
+        '    min_success_rate: 0.9',
+        '    window: 1d',
+        '    latency: p99 <= 1m30s',
+        '',
+      ].join('\n'),
+    );
+    const compiled = loadObjectives(file);
+    expect(compiled.evaluationIntervalMs).toBe(5_400_000);
+    expect(compiled.policy.errorAfterEvaluations).toBe(2);
+    expect(compiled.resolve('tool', 'fetch')).toMatchObject({
+      minSuccessRate: 0.9,
+      windowMs: 86_400_000,
+      latency: { percentile: 99, maxMs: 90_000 },
+    });
+
+    writeFileSync(file, 'tools:\n  fetch:\n    min_success_rate: 2\n');
+    expect(() => loadObjectives(file)).toThrow(
+      /^tools\["fetch"\]\.min_success_rate: must be a rate from 0 to 1, for example 0\.99 \(got 2\) \(in .*snake\.yaml\)$/,
+    );
+    writeFileSync(file, 'evaluation_interval: -1m\n');
+    try {
+      loadObjectives(file);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ToolscopeConfigError);
+      expect((err as ToolscopeConfigError).field).toBe('evaluation_interval');
+    }
+  });
+
+  it('still reads maxMs in a latency bound, with one warning', () => {
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, 'workflows:\n  w:\n    latency: { percentile: 99, maxMs: 10000 }\n');
+    const diag = captureDiag();
+    try {
+      expect(loadObjectives(file).resolve('workflow', 'w')?.latency).toEqual({
+        percentile: 99,
+        maxMs: 10_000,
+      });
+      loadObjectives(file);
+      expect(diag.messages.filter((m) => m.includes('deprecated'))).toEqual([
+        `warn @toolscope/objectives ${file}: "maxMs" is deprecated; write "max" instead (same value)`,
+      ]);
+    } finally {
+      diag.restore();
+    }
   });
 });

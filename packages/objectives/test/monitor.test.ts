@@ -1,13 +1,22 @@
 import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import {
   AlertCenter,
   type AlertEvent,
+  configureInstrumentation,
   InvocationStore,
+  type Monitor,
+  resetInstrumentation,
   traceTool,
   trackToolInvocation,
   trackWorkflowExecution,
   withTool,
 } from '@toolscope/instrumentation';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureDiag } from '../../../test/support/diag.ts';
 import { setupTestOtel } from '../../../test/support/otel.ts';
 import { ObjectiveMonitor, type ObjectivesConfig, ToolscopeConfigError } from '../src/index.ts';
 
@@ -37,7 +46,7 @@ afterEach(() => {
 });
 
 function monitor(objectives: ObjectivesConfig): ObjectiveMonitor {
-  return new ObjectiveMonitor({ objectives, store, alerts: center, now: clock });
+  return new ObjectiveMonitor({ objectives, store, alertCenter: center, now: clock });
 }
 
 function call(
@@ -170,7 +179,7 @@ describe('latency objective', () => {
       store.clear();
       const m = new ObjectiveMonitor({
         store,
-        alerts,
+        alertCenter: alerts,
         now: clock,
         objectives: {
           evaluationInterval: '10s',
@@ -309,7 +318,7 @@ describe('wiring with wrapped tools', () => {
       const m = new ObjectiveMonitor({
         objectives: { tools: { 'flaky_*': { minSuccessRate: 0.9, maxRetryRate: 0.5 } } },
         store: live,
-        alerts: center,
+        alertCenter: center,
       });
       const flaky = traceTool(
         (n: number) => {
@@ -354,7 +363,7 @@ describe('timer', () => {
         tools: { slow: { latency: 'p50 <= 10ms', window: '1s', minCalls: 1 } },
       },
       store: live,
-      alerts: center,
+      alertCenter: center,
     });
     try {
       m.start();
@@ -366,24 +375,24 @@ describe('timer', () => {
       }
       expect(fired().map((e) => e.alert.subject)).toEqual(['slow']);
     } finally {
-      m.stop();
+      await m.stop();
       live.close();
     }
     expect(m.running).toBe(false);
   });
 
-  it('sees new calls again after stop() then start() with the store it made itself', () => {
+  it('sees new calls again after stop() then start() with the store it made itself', async () => {
     const m = new ObjectiveMonitor({
       objectives: {
         evaluationInterval: '1m',
         tools: { slow: { latency: 'p50 <= 10ms', window: '1m', minCalls: 1 } },
       },
-      alerts: center,
+      alertCenter: center,
       now: clock,
     });
     try {
       m.start();
-      m.stop();
+      await m.stop();
       m.start();
       expect(m.running).toBe(true);
       call('slow', 500);
@@ -392,7 +401,7 @@ describe('timer', () => {
       expect(check?.calls).toBe(1);
       expect(fired().map((e) => e.alert.subject)).toEqual(['slow']);
     } finally {
-      m.stop();
+      await m.stop();
     }
   });
 
@@ -407,12 +416,12 @@ describe('timer', () => {
     const m = new ObjectiveMonitor({
       objectives: { evaluationInterval: 10, tools: { x: { latency: 'p95 <= 1s', window: '1s' } } },
       store: new BrokenStore(),
-      alerts: center,
+      alertCenter: center,
     });
     m.start();
     const deadline = Date.now() + 5000;
     while (calls < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    m.stop();
+    await m.stop();
     expect(calls).toBeGreaterThanOrEqual(3);
   });
 });
@@ -438,5 +447,59 @@ describe('set-up', () => {
           store,
         }),
     ).toThrow(/tools\["serch_\*"\]: matches none of the known tools \(search_web, fetch\)/);
+  });
+});
+
+describe('lifecycle and options (the ones of every toolscope monitor)', () => {
+  it('start returns the monitor; stop and close resolve; close is final and idempotent', async () => {
+    const m: Monitor = monitor({ tools: { a: { latency: 'p95 <= 1s' } } });
+    expect(m.start()).toBe(m);
+    await m.stop();
+    expect(m.start()).toBe(m);
+    await Promise.all([m.close(), m.close()]);
+    expect((m as ObjectiveMonitor).running).toBe(false);
+    expect(() => m.start()).toThrow(/closed; create a new one/);
+  });
+
+  it('still takes the old option name alerts, with one warning', () => {
+    const diag = captureDiag();
+    try {
+      const a = new ObjectiveMonitor({ objectives: {}, store, alerts: center });
+      const b = new ObjectiveMonitor({ objectives: {}, store, alerts: center });
+      expect(a.alertCenter).toBe(center);
+      expect(b.alerts).toBe(center);
+      expect(diag.messages.filter((m) => m.includes('deprecated'))).toEqual([
+        'warn @toolscope/objectives ObjectiveMonitor: the option "alerts" is deprecated; use "alertCenter" (same value)',
+      ]);
+      expect(
+        () =>
+          new ObjectiveMonitor({
+            objectives: {},
+            store,
+            alerts: center,
+            alertCenter: new AlertCenter(),
+          }),
+      ).toThrow('alerts: and alertCenter are both given; keep alertCenter');
+    } finally {
+      diag.restore();
+    }
+  });
+
+  it('records its spans on the process-wide tracer provider when given none', async () => {
+    const exporter = new InMemorySpanExporter();
+    const own = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    configureInstrumentation({ tracerProvider: own });
+    try {
+      const m = monitor({ tools: { pw: { latency: 'p50 <= 10ms', minCalls: 1 } } });
+      call('pw', 500);
+      m.evaluate();
+      const names = (spans: { name: string }[]) =>
+        spans.map((s) => s.name).filter((n) => n.startsWith('objective_check'));
+      expect(names(exporter.getFinishedSpans())).toEqual(['objective_check pw']);
+      expect(names(otel.spans())).toEqual([]);
+    } finally {
+      resetInstrumentation();
+      await own.shutdown();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Alert, TimeWindow } from '@toolscope/instrumentation';
+import { formatDuration, parseDuration } from '@toolscope/instrumentation/internal';
 import { logger } from './diag.ts';
-import { formatDuration, parseDuration } from './duration.ts';
-import { EmptyWindowError, ReportConfigError } from './errors.ts';
+import { EmptyWindowError, ReportConfigError, reportConfigError } from './errors.ts';
 import { sortRecommendations } from './rules/recommendation.ts';
 import { resolveThresholds } from './rules/thresholds.ts';
 import { TOOL_RULES } from './rules/tool-rules.ts';
@@ -46,7 +46,7 @@ export async function buildReport(
       'must be a ReportSource (InProcessSource or PrometheusSource)',
     );
   }
-  const durationMs = parseDuration(options.window ?? '15m', 'window');
+  const durationMs = parseDuration('window', options.window ?? '15m', { make: reportConfigError });
   const now = options.now ?? Date.now();
   if (!Number.isFinite(now)) throw new ReportConfigError('now', `must be epoch ms (got ${now})`);
   const thresholds = resolveThresholds(options.thresholds);

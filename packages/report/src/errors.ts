@@ -1,23 +1,43 @@
 /**
- * Typed errors of the report package. Each carries a message a person can act on; the CLI
- * maps them to exit code 2 (usage, configuration, unreachable or empty data source).
+ * Typed errors of the report package, in the core's one error family: each is a
+ * `ToolscopeError` (the CLI maps it to exit code 2: usage, configuration, unreachable or empty
+ * data source), and a bad option is a `ToolscopeConfigError` naming the field.
  */
+import {
+  type ConfigErrorFactory,
+  PROM_METRICS,
+  ToolscopeConfigError,
+  ToolscopeError,
+} from '@toolscope/instrumentation/internal';
 
-/** Base class: every error the report package throws on purpose. */
-export class ToolscopeReportError extends Error {
+/**
+ * Base class of the errors the report package throws about its data source. A
+ * `ReportConfigError` (which extends `ToolscopeConfigError`) counts as one too:
+ * `err instanceof ToolscopeReportError` is true for every error the package throws on purpose.
+ */
+export class ToolscopeReportError extends ToolscopeError {
   override readonly name: string = 'ToolscopeReportError';
+
+  // biome-ignore-start lint/complexity/noThisInStatic: the check must know which class it runs for
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === ToolscopeReportError && value instanceof ReportConfigError;
+  }
+  // biome-ignore-end lint/complexity/noThisInStatic: the check must know which class it runs for
 }
 
-/** A bad option: names the field and the fix. Thrown at set-up time. */
-export class ReportConfigError extends ToolscopeReportError {
+/**
+ * A bad option: names the field and the fix. Thrown at set-up time.
+ *
+ * @example new ReportConfigError('format', 'unknown format "pdf"').message === 'format: unknown format "pdf"'
+ */
+export class ReportConfigError extends ToolscopeConfigError {
   override readonly name: string = 'ReportConfigError';
-  /** The option that is wrong, for example `window` or `format`. */
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.field = field;
-  }
 }
+
+/** Builds `ReportConfigError`s for the core's validators and duration parser. */
+export const reportConfigError: ConfigErrorFactory = (field, problem) =>
+  new ReportConfigError(field, problem);
 
 /** Prometheus could not be reached (refused, DNS, timeout). */
 export class PrometheusUnreachableError extends ToolscopeReportError {
@@ -51,7 +71,7 @@ export class NoToolscopeMetricsError extends ToolscopeReportError {
   readonly url: string;
   constructor(url: string) {
     super(
-      `Prometheus at ${url} has no toolscope metrics (no gen_ai_execute_tool_duration_seconds, gen_ai_workflow_duration_seconds or toolscope_* series). Check that the collector's prometheus exporter is scraped by this Prometheus and that the application exports to the collector.`,
+      `Prometheus at ${url} has no toolscope metrics (no ${PROM_METRICS.toolDuration}, ${PROM_METRICS.workflowDuration} or toolscope_* series). Check that the collector's prometheus exporter is scraped by this Prometheus and that the application exports to the collector.`,
     );
     this.url = url;
   }

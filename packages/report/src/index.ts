@@ -1,5 +1,4 @@
 export { buildReport, REPORT_SCHEMA_VERSION } from './build-report.ts';
-export { formatDuration, parseDuration } from './duration.ts';
 export {
   EmptyWindowError,
   NoToolscopeMetricsError,
@@ -29,7 +28,6 @@ export {
   unhealthyTool,
 } from './rules/tool-rules.ts';
 export { WORKFLOW_RULES, workflowCompletion, workflowDegraded } from './rules/workflow-rules.ts';
-export { ALERT_FACTOR, HEALTH_FACTOR, NO_HEALTH_FACTOR, ToolSelector } from './selector.ts';
 export { InProcessSource } from './sources/in-process.ts';
 export { PrometheusSource } from './sources/prometheus.ts';
 export type { PrometheusQueries } from './sources/prometheus-queries.ts';
@@ -45,7 +43,6 @@ export { computeTrend } from './trends.ts';
 export type {
   AccuracyStatement,
   AlertEntry,
-  CandidateTool,
   DurationStats,
   HealthEntry,
   HealthHistorySource,
@@ -54,21 +51,18 @@ export type {
   InProcessSourceOptions,
   PayloadStats,
   PrometheusSourceOptions,
-  RankedTool,
   Recommendation,
   RecommendationSeverity,
   Report,
   ReportFormat,
   ReportOptions,
   ReportSource,
-  SelectorStats,
   SourceSnapshot,
   Thresholds,
   ToolReport,
   ToolRule,
   ToolRuleContext,
   ToolSample,
-  ToolSelectorOptions,
   Trend,
   TrendPoint,
   WindowInfo,

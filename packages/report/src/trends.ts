@@ -1,3 +1,4 @@
+import { significant } from '@toolscope/instrumentation/internal';
 import type { Thresholds, Trend, TrendPoint } from './types.ts';
 
 /**
@@ -66,9 +67,9 @@ function round1(v: number): number {
 }
 
 function fmtMs(v: number): string {
-  return `${Number(v.toPrecision(3))} ms`;
+  return `${significant(v)} ms`;
 }
 
 function fmtPct(v: number): string {
-  return `${Number((v * 100).toPrecision(3))}%`;
+  return `${significant(v * 100)}%`;
 }

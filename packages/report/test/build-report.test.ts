@@ -149,7 +149,7 @@ describe('buildReport on the travel scenario', () => {
   it('bad window syntax names the field', async () => {
     const s = travelScenario();
     await expect(buildReport(s.source, { window: '15 minutes' })).rejects.toThrow(
-      /^window: "15 minutes" is not a duration/,
+      /^window: must be a duration \(got "15 minutes"\); use milliseconds or a number with a unit/,
     );
     await expect(buildReport({} as never)).rejects.toThrow(/source: must be a ReportSource/);
   });

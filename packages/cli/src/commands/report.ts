@@ -1,12 +1,10 @@
 /** `toolscope report`: a performance report of the tools and workflows Prometheus knows. */
 import {
-  buildReport,
-  PrometheusSource,
+  durationMs,
   parseDuration,
-  type Report,
-  ReportConfigError,
-  renderReport,
-} from '@toolscope/report';
+  ToolscopeConfigError,
+} from '@toolscope/instrumentation/internal';
+import { buildReport, PrometheusSource, type Report, renderReport } from '@toolscope/report';
 import { parseCommandArgs, parseFormat, parseSeconds } from '../args.ts';
 import { REPORT_HELP } from '../help.ts';
 import { type CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io.ts';
@@ -20,9 +18,9 @@ export function hasFindings(report: Report): boolean {
 
 /** Re-labels a report option error with the flag the user typed. */
 function asUsage(err: unknown, flags: Readonly<Record<string, string>>): never {
-  if (err instanceof ReportConfigError) {
+  if (err instanceof ToolscopeConfigError) {
     const flag = flags[err.field] ?? `--${err.field}`;
-    throw new UsageError(`${flag}: ${err.message.slice(err.field.length + 2)}`, 'report');
+    throw new UsageError(ToolscopeConfigError.format(flag, err.problem, err.fix), 'report');
   }
   throw err;
 }
@@ -32,10 +30,10 @@ function asUsage(err: unknown, flags: Readonly<Record<string, string>>): never {
  * be greater than zero, rather than that it is not a duration.
  */
 function checkWindowPositive(window: string): void {
-  const m = /^\s*(-?)((?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+)\s*$/.exec(window);
-  if (m === null) return;
-  const zero = [...m[2]!.matchAll(/\d+(?:\.\d+)?/g)].every((n) => Number(n[0]) === 0);
-  if (m[1] === '-' || zero) {
+  const text = window.trim();
+  const negative = text.startsWith('-');
+  const ms = durationMs(negative ? text.slice(1) : text);
+  if (ms !== undefined && (negative || ms === 0)) {
     throw new UsageError(
       `--window: must be greater than zero (got ${JSON.stringify(window)}); for example --window 15m`,
       'report',
@@ -68,7 +66,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const flags = { window: '--window', url: '--prometheus', selector: '--selector' };
   checkWindowPositive(window);
   try {
-    parseDuration(window, 'window');
+    // A bare number is milliseconds in the one grammar: `--window 15` is no window at all.
+    parseDuration('window', window, { min: 1000 });
   } catch (err) {
     asUsage(err, flags);
   }

@@ -1,13 +1,12 @@
 /** Small formatters shared by the renderers. Every one turns null into `–`. */
+import { formatLatencyMs, significant } from '@toolscope/instrumentation/internal';
 
 export const DASH = '–';
 
 /** 12.345 → "12.3 ms", 1234.5 → "1.23 s", 0.0421 → "42.1 µs". */
 export function fmtMs(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return DASH;
-  if (v >= 1000) return `${trim(v / 1000)} s`;
-  if (v >= 1) return `${trim(v)} ms`;
-  return `${trim(v * 1000)} µs`;
+  return formatLatencyMs(v);
 }
 
 /** 0.98765 → "98.8%". */
@@ -20,27 +19,21 @@ export function fmtPct(v: number | null, digits = 1): string {
 export function fmtChange(v: number | null, unit: string): string {
   if (v === null || !Number.isFinite(v)) return DASH;
   const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-  return `${sign}${trim(Math.abs(v))}${unit}`;
+  return `${sign}${significant(Math.abs(v))}${unit}`;
 }
 
 /** 1536 → "1.5 KiB". */
 export function fmtBytes(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return DASH;
   if (v < 1024) return `${Math.round(v)} B`;
-  if (v < 1024 * 1024) return `${trim(v / 1024)} KiB`;
-  return `${trim(v / 1024 / 1024)} MiB`;
+  if (v < 1024 * 1024) return `${significant(v / 1024)} KiB`;
+  return `${significant(v / 1024 / 1024)} MiB`;
 }
 
 /** 12345 → "12,345". */
 export function fmtInt(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return DASH;
   return Math.round(v).toLocaleString('en-US');
-}
-
-/** Three significant digits, no trailing zeros: 123.456 → "123", 1.2345 → "1.23". */
-export function trim(v: number): string {
-  if (v === 0) return '0';
-  return String(Number(v.toPrecision(3)));
 }
 
 /** `{ a: 3, b: 1 }` → "a ×3, b ×1". */

@@ -6,6 +6,7 @@ import {
   type TimeWindow,
   type ToolHealth,
 } from '@toolscope/instrumentation';
+import { significant } from '@toolscope/instrumentation/internal';
 import { ReportConfigError } from '../errors.ts';
 import type {
   HealthHistorySource,
@@ -95,5 +96,5 @@ export class InProcessSource implements ReportSource {
 }
 
 function pct(x: number): string {
-  return `${Number((x * 100).toPrecision(3))}%`;
+  return `${significant(x * 100)}%`;
 }

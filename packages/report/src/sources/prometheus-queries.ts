@@ -1,22 +1,14 @@
-import {
-  LABEL_ERROR_TYPE,
-  LABEL_FALLBACK_FOR,
-  LABEL_HEALTH_CHECK_ID,
-  LABEL_HEALTH_STATE,
-  LABEL_LE,
-  LABEL_PAYLOAD_DIRECTION,
-  LABEL_TOOL_NAME,
-  LABEL_TOOL_TYPE,
-  LABEL_WORKFLOW_NAME,
-  LABEL_WORKFLOW_OUTCOME,
-  PROM_HEALTH_STATUS_PATTERN,
-  PROM_TOOL_DURATION,
-  PROM_TOOL_FALLBACKS,
-  PROM_TOOL_PAYLOAD_SIZE,
-  PROM_TOOL_RETRIES,
-  PROM_WORKFLOW_DURATION,
-  PROM_WORKFLOW_EXECUTIONS,
-} from '../semconv.ts';
+import { PROM_LABELS, PROM_METRICS } from '@toolscope/instrumentation/internal';
+
+const L = PROM_LABELS;
+const M = PROM_METRICS;
+
+/**
+ * The health state set, read under both spellings (`toolscope_health_status(_ratio)?`): the
+ * collector's translator appends `_ratio` to a gauge whose unit is `1`, which series written
+ * before the catalogue's `{state}` unit carry.
+ */
+export const HEALTH_STATUS_PATTERN = `${M.healthStatus.replace(/_ratio$/, '')}(_ratio)?`;
 
 /** The PromQL a `PrometheusSource` sends for one window, by purpose. */
 export interface PrometheusQueries {
@@ -62,33 +54,18 @@ export function buildQueries(matchers: string, seconds: number): PrometheusQueri
   const inc = (name: string) => windowIncrease(selectorOf(name, matchers), seconds);
   const by = (labels: string[], expr: string) => `sum by (${labels.join(', ')}) (${expr})`;
   return {
-    toolBuckets: by([LABEL_TOOL_NAME, LABEL_LE], inc(`${PROM_TOOL_DURATION}_bucket`)),
-    toolCounts: by(
-      [LABEL_TOOL_NAME, LABEL_TOOL_TYPE, LABEL_ERROR_TYPE],
-      inc(`${PROM_TOOL_DURATION}_count`),
-    ),
-    toolSums: by([LABEL_TOOL_NAME], inc(`${PROM_TOOL_DURATION}_sum`)),
-    toolRetries: by([LABEL_TOOL_NAME], inc(PROM_TOOL_RETRIES)),
-    toolFallbacks: by([LABEL_TOOL_NAME, LABEL_FALLBACK_FOR], inc(PROM_TOOL_FALLBACKS)),
-    payloadBuckets: by(
-      [LABEL_TOOL_NAME, LABEL_PAYLOAD_DIRECTION, LABEL_LE],
-      inc(`${PROM_TOOL_PAYLOAD_SIZE}_bucket`),
-    ),
-    payloadSums: by(
-      [LABEL_TOOL_NAME, LABEL_PAYLOAD_DIRECTION],
-      inc(`${PROM_TOOL_PAYLOAD_SIZE}_sum`),
-    ),
-    workflowBuckets: by([LABEL_WORKFLOW_NAME, LABEL_LE], inc(`${PROM_WORKFLOW_DURATION}_bucket`)),
-    workflowCounts: by(
-      [LABEL_WORKFLOW_NAME, LABEL_ERROR_TYPE],
-      inc(`${PROM_WORKFLOW_DURATION}_count`),
-    ),
-    workflowSums: by([LABEL_WORKFLOW_NAME], inc(`${PROM_WORKFLOW_DURATION}_sum`)),
-    workflowExecutions: by(
-      [LABEL_WORKFLOW_NAME, LABEL_WORKFLOW_OUTCOME],
-      inc(PROM_WORKFLOW_EXECUTIONS),
-    ),
-    health: `max by (${LABEL_HEALTH_CHECK_ID}, ${LABEL_HEALTH_STATE}) (${selectorOf('', matchers, `__name__=~"${PROM_HEALTH_STATUS_PATTERN}"`)}) == 1`,
+    toolBuckets: by([L.toolName, L.le], inc(`${M.toolDuration}_bucket`)),
+    toolCounts: by([L.toolName, L.toolType, L.errorType], inc(`${M.toolDuration}_count`)),
+    toolSums: by([L.toolName], inc(`${M.toolDuration}_sum`)),
+    toolRetries: by([L.toolName], inc(M.toolRetries)),
+    toolFallbacks: by([L.toolName, L.fallbackFor], inc(M.toolFallbacks)),
+    payloadBuckets: by([L.toolName, L.payloadDirection, L.le], inc(`${M.payloadSize}_bucket`)),
+    payloadSums: by([L.toolName, L.payloadDirection], inc(`${M.payloadSize}_sum`)),
+    workflowBuckets: by([L.workflowName, L.le], inc(`${M.workflowDuration}_bucket`)),
+    workflowCounts: by([L.workflowName, L.errorType], inc(`${M.workflowDuration}_count`)),
+    workflowSums: by([L.workflowName], inc(`${M.workflowDuration}_sum`)),
+    workflowExecutions: by([L.workflowName, L.workflowOutcome], inc(M.workflowExecutions)),
+    health: `max by (${L.healthCheckId}, ${L.healthState}) (${selectorOf('', matchers, `__name__=~"${HEALTH_STATUS_PATTERN}"`)}) == 1`,
   };
 }
 
@@ -98,8 +75,8 @@ export const FIRING_ALERTS_QUERY = 'ALERTS{alertstate="firing"}';
 /** Metric names whose presence means "toolscope exports here". */
 export function isToolscopeMetricName(name: string): boolean {
   return (
-    name.startsWith(PROM_TOOL_DURATION) ||
-    name.startsWith(PROM_WORKFLOW_DURATION) ||
+    name.startsWith(M.toolDuration) ||
+    name.startsWith(M.workflowDuration) ||
     name.startsWith('toolscope_')
   );
 }

@@ -7,19 +7,8 @@ import type {
   ToolHealth,
   WorkflowOutcome,
 } from '@toolscope/instrumentation';
+import { alertKindOf, PROM_LABELS as L, significant } from '@toolscope/instrumentation/internal';
 import { NoToolscopeMetricsError, ReportConfigError } from '../errors.ts';
-import {
-  LABEL_ERROR_TYPE,
-  LABEL_FALLBACK_FOR,
-  LABEL_HEALTH_CHECK_ID,
-  LABEL_HEALTH_STATE,
-  LABEL_LE,
-  LABEL_PAYLOAD_DIRECTION,
-  LABEL_TOOL_NAME,
-  LABEL_TOOL_TYPE,
-  LABEL_WORKFLOW_NAME,
-  LABEL_WORKFLOW_OUTCOME,
-} from '../semconv.ts';
 import { BucketDistribution, EMPTY_DISTRIBUTION } from '../stats/bucket-distribution.ts';
 import type { CumulativeBucket } from '../stats/bucket-quantile.ts';
 import type {
@@ -42,27 +31,20 @@ const HEALTH_STATES: readonly HealthState[] = [
   'maintenance',
 ];
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'error', 'critical'];
-/** Prometheus alert names of `collector-config/alert-rules.yml` → toolscope alert kinds. */
-const ALERT_KINDS: Readonly<Record<string, string>> = {
-  ToolUnhealthy: 'tool_unhealthy',
-  ToolDegraded: 'tool_degraded',
-  ToolLatencyP95High: 'latency_threshold',
-  ToolErrorRateHigh: 'error_rate_threshold',
-  ToolErrorBudgetBurnFast: 'error_rate_threshold',
-  ToolErrorBudgetBurnSlow: 'error_rate_threshold',
-};
 const QUANTILES = [0.5, 0.95, 0.99];
 
 /**
  * Reads toolscope's metrics from Prometheus over its HTTP API (2.42+), as the collector's
- * `prometheus` exporter names them (see `semconv.ts`).
+ * `prometheus` exporter names them (`PROM_METRICS`, `PROM_LABELS` of the core).
  *
  * Every count is the increase over the window evaluated at the window's end (see
  * `windowIncrease`), summed over instances; percentiles are estimated from the summed
  * cumulative buckets (`quantileFromBuckets`, log-linear by default), and the snapshot's
  * accuracy states the widest bucket a reported percentile fell in. Health is the state set
  * `toolscope_health_status` at the window's end, health history a range query over the
- * window, open alerts Prometheus' own `ALERTS{alertstate="firing"}`.
+ * window, open alerts Prometheus' own `ALERTS{alertstate="firing"}`, each under the toolscope
+ * alert kind its rule stands for (`alertKindOf`: the `toolscope_alert_kind` label, else the
+ * bundled or generated rule name, else the raw name).
  *
  * Not available from metrics (null in the report): calls needing a retry (only retry
  * attempts are counted), steps per workflow execution, tools used per workflow, declared
@@ -201,7 +183,7 @@ export class PrometheusSource implements ReportSource {
       { calls: number; errorTypes: Map<string, number>; types: Map<string, number> }
     >();
     for (const s of counts) {
-      const name = s.metric[LABEL_TOOL_NAME];
+      const name = s.metric[L.toolName];
       if (name === undefined || !(s.value > 0)) continue;
       let t = byTool.get(name);
       if (t === undefined) {
@@ -209,18 +191,16 @@ export class PrometheusSource implements ReportSource {
         byTool.set(name, t);
       }
       t.calls += s.value;
-      const type = s.metric[LABEL_TOOL_TYPE] ?? 'function';
+      const type = s.metric[L.toolType] ?? 'function';
       t.types.set(type, (t.types.get(type) ?? 0) + s.value);
-      const err = s.metric[LABEL_ERROR_TYPE] ?? '';
+      const err = s.metric[L.errorType] ?? '';
       if (err !== '') t.errorTypes.set(err, (t.errorTypes.get(err) ?? 0) + s.value);
     }
-    const durations = groupBuckets(buckets, LABEL_TOOL_NAME);
-    const durationSums = sumBy(sums, (m) => m[LABEL_TOOL_NAME]);
-    const retryCounts = sumBy(retries, (m) => m[LABEL_TOOL_NAME]);
-    const payloads = groupBuckets(payloadBuckets, LABEL_TOOL_NAME, LABEL_PAYLOAD_DIRECTION);
-    const payloadTotals = sumBy(payloadSums, (m) =>
-      key(m[LABEL_TOOL_NAME], m[LABEL_PAYLOAD_DIRECTION]),
-    );
+    const durations = groupBuckets(buckets, L.toolName);
+    const durationSums = sumBy(sums, (m) => m[L.toolName]);
+    const retryCounts = sumBy(retries, (m) => m[L.toolName]);
+    const payloads = groupBuckets(payloadBuckets, L.toolName, L.payloadDirection);
+    const payloadTotals = sumBy(payloadSums, (m) => key(m[L.toolName], m[L.payloadDirection]));
     const out: ToolSample[] = [];
     for (const [tool, t] of [...byTool].sort(([a], [b]) => a.localeCompare(b))) {
       const calls = Math.round(t.calls);
@@ -236,9 +216,9 @@ export class PrometheusSource implements ReportSource {
       }
       const fb: Record<string, number> = {};
       for (const s of fallbacks) {
-        const forTool = s.metric[LABEL_FALLBACK_FOR];
+        const forTool = s.metric[L.fallbackFor];
         const r = Math.round(s.value);
-        if (s.metric[LABEL_TOOL_NAME] === tool && forTool !== undefined && r > 0) {
+        if (s.metric[L.toolName] === tool && forTool !== undefined && r > 0) {
           fb[forTool] = (fb[forTool] ?? 0) + r;
         }
       }
@@ -275,8 +255,8 @@ export class PrometheusSource implements ReportSource {
   ): WorkflowSample[] {
     const outcomes = new Map<string, Record<WorkflowOutcome, number>>();
     for (const s of executions) {
-      const name = s.metric[LABEL_WORKFLOW_NAME];
-      const outcome = s.metric[LABEL_WORKFLOW_OUTCOME] as WorkflowOutcome | undefined;
+      const name = s.metric[L.workflowName];
+      const outcome = s.metric[L.workflowOutcome] as WorkflowOutcome | undefined;
       if (name === undefined || outcome === undefined || !(s.value > 0)) continue;
       if (outcome !== 'completed' && outcome !== 'partial' && outcome !== 'failed') continue;
       const o = outcomes.get(name) ?? { completed: 0, partial: 0, failed: 0 };
@@ -285,15 +265,15 @@ export class PrometheusSource implements ReportSource {
     }
     // Without the executions counter, derive outcomes from the duration count's error.type.
     for (const s of counts) {
-      const name = s.metric[LABEL_WORKFLOW_NAME];
+      const name = s.metric[L.workflowName];
       if (name === undefined || !(s.value > 0) || outcomesFromCounter(executions, name)) continue;
       const o = outcomes.get(name) ?? { completed: 0, partial: 0, failed: 0 };
-      if ((s.metric[LABEL_ERROR_TYPE] ?? '') === '') o.completed += s.value;
+      if ((s.metric[L.errorType] ?? '') === '') o.completed += s.value;
       else o.failed += s.value;
       outcomes.set(name, o);
     }
-    const durations = groupBuckets(buckets, LABEL_WORKFLOW_NAME);
-    const durationSums = sumBy(sums, (m) => m[LABEL_WORKFLOW_NAME]);
+    const durations = groupBuckets(buckets, L.workflowName);
+    const durationSums = sumBy(sums, (m) => m[L.workflowName]);
     const out: WorkflowSample[] = [];
     for (const [workflow, o] of [...outcomes].sort(([a], [b]) => a.localeCompare(b))) {
       const rounded = {
@@ -336,8 +316,8 @@ export class PrometheusSource implements ReportSource {
     );
     const points: HealthTransition[] = [];
     for (const s of series) {
-      const tool = s.metric[LABEL_HEALTH_CHECK_ID];
-      const state = s.metric[LABEL_HEALTH_STATE] as HealthState | undefined;
+      const tool = s.metric[L.healthCheckId];
+      const state = s.metric[L.healthState] as HealthState | undefined;
       if (tool === undefined || state === undefined || !HEALTH_STATES.includes(state)) continue;
       for (const [t] of s.values) points.push({ tool, state, atMs: Math.round(t * 1000) });
     }
@@ -358,7 +338,7 @@ function key(a: string | undefined, b: string | undefined): string {
 }
 
 function outcomesFromCounter(executions: VectorSample[], name: string): boolean {
-  return executions.some((s) => s.metric[LABEL_WORKFLOW_NAME] === name);
+  return executions.some((s) => s.metric[L.workflowName] === name);
 }
 
 function sumBy(
@@ -383,7 +363,7 @@ function groupBuckets(
   const out = new Map<string, CumulativeBucket[]>();
   for (const s of samples) {
     const a = s.metric[label];
-    const le = s.metric[LABEL_LE];
+    const le = s.metric[L.le];
     if (a === undefined || le === undefined || !Number.isFinite(s.value)) continue;
     const k = second === undefined ? a : key(a, s.metric[second]);
     const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
@@ -398,8 +378,8 @@ function groupBuckets(
 function healthOf(samples: VectorSample[], nowMs: number): ToolHealth[] {
   const out = new Map<string, ToolHealth>();
   for (const s of samples) {
-    const tool = s.metric[LABEL_HEALTH_CHECK_ID];
-    const state = s.metric[LABEL_HEALTH_STATE] as HealthState | undefined;
+    const tool = s.metric[L.healthCheckId];
+    const state = s.metric[L.healthState] as HealthState | undefined;
     if (tool === undefined || state === undefined || !HEALTH_STATES.includes(state)) continue;
     out.set(tool, { tool, state, updatedAtMs: nowMs, sinceMs: nowMs });
   }
@@ -410,15 +390,15 @@ function alertsOf(samples: VectorSample[], nowMs: number): Alert[] {
   return samples.map((s) => {
     const m = s.metric;
     const name = m.alertname ?? 'alert';
-    const subject =
-      m[LABEL_TOOL_NAME] ?? m[LABEL_HEALTH_CHECK_ID] ?? m[LABEL_WORKFLOW_NAME] ?? name;
+    const subject = m[L.toolName] ?? m[L.healthCheckId] ?? m[L.workflowName] ?? name;
     const severity = SEVERITIES.includes(m.severity as AlertSeverity)
       ? (m.severity as AlertSeverity)
       : 'warning';
     return {
       id: `prometheus:${name}:${subject}`,
       key: `${name}:${subject}`,
-      kind: ALERT_KINDS[name] ?? name,
+      // The bundled and the generated rules (`@toolscope/objectives`) under their kinds.
+      kind: alertKindOf(name, m) ?? name,
       severity,
       subject,
       message: `${name} is firing in Prometheus`,
@@ -486,7 +466,7 @@ function accuracyOf(
 }
 
 function pct(x: number): string {
-  return `${Number((x * 100).toPrecision(3))}%`;
+  return `${significant(x * 100)}%`;
 }
 
 function ms(seconds: number): string {

@@ -1,14 +1,11 @@
 /**
- * Seeded randomness for reproducible test data. The PRNG and the exact quantile come from
- * the repo's shared helper (`test/support/random.ts`); only the lognormal generator is
- * kept here (see below).
+ * Seeded randomness for reproducible test data. The PRNG is the core's one `seededRandom`
+ * (mulberry32), the exact quantile the repo's shared helper (`test/support/random.ts`); only
+ * the lognormal generator is kept here (see below).
  */
 
-export {
-  exactQuantile,
-  /** mulberry32: a small, fast 32-bit PRNG; same seed → same sequence. */
-  mulberry32 as seeded,
-} from '../../../../test/support/random.ts';
+export { seededRandom as seeded } from '@toolscope/instrumentation/internal';
+export { exactQuantile } from '../../../../test/support/random.ts';
 
 /**
  * Lognormal samples with the given median and σ (Box–Muller), drawn from a caller's

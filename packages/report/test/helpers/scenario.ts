@@ -4,10 +4,10 @@ import {
   InvocationStore,
   type ToolHealth,
 } from '@toolscope/instrumentation';
+import { toolRecord, workflowRecord } from '../../../../test/support/records.ts';
 import { HealthHistory } from '../../src/health-history.ts';
 import { InProcessSource } from '../../src/sources/in-process.ts';
 import { lognormal, seeded } from './random.ts';
-import { toolRecord, workflowRecord } from './records.ts';
 
 /** End of the scenario's current window: a slot-aligned instant. */
 export const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);

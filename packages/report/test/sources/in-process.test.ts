@@ -1,9 +1,9 @@
 import { AlertCenter, InvocationStore } from '@toolscope/instrumentation';
 import { describe, expect, it } from 'vitest';
+import { toolRecord, workflowRecord } from '../../../../test/support/records.ts';
 import { ReportConfigError } from '../../src/errors.ts';
 import { InProcessSource } from '../../src/sources/in-process.ts';
 import { exactQuantile, lognormal, seeded } from '../helpers/random.ts';
-import { toolRecord, workflowRecord } from '../helpers/records.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DURATION_BUCKETS_SECONDS, PAYLOAD_BUCKETS_BYTES } from '@toolscope/instrumentation';
+import { OBJECTIVE_ALERT_NAMES } from '@toolscope/instrumentation/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/build-report.ts';
 import {
@@ -221,6 +222,42 @@ describe('PrometheusSource against canned Prometheus API answers', () => {
     expect(snap.healthHistory).toEqual([
       { tool: 'search', state: 'healthy', atMs: WINDOW.fromMs },
       { tool: 'search', state: 'degraded', atMs: WINDOW.fromMs + 120_000 },
+    ]);
+  });
+
+  it('maps alert names through the core: generated objective rules arrive under their kinds', async () => {
+    const alert = (alertname: string, labels: Record<string, string>) => ({
+      labels: { __name__: 'ALERTS', alertname, alertstate: 'firing', ...labels },
+      value: 1,
+    });
+    const url = await startFake(() => [
+      ...toolData(1, 3).series,
+      // As `@toolscope/objectives` renders them: named per objective, kind in a label.
+      alert(OBJECTIVE_ALERT_NAMES.tool.latency_threshold, {
+        gen_ai_tool_name: 'search',
+        severity: 'error',
+      }),
+      alert(OBJECTIVE_ALERT_NAMES.workflow.error_rate_threshold!, {
+        gen_ai_workflow_name: 'plan',
+        severity: 'critical',
+      }),
+      alert('ToolRetryRateObjective', {
+        gen_ai_tool_name: 'search',
+        severity: 'warning',
+        toolscope_alert_kind: 'retry_rate_threshold',
+      }),
+      // The label wins over the name; an unknown rule keeps its own name.
+      alert('ToolLatencyP95High', { gen_ai_tool_name: 'cache', toolscope_alert_kind: 'custom' }),
+      alert('DiskFull', { instance: 'db' }),
+    ]);
+    source = new PrometheusSource({ url });
+    const snap = await source.snapshot(WINDOW);
+    expect(snap.alerts.map((a) => [a.kind, a.subject, a.severity])).toEqual([
+      ['latency_threshold', 'search', 'error'],
+      ['error_rate_threshold', 'plan', 'critical'],
+      ['retry_rate_threshold', 'search', 'warning'],
+      ['custom', 'cache', 'warning'],
+      ['DiskFull', 'DiskFull', 'warning'],
     ]);
   });
 
