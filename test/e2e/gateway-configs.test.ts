@@ -5,17 +5,18 @@
  * binary. gateway-topology.test.ts runs them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DURATION_BUCKETS_SECONDS } from '@toolscope/instrumentation';
 import { durationMs } from '@toolscope/instrumentation/internal';
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { backends, REPO_ROOT } from './backends.ts';
 
 const DIR = join(REPO_ROOT, 'collector-config/gateway');
 const TMP = mkdtempSync(join(tmpdir(), 'toolscope-gateway-configs-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 function exec(bin: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(bin, args, {
@@ -102,6 +103,104 @@ describe('collector-config/gateway', () => {
       'validate',
       `--config=${join(DIR, 'jaeger-badger.yaml')}`,
     ]);
+    if (r.status !== 0) throw new Error(r.output);
+  });
+
+  it('ProbeShardAbsent fires for a stopped shard and for a missing one (promtool test rules)', () => {
+    // Three shards checking every 30 s; shard 2/3 stops at 120 s (the exporter keeps its last
+    // value); a second group of shards runs 1/2 only.
+    const every15s = (n: number) => `0+15x${n}`;
+    const test = {
+      rule_files: [join(DIR, 'probe-rules.yml')],
+      evaluation_interval: '15s',
+      tests: [
+        {
+          interval: '15s',
+          input_series: [
+            ...['1/3', '3/3'].map((shard) => ({
+              series: `toolscope_probe_last_check_seconds{toolscope_probe_shard="${shard}"}`,
+              values: every15s(40),
+            })),
+            {
+              series: 'toolscope_probe_last_check_seconds{toolscope_probe_shard="2/3"}',
+              values: `${every15s(8)} 120x32`,
+            },
+            {
+              series: 'toolscope_probe_last_check_seconds{toolscope_probe_shard="1/2"}',
+              values: every15s(40),
+            },
+            ...['1/3', '2/3', '3/3', '1/2'].flatMap((shard) => [
+              {
+                series: `toolscope_probe_check_interval_seconds{toolscope_probe_shard="${shard}"}`,
+                values: '30x40',
+              },
+              {
+                series: `toolscope_probe_shards{toolscope_probe_shard="${shard}"}`,
+                values: `${shard.split('/')[1]}x40`,
+              },
+            ]),
+          ],
+          alert_rule_test: [
+            // 2/3 last checked at 120 s: at 225 s that is 105 s ago, under 3 × 30 + 30.
+            {
+              eval_time: '225s',
+              alertname: 'ProbeShardAbsent',
+              exp_alerts: [
+                {
+                  exp_labels: {
+                    severity: 'critical',
+                    toolscope_alert_kind: 'probe_absent',
+                    reason: 'missing',
+                    toolscope_probe_shards_total: '2',
+                  },
+                  exp_annotations: {
+                    summary: 'Only 1 of 2 probe shards report',
+                    description:
+                      'Start the missing `toolscope probe --shard i/2` instances; their checks are not being run.',
+                  },
+                },
+              ],
+            },
+            // At 255 s it is 135 s ago: absent.
+            {
+              eval_time: '255s',
+              alertname: 'ProbeShardAbsent',
+              exp_alerts: [
+                {
+                  exp_labels: {
+                    severity: 'critical',
+                    toolscope_alert_kind: 'probe_absent',
+                    reason: 'stopped',
+                    toolscope_probe_shard: '2/3',
+                  },
+                  exp_annotations: {
+                    summary: 'Probe shard 2/3 stopped reporting',
+                    description:
+                      'Its latest check ran 2m 15s ago; the checks it owns are not being run.',
+                  },
+                },
+                {
+                  exp_labels: {
+                    severity: 'critical',
+                    toolscope_alert_kind: 'probe_absent',
+                    reason: 'missing',
+                    toolscope_probe_shards_total: '2',
+                  },
+                  exp_annotations: {
+                    summary: 'Only 1 of 2 probe shards report',
+                    description:
+                      'Start the missing `toolscope probe --shard i/2` instances; their checks are not being run.',
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const file = join(TMP, 'probe-rules.test.yml');
+    writeFileSync(file, stringify(test));
+    const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, ['test', 'rules', file]);
     if (r.status !== 0) throw new Error(r.output);
   });
 

@@ -12,9 +12,12 @@
  * Jaeger is restarted (earlier traces are still there; traces kept meanwhile arrive after).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shardOf } from '@toolscope/health-probe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../packages/cli/test/support/run-cli.ts';
 import { probabilisticKeeps } from '../support/collector-routing.ts';
@@ -199,6 +202,31 @@ function serviceOn(prefix: string, want: Gateway): string {
     }
   }
   throw new Error(`no service name routed to ${want.name}`);
+}
+
+/**
+ * Waits until every span the agents accepted has reached a gateway (both must be up): with no
+ * service sending, the trace path is then quiet and its counters final.
+ */
+async function tracePathDrained(): Promise<void> {
+  const sum = async (urls: string[], name: string, labels: Record<string, string>) =>
+    (await Promise.all(urls.map((u) => collectorMetric(u, name, labels)))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+  const agents = topology.agents.map((a) => a.telemetryUrl);
+  const gateways = topology.gateways.map((g) => g.telemetryUrl);
+  await pollUntil(
+    async () => {
+      const accepted = await sum(agents, 'otelcol_receiver_accepted_spans', {});
+      const sent = await sum(agents, 'otelcol_exporter_sent_spans', {
+        exporter: 'load_balancing/traces',
+      });
+      const received = await sum(gateways, 'otelcol_receiver_accepted_spans', { receiver: 'otlp' });
+      return accepted === sent && sent === received;
+    },
+    { timeoutMs: 30_000, intervalMs: 250, description: 'the trace path to drain' },
+  );
 }
 
 /** The log lines an agent wrote for batches it dropped, by endpoint and signal. */
@@ -472,11 +500,129 @@ describe('both gateways up', () => {
   }, 180_000);
 });
 
+describe('probes that scale out: toolscope probe --shard i/3 through the agents', () => {
+  it('each check is run and reported by exactly its shard; ToolUnhealthy fires for the failing ones; a missing or stopped shard raises ProbeShardAbsent', async () => {
+    // Checks against two local endpoints: one answers, one fails. Ids chosen so that every
+    // shard owns three checks, one of them failing (the hash decides; the test asks it).
+    const target = createServer((req, res) => {
+      res.statusCode = req.url === '/down' ? 503 : 200;
+      res.end();
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+    const checks: Array<{ id: string; down: boolean }> = [];
+    for (let k = 0; checks.length < 9; k++) {
+      const id = `probe-${RUN}-${k}`;
+      const shard = shardOf(id, 3);
+      const mine = checks.filter((c) => shardOf(c.id, 3) === shard);
+      if (mine.length < 3) checks.push({ id, down: mine.length === 0 });
+    }
+    const file = join(topology.runDir, 'checks.yaml');
+    writeFileSync(
+      file,
+      `checks:\n${checks
+        .map(
+          (c) =>
+            `  - id: ${c.id}\n    type: http\n    endpoint: ${base}/${c.down ? 'down' : 'up'}\n    interval: 1s\n    timeout: 500ms\n    failure_threshold: 2\n`,
+        )
+        .join('')}`,
+    );
+    const probe = (index: number) =>
+      startProcess({
+        name: `probe-${index}-of-3`,
+        command: process.execPath,
+        args: [
+          '--conditions=toolscope-source',
+          join(REPO_ROOT, 'packages/cli/src/bin.ts'),
+          'probe',
+          '--config',
+          file,
+          '--shard',
+          `${index}/3`,
+        ],
+        env: {
+          // Shards export through the agents, as any service on their hosts would.
+          OTEL_EXPORTER_OTLP_ENDPOINT: topology.agents[index % 2]!.otlpHttp,
+          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        },
+        logDir: join(topology.runDir, 'logs'),
+      });
+    const prom = topology.prometheus;
+    const absent = async () =>
+      (await prom.alerts()).filter((a) => a.labels.alertname === 'ProbeShardAbsent');
+    const shards = [await probe(1), await probe(3)];
+    try {
+      // Two of three shards report: the "missing" rule is pending (it waits `for: 2m`).
+      const missing = await pollUntil(
+        async () => (await absent()).find((a) => a.labels.reason === 'missing'),
+        { timeoutMs: 60_000, intervalMs: 500, description: 'ProbeShardAbsent (missing) pending' },
+      );
+      expect(missing.labels.toolscope_probe_shards_total).toBe('3');
+      shards.push(await probe(2));
+      await pollUntil(async () => (await absent()).length === 0, {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        description: 'ProbeShardAbsent to clear once all three shards report',
+      });
+
+      // Every check reported by one instance: its own shard's.
+      const series = await pollUntil(
+        async () => {
+          const r = await prom.query(
+            `group by (toolscope_health_check_id, instance) (toolscope_health_status{toolscope_health_check_id=~"probe-${RUN}-.*"})`,
+          );
+          return r.length === checks.length ? r : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, description: 'the status of all nine checks' },
+      );
+      for (const c of checks) {
+        expect(
+          series
+            .filter((s) => s.metric.toolscope_health_check_id === c.id)
+            .map((s) => s.metric.instance),
+          c.id,
+        ).toEqual([`toolscope-probe-${shardOf(c.id, 3)}-of-3`]);
+      }
+      // ToolUnhealthy for exactly the failing checks (pending or firing: `for: 10s`).
+      const down = checks
+        .filter((c) => c.down)
+        .map((c) => c.id)
+        .sort();
+      const unhealthy = await pollUntil(
+        async () => {
+          const ids = (await prom.alerts())
+            .filter((a) => a.labels.alertname === 'ToolUnhealthy')
+            .map((a) => a.labels.toolscope_health_check_id!)
+            .filter((id) => id.startsWith(`probe-${RUN}-`))
+            .sort();
+          return ids.length >= down.length ? ids : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, description: 'ToolUnhealthy for the failing checks' },
+      );
+      expect(unhealthy).toEqual(down);
+
+      // Shard 2 dies: its series stay in the exporter, frozen; ProbeShardAbsent says so.
+      await shards[2]!.kill();
+      const stopped = await pollUntil(
+        async () =>
+          (await absent()).find((a) => a.labels.reason === 'stopped' && a.state === 'firing'),
+        { timeoutMs: 90_000, intervalMs: 1000, description: 'ProbeShardAbsent for shard 2/3' },
+      );
+      expect(stopped.labels.toolscope_probe_shard).toBe('2/3');
+      expect((await absent()).filter((a) => a.labels.reason === 'stopped')).toHaveLength(1);
+    } finally {
+      for (const s of shards) await s.stop(10_000);
+      await new Promise((resolve) => target.close(resolve));
+    }
+    await tracePathDrained();
+  }, 240_000);
+});
+
 describe('a gateway killed mid-run (static resolver)', () => {
   it('its share is retried, dropped and counted; everything routed to the other arrives', async () => {
     const [live, dead] = topology.gateways as [Gateway, Gateway];
-    const before = records(['p1', 'alerts']);
-    // Everything sent so far has passed the agents and reached the gateways.
+    // Everything sent so far has passed the agents (the services' spans, exactly, and the
+    // probes' health-check spans).
     for (const [i, agent] of topology.agents.entries()) {
       const sent = spansOf(ledger.filter((r) => r.service.agent === i).flatMap((r) => r.records));
       await counterReaches(
@@ -487,14 +633,7 @@ describe('a gateway killed mid-run (static resolver)', () => {
         `spans ${agent.name} handed to the gateways`,
       );
     }
-    const liveBefore = spansOf(before.filter((r) => topology.gatewayOfTrace(r.traceId) === live));
-    await counterReaches(
-      live.telemetryUrl,
-      'otelcol_receiver_accepted_spans',
-      { receiver: 'otlp' },
-      liveBefore,
-      `spans received by ${live.name}`,
-    );
+    await tracePathDrained();
     const agentSent = await Promise.all(
       topology.agents.map((a) =>
         collectorMetric(a.telemetryUrl, 'otelcol_exporter_sent_spans', {
@@ -502,6 +641,9 @@ describe('a gateway killed mid-run (static resolver)', () => {
         }),
       ),
     );
+    const liveBefore = await collectorMetric(live.telemetryUrl, 'otelcol_receiver_accepted_spans', {
+      receiver: 'otlp',
+    });
 
     await dead.process.kill();
     const s = services;

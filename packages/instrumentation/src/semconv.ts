@@ -97,6 +97,10 @@ export const ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS = 'toolscope.health.state.prev
 export const ATTR_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
   'toolscope.health.consecutive_failures' as const;
 
+// --- toolscope: probe shards ---
+/** Which shard of the checks a probe instance runs, `i/n` (`toolscope probe --shard i/n`). */
+export const ATTR_TOOLSCOPE_PROBE_SHARD = 'toolscope.probe.shard' as const;
+
 // --- toolscope: bounds ---
 /** Where a value from outside was cut (see `shared/bound.ts`): a small, fixed set. */
 export const ATTR_TOOLSCOPE_TRUNCATION_SITE = 'toolscope.truncation.site' as const;
@@ -126,6 +130,9 @@ export const METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION = 'toolscope.health.check.du
 export const METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
   'toolscope.health.consecutive_failures' as const;
 export const METRIC_TOOLSCOPE_ALERTS_ACTIVE = 'toolscope.alerts.active' as const;
+export const METRIC_TOOLSCOPE_PROBE_LAST_CHECK = 'toolscope.probe.last_check' as const;
+export const METRIC_TOOLSCOPE_PROBE_CHECK_INTERVAL = 'toolscope.probe.check_interval' as const;
+export const METRIC_TOOLSCOPE_PROBE_SHARDS = 'toolscope.probe.shards' as const;
 export const METRIC_TOOLSCOPE_VALUES_TRUNCATED = 'toolscope.values.truncated' as const;
 
 /** The instrumentation scope name of the core's tracer and meter (tools, workflows, alerts). */
