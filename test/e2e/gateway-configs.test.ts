@@ -39,6 +39,32 @@ function validate(file: string, env: Record<string, string> = {}): void {
 type Yaml = Record<string, unknown>;
 const load = (file: string) => parse(readFileSync(join(DIR, file), 'utf8')) as Yaml;
 
+/** Deep merge of maps (`overlay` wins; lists and scalars are replaced). */
+function merge(base: Yaml, overlay: Yaml): Yaml {
+  const out: Yaml = { ...base };
+  for (const [k, v] of Object.entries(overlay)) {
+    const b = out[k];
+    out[k] =
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      b !== null &&
+      typeof b === 'object'
+        ? merge(b as Yaml, v as Yaml)
+        : v;
+  }
+  return out;
+}
+
+/** `yaml` code blocks of a Markdown file that follow an HTML comment `<!-- validate: … -->`. */
+function snippets(markdown: string): Array<{ target: string; yaml: Yaml }> {
+  const text = readFileSync(join(REPO_ROOT, markdown), 'utf8');
+  return [...text.matchAll(/<!-- validate: ([\w.-]+) -->\s*```yaml\n([\s\S]*?)```/g)].map((m) => ({
+    target: m[1]!,
+    yaml: parse(m[2]!) as Yaml,
+  }));
+}
+
 describe('collector-config/gateway', () => {
   it('agent.yaml and gateway.yaml pass `validate` with their defaults and with loopback values', () => {
     validate(join(DIR, 'agent.yaml'));
@@ -211,6 +237,25 @@ describe('collector-config/gateway', () => {
       join(DIR, 'prometheus.yml'),
     ]);
     if (r.status !== 0) throw new Error(r.output);
+  });
+
+  it('every collector snippet in docs/scaling.md validates against the configuration it changes', () => {
+    const found = snippets('docs/scaling.md');
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const [i, { target, yaml }] of found.entries()) {
+      const base = load(target);
+      // A snippet that sets a resolver replaces the static one (one resolver per exporter).
+      const exporters = (yaml.exporters ?? {}) as Record<string, { resolver?: Yaml }>;
+      for (const [name, exp] of Object.entries(exporters)) {
+        if (exp.resolver !== undefined) {
+          const baseExp = (base.exporters as Record<string, { resolver: Yaml }>)[name]!;
+          baseExp.resolver = {};
+        }
+      }
+      const file = join(TMP, `snippet-${i}-${target}`);
+      writeFileSync(file, stringify(merge(base, yaml)));
+      validate(file);
+    }
   });
 
   it('the "use your own collector" configuration in collector-config/README.md validates', () => {
