@@ -34,6 +34,7 @@ import {
 import {
   type BackendsEnv,
   collectorMetric,
+  counterReaches,
   pollUntil,
   readBackendsEnv,
 } from '../../test/support/backend-clients.ts';
@@ -235,12 +236,12 @@ async function agentQueueMemory(env: BackendsEnv, runDir: string, quick: boolean
     await delay(1_000);
     const before = await heapAfter(agent, 0);
     const spans = await generate(agent.otlpHttp, { traces, spansPerSecond: 10_000 });
-    await pollUntil(
-      async () =>
-        (await collectorMetric(agent.telemetryUrl, 'otelcol_exporter_sent_spans', {
-          exporter: 'load_balancing/traces',
-        })) >= spans,
-      { timeoutMs: 60_000, intervalMs: 250, description: 'every span queued in the agent' },
+    await counterReaches(
+      agent.telemetryUrl,
+      'otelcol_exporter_sent_spans',
+      { exporter: 'load_balancing/traces' },
+      spans,
+      'the spans queued in the agent',
     );
     const after = await heapAfter(agent, liveHeaps(agent.process).length);
     return { 'agent.bytesPerQueuedSpan': ((after - before) * 1048576) / spans };
@@ -265,12 +266,12 @@ async function gatewayMemory(env: BackendsEnv, runDir: string, quick: boolean) {
     const before = await heapAfter(gateway, 0);
     const spans = await generate(agent.otlpHttp, { traces, spansPerSecond: 10_000 });
     // Held by tail sampling, waiting for the decision.
-    await pollUntil(
-      async () =>
-        (await collectorMetric(gateway.telemetryUrl, 'otelcol_receiver_accepted_spans', {
-          receiver: 'otlp',
-        })) >= spans,
-      { timeoutMs: 60_000, intervalMs: 100, description: 'every span at the gateway' },
+    await counterReaches(
+      gateway.telemetryUrl,
+      'otelcol_receiver_accepted_spans',
+      { receiver: 'otlp' },
+      spans,
+      'the spans at the gateway',
     );
     let held = 0;
     await pollUntil(
@@ -285,12 +286,13 @@ async function gatewayMemory(env: BackendsEnv, runDir: string, quick: boolean) {
     ).catch(() => undefined);
     const whileHeld = await heapAfter(gateway, liveHeaps(gateway.process).length);
     // Then all kept (100 %) and queued for a Jaeger that is not there.
-    await pollUntil(
-      async () =>
-        (await collectorMetric(gateway.telemetryUrl, 'otelcol_exporter_queue_size', {
-          exporter: 'otlp_grpc/jaeger',
-        })) >= spans,
-      { timeoutMs: 120_000, intervalMs: 250, description: 'every span queued for Jaeger' },
+    await counterReaches(
+      gateway.telemetryUrl,
+      'otelcol_exporter_queue_size',
+      { exporter: 'otlp_grpc/jaeger' },
+      spans,
+      'the spans queued for Jaeger',
+      120_000,
     );
     const queued = await heapAfter(gateway, liveHeaps(gateway.process).length);
     return {

@@ -4,7 +4,6 @@
  * promtool — and the collector snippets the documentation shows, validated against the same
  * binary. gateway-topology.test.ts runs them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,27 +12,15 @@ import { durationMs } from '@toolscope/instrumentation/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { backends, REPO_ROOT } from './backends.ts';
+import { exec, expectOk } from './support/exec.ts';
 
 const DIR = join(REPO_ROOT, 'collector-config/gateway');
 const TMP = mkdtempSync(join(tmpdir(), 'toolscope-gateway-configs-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-function exec(bin: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(bin, args, {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, ...env },
-  });
-  return {
-    status: r.status,
-    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`,
-  };
-}
-
 function validate(file: string, env: Record<string, string> = {}): void {
   const r = exec(backends().TOOLSCOPE_OTELCOL_BIN, ['validate', `--config=${file}`], env);
-  if (r.status !== 0) throw new Error(`${file}: exit ${r.status}\n${r.output}`);
+  expectOk({ ...r, output: `${file}: ${r.output}` });
 }
 
 type Yaml = Record<string, unknown>;
@@ -129,13 +116,28 @@ describe('collector-config/gateway', () => {
       'validate',
       `--config=${join(DIR, 'jaeger-badger.yaml')}`,
     ]);
-    if (r.status !== 0) throw new Error(r.output);
+    expectOk(r);
   });
 
   it('ProbeShardAbsent fires for a stopped shard and for a missing one (promtool test rules)', () => {
     // Three shards checking every 30 s; shard 2/3 stops at 120 s (the exporter keeps its last
     // value); a second group of shards runs 1/2 only.
     const every15s = (n: number) => `0+15x${n}`;
+    // Shards 1/2 only: one of two reports.
+    const missingOneOfTwo = {
+      exp_labels: {
+        severity: 'critical',
+        toolscope_alert_kind: 'probe_absent',
+        reason: 'missing',
+        toolscope_probe_shards_total: '2',
+      },
+      exp_annotations: {
+        summary: 'Only 1 of 2 probe shards report',
+        description:
+          'Start the missing `toolscope probe --shard i/2` instances; their checks are not being run.',
+      },
+    };
+
     const test = {
       rule_files: [join(DIR, 'probe-rules.yml')],
       evaluation_interval: '15s',
@@ -171,21 +173,7 @@ describe('collector-config/gateway', () => {
             {
               eval_time: '225s',
               alertname: 'ProbeShardAbsent',
-              exp_alerts: [
-                {
-                  exp_labels: {
-                    severity: 'critical',
-                    toolscope_alert_kind: 'probe_absent',
-                    reason: 'missing',
-                    toolscope_probe_shards_total: '2',
-                  },
-                  exp_annotations: {
-                    summary: 'Only 1 of 2 probe shards report',
-                    description:
-                      'Start the missing `toolscope probe --shard i/2` instances; their checks are not being run.',
-                  },
-                },
-              ],
+              exp_alerts: [missingOneOfTwo],
             },
             // At 255 s it is 135 s ago: absent.
             {
@@ -205,19 +193,7 @@ describe('collector-config/gateway', () => {
                       'Its latest check ran 2m 15s ago; the checks it owns are not being run.',
                   },
                 },
-                {
-                  exp_labels: {
-                    severity: 'critical',
-                    toolscope_alert_kind: 'probe_absent',
-                    reason: 'missing',
-                    toolscope_probe_shards_total: '2',
-                  },
-                  exp_annotations: {
-                    summary: 'Only 1 of 2 probe shards report',
-                    description:
-                      'Start the missing `toolscope probe --shard i/2` instances; their checks are not being run.',
-                  },
-                },
+                missingOneOfTwo,
               ],
             },
           ],
@@ -227,7 +203,7 @@ describe('collector-config/gateway', () => {
     const file = join(TMP, 'probe-rules.test.yml');
     writeFileSync(file, stringify(test));
     const r = exec(backends().TOOLSCOPE_PROMTOOL_BIN, ['test', 'rules', file]);
-    if (r.status !== 0) throw new Error(r.output);
+    expectOk(r);
   });
 
   it('prometheus.yml and the rules it loads pass promtool', () => {
@@ -236,7 +212,7 @@ describe('collector-config/gateway', () => {
       'config',
       join(DIR, 'prometheus.yml'),
     ]);
-    if (r.status !== 0) throw new Error(r.output);
+    expectOk(r);
   });
 
   it('every collector snippet in docs/scaling.md validates against the configuration it changes', () => {

@@ -24,6 +24,7 @@ import { probabilisticKeeps } from '../support/collector-routing.ts';
 import {
   backends,
   collectorMetric,
+  counterReaches,
   type JaegerTrace,
   pollUntil,
   REPO_ROOT,
@@ -155,22 +156,6 @@ async function awaitTraces(
       description: `${expected.length} kept traces of ${service.name} in Jaeger`,
     },
   );
-}
-
-/** Polls a collector counter until it reaches `expected`, then returns its value. */
-async function counterReaches(
-  url: string,
-  name: string,
-  labels: Record<string, string>,
-  expected: number,
-  what: string,
-): Promise<number> {
-  await pollUntil(async () => (await collectorMetric(url, name, labels)) >= expected, {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-    description: `${what} to reach ${expected}`,
-  });
-  return collectorMetric(url, name, labels);
 }
 
 /** Polls a PromQL sum until it equals `expected` (bounded); returns the last value. */

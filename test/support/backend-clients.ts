@@ -305,6 +305,26 @@ export async function collectorMetric(
   return sum;
 }
 
+/**
+ * Polls a collector's counter (or gauge) at its telemetry `url` until it reaches `expected`
+ * (bounded), then returns its value.
+ */
+export async function counterReaches(
+  url: string,
+  name: string,
+  labels: Record<string, string>,
+  expected: number,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<number> {
+  await pollUntil(async () => (await collectorMetric(url, name, labels)) >= expected, {
+    timeoutMs,
+    intervalMs: 250,
+    description: `${what} to reach ${expected}`,
+  });
+  return collectorMetric(url, name, labels);
+}
+
 export function spanTag(span: JaegerSpan, key: string): unknown {
   return span.tags.find((t) => t.key === key)?.value;
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksOfShard, parseShard, runProbeCommand, shardOf } from '../src/index.ts';
+import { checksOfShard, parseShard, shardOf } from '../src/index.ts';
+import { runCommand, startContinuous, startOtlpJsonSink } from './support/command.ts';
 import { startHttpServer, type TestServer, waitFor } from './support/servers.ts';
 
 describe('--shard i/n', () => {
@@ -64,15 +65,7 @@ describe('toolscope probe --shard', () => {
     return p;
   };
 
-  async function run(argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runProbeCommand(argv, {
-      stdout: (s) => (stdout += s),
-      stderr: (s) => (stderr += s),
-    });
-    return { code, stdout, stderr };
-  }
+  const run = runCommand;
 
   it('--once runs only the shard’s checks; the shards together run each check once', async () => {
     const file = config();
@@ -102,40 +95,23 @@ describe('toolscope probe --shard', () => {
   });
 
   it('continuous mode reports the shard gauges under the shard’s own instance id', async () => {
-    const received: string[] = [];
-    const collector = await startHttpServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      if (req.url === '/v1/metrics') received.push(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-    const { startToolscope } = await import('@toolscope/node');
-    const stop = new AbortController();
-    let stdout = '';
-    const exit = runProbeCommand(
+    const collector = await startOtlpJsonSink();
+    const metricBodies = () =>
+      collector.received.filter((r) => r.path === '/v1/metrics').map((r) => r.body);
+    const { stdout, stop, exit } = await startContinuous(
       ['--config', config(), '--shard', '2/3'],
-      { stdout: (s) => (stdout += s), stderr: () => undefined },
-      {
-        signal: stop.signal,
-        startToolscope: (o) =>
-          startToolscope({
-            ...o,
-            endpoint: collector.url,
-            protocol: 'http/json',
-            inProcess: false,
-            metricExportIntervalMs: 200,
-          }),
-      },
+      collector.url,
+      { metricExportIntervalMs: 200 },
     );
     try {
       await waitFor(
-        () => received.some((b) => b.includes('"toolscope.probe.last_check"')),
+        () => metricBodies().some((b) => b.includes('"toolscope.probe.last_check"')),
         10_000,
         'the shard gauges',
       );
       const own = ids.filter((id) => shardOf(id, 3) === 2).length;
-      expect(stdout).toContain(`running ${own} checks (shard 2/3)`);
-      const body = received.find((b) => b.includes('"toolscope.probe.last_check"'))!;
+      expect(stdout()).toContain(`running ${own} checks (shard 2/3)`);
+      const body = metricBodies().find((b) => b.includes('"toolscope.probe.last_check"'))!;
       for (const name of ['toolscope.probe.check_interval', 'toolscope.probe.shards']) {
         expect(body).toContain(`"${name}"`);
       }
