@@ -1,9 +1,11 @@
 /**
  * The two-tier topology of collector-config/gateway, run on loopback with the real binaries:
- * six services (two instrumented with toolscope, one each with OpenLLMetry, OpenInference and
- * the AI SDK's legacy and GenAI integrations, every library run for real) → two agent
- * collectors → two gateway collectors (tail sampling, span metrics) → Jaeger on Badger, and a
- * Prometheus scraping the gateways and every collector's own telemetry.
+ * six services (two instrumented with toolscope, one each with OpenInference and the AI SDK's
+ * legacy and GenAI integrations, run for real, and one emitting OpenLLMetry's spans built from
+ * its SDK's attribute names: fixtures/topology-service.ts) → two agent collectors → two
+ * gateway collectors (tail sampling, span metrics) → Jaeger on Badger, and a Prometheus
+ * scraping the gateways and every collector's own telemetry. Three sharded probes report
+ * through the same agents.
  *
  * Everything is checked exactly against what the services report they did and what the
  * collector's own algorithms decide (test/support/collector-routing.ts): which gateway gets
