@@ -192,10 +192,11 @@ function serviceOn(prefix: string, want: Gateway): string {
 }
 
 /**
- * Waits until every span the agents accepted has reached a gateway (both must be up): with no
- * service sending, the trace path is then quiet and its counters final.
+ * Waits until every span the agents accepted has reached a gateway, on both routes (by trace
+ * ID, and the copies by service; both gateways must be up): with no service sending, the
+ * agents are then quiet and the counters final.
  */
-async function tracePathDrained(): Promise<void> {
+async function agentsDrained(): Promise<void> {
   const sum = async (urls: string[], name: string, labels: Record<string, string>) =>
     (await Promise.all(urls.map((u) => collectorMetric(u, name, labels)))).reduce(
       (a, b) => a + b,
@@ -206,13 +207,17 @@ async function tracePathDrained(): Promise<void> {
   await pollUntil(
     async () => {
       const accepted = await sum(agents, 'otelcol_receiver_accepted_spans', {});
-      const sent = await sum(agents, 'otelcol_exporter_sent_spans', {
-        exporter: 'load_balancing/traces',
-      });
-      const received = await sum(gateways, 'otelcol_receiver_accepted_spans', { receiver: 'otlp' });
-      return accepted === sent && sent === received;
+      for (const [exporter, receiver] of [
+        ['load_balancing/traces', 'otlp'],
+        ['load_balancing/by_service', 'otlp/by_service'],
+      ] as const) {
+        const sent = await sum(agents, 'otelcol_exporter_sent_spans', { exporter });
+        const received = await sum(gateways, 'otelcol_receiver_accepted_spans', { receiver });
+        if (sent !== accepted || received !== sent) return false;
+      }
+      return true;
     },
-    { timeoutMs: 30_000, intervalMs: 250, description: 'the trace path to drain' },
+    { timeoutMs: 30_000, intervalMs: 250, description: 'the agents to hand every span on' },
   );
 }
 
@@ -236,7 +241,9 @@ beforeAll(async () => {
   topology = await Topology.start(backends(), {
     samplingPercentage: SAMPLING_PERCENTAGE,
     slowToolCallMs: SLOW_TOOL_CALL_MS,
-    decisionWait: '2s',
+    // Longer than the gap between the first and the last span of a trace (an AI SDK trace with
+    // a slow tool: ~1.5 s) on a loaded machine, so that every trace is judged whole.
+    decisionWait: '5s',
     agentRetryMaxElapsed: `${AGENT_RETRY_MAX_ELAPSED_S}s`,
     agentQueueSpans: 5000,
   });
@@ -601,7 +608,7 @@ describe('probes that scale out: toolscope probe --shard i/3 through the agents'
       for (const s of shards) await s.stop(10_000);
       await new Promise((resolve) => target.close(resolve));
     }
-    await tracePathDrained();
+    await agentsDrained();
   }, 240_000);
 });
 
@@ -620,7 +627,7 @@ describe('a gateway killed mid-run (static resolver)', () => {
         `spans ${agent.name} handed to the gateways`,
       );
     }
-    await tracePathDrained();
+    await agentsDrained();
     const agentSent = await Promise.all(
       topology.agents.map((a) =>
         collectorMetric(a.telemetryUrl, 'otelcol_exporter_sent_spans', {
