@@ -26,6 +26,8 @@ const mb = (v: number) => (Number.isFinite(v) ? `${(v / 1048576).toFixed(2)} MB`
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—');
 const yesNo = (ok: boolean) => (ok ? 'yes' : 'no');
+const bytes = (v: number) =>
+  Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} B` : '—';
 
 /** A row that could not be measured: `n/a (reason)` in the measured column. */
 function missing(
@@ -409,6 +411,44 @@ export function buildRows(results: Results): Row[] {
         target: '—',
         ratio: (m) =>
           `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
+      },
+    ]),
+    ...simpleRows(results, 'gateway', '9. gateway tier', [
+      {
+        label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
+        metric: 'gateway.spansPerCpuSecond',
+        format: (v, m) =>
+          `${Math.round(v).toLocaleString('en-US')} spans/s per core (at ${Math.round(m['offered.spansPerSecond']!).toLocaleString('en-US')} spans/s offered)`,
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'agent: spans per CPU-second (mapping, two load_balancing exporters)',
+        metric: 'agent.spansPerCpuSecond',
+        format: (v) => `${Math.round(v).toLocaleString('en-US')} spans/s per core`,
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'agent: heap per span queued for an unreachable gateway (span + slim copy)',
+        metric: 'agent.bytesPerQueuedSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'gateway: heap per span waiting for a tail-sampling decision',
+        metric: 'gateway.bytesPerHeldSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'gateway: heap per span queued for a Jaeger that is down',
+        metric: 'gateway.bytesPerQueuedSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
       },
     ]),
   ];

@@ -6,6 +6,7 @@
 import { accuracy } from './scenarios/accuracy.ts';
 import { aiSdk } from './scenarios/ai-sdk.ts';
 import { exportThroughput } from './scenarios/export.ts';
+import { gateway } from './scenarios/gateway.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
 import { overhead } from './scenarios/overhead.ts';
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, Scenario> = {
   probes,
   mcp,
   'ai-sdk': aiSdk,
+  gateway,
 };
 
 const [name, ...flags] = process.argv.slice(2);

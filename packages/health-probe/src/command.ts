@@ -1,8 +1,17 @@
+import { metrics } from '@opentelemetry/api';
 import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
-import { LIMITS, terminalText } from '@toolscope/instrumentation/internal';
+import { LIMITS, SCOPE_NAMES, terminalText } from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
+import {
+  ALL_CHECKS,
+  checksOfShard,
+  parseShard,
+  reportShard,
+  type Shard,
+  shardLabel,
+} from './shard.ts';
 import type { CheckResult, CheckStatus } from './types.ts';
 import { createAlertWebhook } from './webhook.ts';
 
@@ -22,17 +31,22 @@ export interface ProbeCommandDeps {
   /** `startToolscope` of `@toolscope/node`. @default imported dynamically from `@toolscope/node` */
   startToolscope?: (options?: {
     serviceName?: string;
+    resourceAttributes?: Record<string, string>;
   }) => ToolscopeHandle | Promise<ToolscopeHandle>;
   /** Ends continuous mode when aborted. @default SIGINT or SIGTERM */
   signal?: AbortSignal;
 }
 
-export const PROBE_USAGE = `Usage: toolscope probe --config <file> [--once] [--format text|json]
+export const PROBE_USAGE = `Usage: toolscope probe --config <file> [--shard i/n] [--once] [--format text|json]
 
 Runs the health checks of a YAML or JSON config file.
 
 Options:
   --config <file>        checks to run (YAML or JSON): required
+  --shard i/n            run only shard i of n (1 <= i <= n): n instances with the same file
+                           split the checks, each run by one of them (a stable hash of the
+                           check id); each instance reports toolscope.probe.* gauges so a
+                           stopped shard raises ProbeShardAbsent
   --once                 run every check once, print the results and exit:
                            0 no check UNHEALTHY, 1 some check UNHEALTHY, 2 bad config
                          (a single failing run counts as UNHEALTHY)
@@ -53,6 +67,7 @@ interface Args {
   config: string;
   once: boolean;
   format: 'text' | 'json';
+  shard: Shard | undefined;
 }
 
 /**
@@ -82,9 +97,17 @@ export async function runProbeCommand(
   const alertCenter = once ? new AlertCenter() : undefined;
   try {
     config = await loadProbeConfig(args.config);
+    const checks =
+      args.shard === undefined ? config.checks : checksOfShard(config.checks, args.shard);
+    if (args.shard !== undefined && checks.length === 0) {
+      io.stderr(
+        `toolscope probe: shard ${shardLabel(args.shard)} owns none of the ${config.checks.length} checks of ${args.config}; it only reports that it is alive\n`,
+      );
+    }
+    config = { ...config, checks };
     monitor = new HealthMonitor({
       // A single failing round counts as UNHEALTHY under --once.
-      checks: once ? config.checks.map(singleRunCheck) : config.checks,
+      checks: once ? checks.map(singleRunCheck) : checks,
       maintenance: config.maintenance,
       ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
       ...(alertCenter !== undefined ? { alertCenter } : {}),
@@ -126,7 +149,32 @@ async function runContinuously(
     await monitor.close();
     return 2;
   }
-  const toolscope = await start({ serviceName: 'toolscope-probe' });
+  const shard = args.shard ?? ALL_CHECKS;
+  // Each shard is its own instance (its series stay apart, and keep their identity across
+  // restarts), unless OTEL_RESOURCE_ATTRIBUTES names the instance.
+  const named = /(^|,)\s*service\.instance\.id\s*=/.test(
+    process.env.OTEL_RESOURCE_ATTRIBUTES ?? '',
+  );
+  const toolscope = await start({
+    serviceName: 'toolscope-probe',
+    ...(args.shard !== undefined && !named
+      ? {
+          resourceAttributes: {
+            'service.instance.id': `toolscope-probe-${shard.index}-of-${shard.count}`,
+          },
+        }
+      : {}),
+  });
+  let lastCheckMs: number | undefined;
+  const offDone = monitor.onResult((result) => {
+    lastCheckMs = Math.max(lastCheckMs ?? 0, result.timestampMs);
+  });
+  const stopReporting = reportShard(
+    metrics.getMeter(SCOPE_NAMES.healthProbe),
+    shard,
+    config.checks,
+    () => lastCheckMs,
+  );
   // Validated with the file: creating it cannot fail.
   const webhook = config.webhook === undefined ? undefined : createAlertWebhook(config.webhook);
   let unsubscribe: (() => void) | undefined;
@@ -146,8 +194,12 @@ async function runContinuously(
     );
   });
   monitor.start();
-  if (args.format === 'text')
-    io.stdout(`toolscope probe: running ${monitor.statuses().length} checks; Ctrl-C to stop\n`);
+  if (args.format === 'text') {
+    const of = args.shard === undefined ? '' : ` (shard ${shardLabel(args.shard)})`;
+    io.stdout(
+      `toolscope probe: running ${monitor.statuses().length} checks${of}; Ctrl-C to stop\n`,
+    );
+  }
   await waitForStop(deps.signal);
   // Everything below shares one deadline (LIMITS.probeStopDeadlineMs): a check that hangs, a
   // collector that does not answer or a webhook that holds every request cannot keep the
@@ -155,10 +207,12 @@ async function runContinuously(
   const stopBy = performance.now() + LIMITS.probeStopDeadlineMs;
   const left = () => Math.max(0, stopBy - performance.now());
   off();
+  offDone();
   await withDeadline(monitor.stop(), left());
   // Shut the SDK down while the monitor still reports, so the final export has the gauges.
   // Bounded: an unreachable collector must not hold the stop up (exporters retry for 10 s).
   await withDeadline(toolscope.shutdown(), Math.min(SHUTDOWN_DEADLINE_MS, left()));
+  stopReporting();
   await withDeadline(monitor.close(), left());
   unsubscribe?.();
   if (webhook !== undefined) {
@@ -281,6 +335,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let config: string | undefined;
   let once = false;
   let format: 'text' | 'json' = 'text';
+  let shard: Shard | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -303,6 +358,9 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--once':
         once = true;
         break;
+      case '--shard':
+        shard = parseShard(value());
+        break;
       case '--format': {
         const f = value();
         if (f !== 'text' && f !== 'json')
@@ -315,5 +373,5 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     }
   }
   if (config === undefined) throw new Error('--config <file> is required');
-  return { config, once, format };
+  return { config, once, format, shard };
 }

@@ -99,6 +99,26 @@ describe('adopt, do not duplicate', () => {
     expect(own.parentSpanContext?.spanId).toBe(foreign.spanContext().spanId);
   });
 
+  it('marks every tool span it records, own or adopted, and no span it left alone', async () => {
+    const foreign = foreignToolSpan('lookup', 'call-1');
+    const untouched = foreignToolSpan('other', 'call-9');
+    await context.with(trace.setSpan(context.active(), foreign), async () => {
+      await withTool({ name: 'lookup', callId: 'call-1' }, async () => 'x');
+      await withTool({ name: 'lookup', callId: 'call-2' }, async () => 'y');
+    });
+    foreign.end();
+    untouched.end();
+    const marked = (s: { attributes: Record<string, unknown> }) =>
+      s.attributes['toolscope.tool.recorded'];
+    const spans = toolSpans();
+    expect(
+      spans.filter((s) => s.attributes['gen_ai.tool.call.id'] !== 'call-9').map(marked),
+    ).toEqual([true, true]);
+    expect(
+      marked(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'call-9')!),
+    ).toBeUndefined();
+  });
+
   it('never adopts a span that is not a tool span, or a tool span of another tool', async () => {
     const parent = trace.getTracer('other-library').startSpan('chat model');
     const other = foreignToolSpan('weather');
