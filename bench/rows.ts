@@ -26,6 +26,8 @@ const mb = (v: number) => (Number.isFinite(v) ? `${(v / 1048576).toFixed(2)} MB`
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '—');
 const yesNo = (ok: boolean) => (ok ? 'yes' : 'no');
+const bytes = (v: number) =>
+  Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} B` : '—';
 
 /** A row that could not be measured: `n/a (reason)` in the measured column. */
 function missing(
@@ -108,8 +110,13 @@ function overheadRows(results: Results): Row[] {
     });
     rows.push(variant('openllmetryContent', 'OpenLLMetry withTool (default traceContent on)', '—'));
   }
+  const promLabel = 'prom-client histogram observe';
+  const promBaseline = 'OTel histogram.record, 3 attrs ~1,900 ns';
+  const promReason = why ?? agg?.notes.promClient;
   rows.push(
-    variant('prom', 'prom-client histogram observe', 'OTel histogram.record, 3 attrs ~1,900 ns'),
+    promReason !== undefined
+      ? missing(s, promLabel, promReason, promBaseline, '—')
+      : variant('prom', promLabel, promBaseline),
   );
   return rows;
 }
@@ -315,6 +322,10 @@ function simpleRows(
   });
 }
 
+/** "`v` µs vs `m[base]` µs per run". */
+const usPerRun = (base: string) => (v: number, m: Record<string, number>) =>
+  `${v.toFixed(0)} µs vs ${m[base]!.toFixed(0)} µs per run`;
+
 export function buildRows(results: Results): Row[] {
   return [
     ...overheadRows(results),
@@ -387,6 +398,81 @@ export function buildRows(results: Results): Row[] {
         baseline: '—',
         target: '—',
         ratio: (m) => times(m['instrumented.xBare']!, 'uninstrumented'),
+      },
+    ]),
+    ...simpleRows(results, 'ai-sdk', '8. AI SDK', [
+      {
+        label: 'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
+        metric: 'toolscope.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '≤ 1.10× uninstrumented',
+        ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
+        ratio: (m) => times(m['toolscope.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
+        metric: 'noop.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['noop.xBare']!, 'uninstrumented')}; toolscope ${m['toolscope.xNoop']!.toFixed(2)}× this`,
+      },
+      {
+        label: 'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
+        metric: 'otel.us',
+        format: usPerRun('bare.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['otel.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'AI SDK tool call: toolscope + @ai-sdk/otel vs @ai-sdk/otel alone',
+        metric: 'both.us',
+        format: usPerRun('otel.us'),
+        baseline: '—',
+        target: '—',
+        ratio: (m) =>
+          `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
+      },
+    ]),
+    ...simpleRows(results, 'gateway', '9. gateway tier', [
+      {
+        label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
+        metric: 'gateway.spansPerCpuSecond',
+        format: (v, m) =>
+          `${Math.round(v).toLocaleString('en-US')} spans/s per core (at ${Math.round(m['offered.spansPerSecond']!).toLocaleString('en-US')} spans/s offered)`,
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'agent: spans per CPU-second (mapping, two load_balancing exporters)',
+        metric: 'agent.spansPerCpuSecond',
+        format: (v) => `${Math.round(v).toLocaleString('en-US')} spans/s per core`,
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'agent: heap per span queued for an unreachable gateway (span + slim copy)',
+        metric: 'agent.bytesPerQueuedSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'gateway: heap per span waiting for a tail-sampling decision',
+        metric: 'gateway.bytesPerHeldSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
+      },
+      {
+        label: 'gateway: heap per span queued for a Jaeger that is down',
+        metric: 'gateway.bytesPerQueuedSpan',
+        format: (v) => bytes(v),
+        baseline: '—',
+        target: '—',
       },
     ]),
   ];

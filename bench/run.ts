@@ -28,6 +28,9 @@ const FULL: PlanItem[] = [
   { scenario: 'report', processes: 3 },
   { scenario: 'probes', processes: 1 },
   { scenario: 'mcp', processes: 3 },
+  { scenario: 'ai-sdk', processes: 3 },
+  // Real collectors and Jaeger (scripts/backends.sh install); one process: it starts its own.
+  { scenario: 'gateway', processes: 1 },
 ];
 
 const plan = FULL.filter((p) => only === undefined || only.includes(p.scenario)).map((p) =>
@@ -64,6 +67,8 @@ function sectionOf(scenario: string): string {
     report: '5. report',
     probes: '6. probes',
     mcp: '7. MCP',
+    'ai-sdk': '8. AI SDK',
+    gateway: '9. gateway tier',
   };
   return sections[scenario] ?? '';
 }

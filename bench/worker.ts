@@ -4,7 +4,9 @@
  *   node --conditions=toolscope-source --expose-gc bench/worker.ts <scenario> [--quick] [--mode=m]
  */
 import { accuracy } from './scenarios/accuracy.ts';
+import { aiSdk } from './scenarios/ai-sdk.ts';
 import { exportThroughput } from './scenarios/export.ts';
+import { gateway } from './scenarios/gateway.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
 import { overhead } from './scenarios/overhead.ts';
@@ -20,6 +22,8 @@ const SCENARIOS: Record<string, Scenario> = {
   report,
   probes,
   mcp,
+  'ai-sdk': aiSdk,
+  gateway,
 };
 
 const [name, ...flags] = process.argv.slice(2);

@@ -20,8 +20,7 @@ import {
   enablePreAggregatedMetrics,
 } from '@toolscope/instrumentation/internal';
 import { ToolscopeMetricProducer } from '@toolscope/node';
-import client from 'prom-client';
-import { optionalImport } from '../support/optional-import.ts';
+import { baselineImport } from '../support/optional-import.ts';
 import { createBenchOtel, DiscardingSpanExporter, registerContext } from '../support/otel.ts';
 import { median, yieldToLoop } from '../support/stats.ts';
 import type { ScenarioOptions, ScenarioOutput } from './types.ts';
@@ -36,6 +35,18 @@ interface Traceloop {
     fn: (arg: { q: string }) => Promise<T>,
     arg: { q: string },
   ): Promise<T>;
+}
+
+/** The part of prom-client the `prom` variant uses. */
+interface PromClient {
+  Registry: new () => unknown;
+  Histogram: new (config: {
+    name: string;
+    help: string;
+    labelNames: string[];
+    buckets: number[];
+    registers: unknown[];
+  }) => { startTimer(labels: Record<string, string>): () => number };
 }
 
 const YIELD_EVERY = 256;
@@ -56,7 +67,7 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
 
   registerContext();
   // Global providers: the ones OpenLLMetry's API picks up (with its own span processor).
-  const traceloopImport = await optionalImport<Traceloop>('@traceloop/node-server-sdk');
+  const traceloopImport = await baselineImport<Traceloop>('@traceloop/node-server-sdk');
   let traceloop: Traceloop | undefined;
   // As startToolscope sets it up: toolscope's metrics pre-aggregated and exported through a
   // MetricProducer on the reader (no attribute hashing per call).
@@ -97,15 +108,6 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
 
   const bareTracer = ours.tracerProvider.getTracer('bench-bare');
   const traced = traceTool(searchTool, { name: 'search' });
-  const registry = new client.Registry();
-  const promHistogram = new client.Histogram({
-    name: 'tool_duration_seconds',
-    help: 'tool duration',
-    labelNames: ['tool', 'type'],
-    buckets: [...DURATION_BUCKETS_SECONDS],
-    registers: [registry],
-  });
-  const promLabels = { tool: 'search', type: 'function' };
 
   const variants: Record<string, Call> = {
     none: (arg) => searchTool(arg),
@@ -151,15 +153,29 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
         });
       }
     },
-    prom: async (arg) => {
+  };
+  const promImport = await baselineImport<{ default: PromClient }>('prom-client');
+  if (promImport.ok) {
+    const client = promImport.module.default;
+    const promHistogram = new client.Histogram({
+      name: 'tool_duration_seconds',
+      help: 'tool duration',
+      labelNames: ['tool', 'type'],
+      buckets: [...DURATION_BUCKETS_SECONDS],
+      registers: [new client.Registry()],
+    });
+    const promLabels = { tool: 'search', type: 'function' };
+    variants.prom = async (arg) => {
       const end = promHistogram.startTimer(promLabels);
       try {
         return await searchTool(arg);
       } finally {
         end();
       }
-    },
-  };
+    };
+  } else {
+    notes.promClient = promImport.reason;
+  }
   if (traceloop !== undefined) {
     const tl = traceloop;
     variants.openllmetry = (arg) => tl.withTool({ name: 'search' }, searchTool, arg);

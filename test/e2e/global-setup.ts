@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import type { BackendsEnv } from './backends.ts';
+import { parseBackendsEnv } from '../support/backend-clients.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../scripts/backends.sh', import.meta.url));
@@ -40,15 +40,6 @@ function run(step: string, capture = false): string {
   return capture ? r.stdout : '';
 }
 
-function parseEnv(text: string): BackendsEnv {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) env[m[1]!] = m[2]!;
-  }
-  return env as unknown as BackendsEnv;
-}
-
 export default function setup(project: TestProject): () => void {
   run('install');
   // Backends that were already running (a developer's `backends.sh start`, another test
@@ -61,7 +52,7 @@ export default function setup(project: TestProject): () => void {
     if (!reused) spawnSync('bash', [SCRIPT, 'stop'], { cwd: ROOT, stdio: 'inherit' });
     throw err;
   }
-  const env = parseEnv(run('env', true));
+  const env = parseBackendsEnv(run('env', true));
   for (const key of [
     'TOOLSCOPE_OTLP_HTTP_ENDPOINT',
     'TOOLSCOPE_PROMETHEUS_URL',

@@ -342,8 +342,8 @@ describe('raw OTel SDK -> collector -> Jaeger + Prometheus', () => {
           .replaceAll('$workflow', 'smoke')
           .replaceAll('$service', SERVICE)
           .replaceAll('$check', '.*');
-        await expect(prometheus3.query(expr), `${file}: ${expr}`).resolves.toBeInstanceOf(Array);
-        await expect(prometheus2.query(expr), `${file} (2.x): ${expr}`).resolves.toBeInstanceOf(
+        await expect(prometheus3().query(expr), `${file}: ${expr}`).resolves.toBeInstanceOf(Array);
+        await expect(prometheus2().query(expr), `${file} (2.x): ${expr}`).resolves.toBeInstanceOf(
           Array,
         );
       }

@@ -22,6 +22,7 @@ import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { seededRandom } from '@toolscope/instrumentation/internal';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { PrometheusClient } from '../support/backend-clients.ts';
 import { nearestRank, stratifiedLognormal } from '../support/random.ts';
 import {
   backends,
@@ -95,7 +96,7 @@ const WORKLOAD = [
 ];
 
 /** Polls until the query answers one sample, returns it. */
-async function oneSample(prom: typeof prometheus3, query: string, description: string) {
+async function oneSample(prom: PrometheusClient, query: string, description: string) {
   return pollUntil(
     async () => {
       const r = await prom.query(query);
@@ -125,16 +126,20 @@ describe('path (b): the SDK pushes OTLP straight to Prometheus 3', () => {
     for (const { tool, values, failEvery } of WORKLOAD) {
       const t = `gen_ai_tool_name="${tool}_${RUN}"`;
       await pollUntil(
-        async () => (await prometheus3.value(`sum(histogram_count(${X}{${sel}, ${t}}))`)) === CALLS,
+        async () =>
+          (await prometheus3().value(`sum(histogram_count(${X}{${sel}, ${t}}))`)) === CALLS,
         { timeoutMs: 30_000, description: `${CALLS} calls of ${tool} as a native histogram` },
       );
-      const [sample] = await prometheus3.query(`${X}{${sel}, ${t}, error_type=""}`);
+      const [sample] = await prometheus3().query(`${X}{${sel}, ${t}, error_type=""}`);
       expect(sample?.histogram, 'a native histogram sample').toBeDefined();
-      expect(await prometheus3.query(`{__name__=~"${X}_.+", ${sel}}`), 'no classic series').toEqual(
-        [],
-      );
+      expect(
+        await prometheus3().query(`{__name__=~"${X}_.+", ${sel}}`),
+        'no classic series',
+      ).toEqual([]);
       for (const p of [0.5, 0.95, 0.99]) {
-        const got = (await prometheus3.value(`histogram_quantile(${p}, sum(${X}{${sel}, ${t}}))`))!;
+        const got = (await prometheus3().value(
+          `histogram_quantile(${p}, sum(${X}{${sel}, ${t}}))`,
+        ))!;
         const exact = nearestRank(values, p);
         const error = Math.abs(got - exact) / exact;
         console.log(
@@ -142,7 +147,7 @@ describe('path (b): the SDK pushes OTLP straight to Prometheus 3', () => {
         );
         expect(error, `${tool} p${p * 100}: ${got} vs exact ${exact}`).toBeLessThanOrEqual(0.02);
       }
-      const success = await prometheus3.value(
+      const success = await prometheus3().value(
         `sum(histogram_count(${X}{${sel}, ${t}, error_type=""})) / sum(histogram_count(${X}{${sel}, ${t}}))`,
       );
       expect(success).toBe(failEvery > 0 ? 0.7 : 1);
@@ -166,7 +171,7 @@ describe('path (b): the SDK pushes OTLP straight to Prometheus 3', () => {
       await mp.forceFlush();
       for (const [name, labels] of Object.entries(contractSeries(tool, `other_${RUN}`, kind))) {
         const [s] = await oneSample(
-          prometheus3,
+          prometheus3(),
           `${name}{service_name="${svc}", ${labels}}`,
           `${name}{${labels}} over OTLP`,
         );
@@ -233,18 +238,22 @@ describe('path (b) through the collector (otelcol.yaml, COLLECTOR_METRICS_EXPORT
     await Promise.all([mp.forceFlush(), tp.forceFlush()]);
 
     const [native] = await oneSample(
-      prometheus3,
+      prometheus3(),
       `${X}{${sel}, gen_ai_tool_name="${tool}"}`,
       'the native histogram pushed by the collector',
     );
     expect(native!.histogram?.[1].count).toBe('20');
     const spanMetrics = `traces_span_metrics_duration_milliseconds_bucket{${sel}, span_name="execute_tool ${tool}"}`;
-    await oneSample(prometheus3, spanMetrics, 'span_metrics over OTLP (explicit buckets: classic)');
+    await oneSample(
+      prometheus3(),
+      spanMetrics,
+      'span_metrics over OTLP (explicit buckets: classic)',
+    );
     // Their exemplars travel over OTLP too.
     const since = new Date(Date.now() - 120_000);
     const traceId = await pollUntil(
       async () =>
-        (await prometheus3.exemplars(spanMetrics, since, new Date(Date.now() + 60_000)))
+        (await prometheus3().exemplars(spanMetrics, since, new Date(Date.now() + 60_000)))
           .flatMap((s) => s.exemplars.map((e) => e.labels.trace_id))
           .find((id) => id !== undefined),
       { timeoutMs: 30_000, description: `an exemplar on ${spanMetrics}` },
@@ -257,10 +266,10 @@ describe('path (b) through the collector (otelcol.yaml, COLLECTOR_METRICS_EXPORT
       call(failing, 0.01, i++ % 5 === 0 ? undefined : 'ECONNRESET');
     }, 100);
     try {
-      const alert = await firingToolAlert(prometheus3, 'ToolErrorRateHigh', failing);
+      const alert = await firingToolAlert(prometheus3(), 'ToolErrorRateHigh', failing);
       expect(Number(alert.value)).toBeGreaterThan(0.5);
       expect(
-        await prometheus3.query(`{__name__=~"${X}_.+", gen_ai_tool_name="${failing}"}`),
+        await prometheus3().query(`{__name__=~"${X}_.+", gen_ai_tool_name="${failing}"}`),
         'the alert came from native histograms only',
       ).toEqual([]);
     } finally {
@@ -287,13 +296,13 @@ describe('one tool on both paths at once', () => {
       // the sum of both (about 100/s).
       const ratio = await pollUntil(
         async () => {
-          const rule = await prometheus3.value(
+          const rule = await prometheus3().value(
             `sum(toolscope:tool_calls:rate1m{gen_ai_tool_name="${tool}"})`,
           );
-          const nativeOnly = await prometheus3.value(
+          const nativeOnly = await prometheus3().value(
             `sum(histogram_count(rate(${X}{gen_ai_tool_name="${tool}"}[1m])))`,
           );
-          const classicOnly = await prometheus3.value(
+          const classicOnly = await prometheus3().value(
             `sum(rate(${X}_count{gen_ai_tool_name="${tool}"}[1m]))`,
           );
           if (!rule || !nativeOnly || !classicOnly) return undefined;
@@ -345,7 +354,7 @@ describe('the overview dashboard on both kinds', () => {
     }, 100);
     const byTool = async (refId: string) =>
       Object.fromEntries(
-        (await prometheus3.query(expr(refId))).map((s) => [
+        (await prometheus3().query(expr(refId))).map((s) => [
           s.metric.gen_ai_tool_name,
           Number(s.value[1]),
         ]),
@@ -427,7 +436,7 @@ describe('translation_strategy (the names docs/telemetry.md lists)', () => {
         await mp.forceFlush();
         const series = await pollUntil(
           async () => {
-            const r = await prometheus3.query(`{job="${svc}", __name__!="target_info"}`);
+            const r = await prometheus3().query(`{job="${svc}", __name__!="target_info"}`);
             return r.length >= 2 ? r : undefined;
           },
           { timeoutMs: 30_000, description: `series of ${svc}` },
@@ -463,7 +472,7 @@ describe('Prometheus 2.x on the scrape path (a)', () => {
       });
     }, 100);
     try {
-      for (const prom of [prometheus2, prometheus3]) {
+      for (const prom of [prometheus2(), prometheus3()]) {
         const alert = await firingToolAlert(prom, 'ToolErrorRateHigh', failing);
         expect(Number(alert.value)).toBeGreaterThan(0.5);
       }

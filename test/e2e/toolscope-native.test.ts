@@ -80,22 +80,22 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
       {
         label: 'path (b) native histograms, OTLP',
         tolerance: 0.02,
-        count: (name) => prometheus3.value(`sum(histogram_count(${X}${tool(name)}))`),
+        count: (name) => prometheus3().value(`sum(histogram_count(${X}${tool(name)}))`),
         successes: (name) =>
-          prometheus3.value(`sum(histogram_count(${X}${tool(name, ', error_type=""')}))`),
+          prometheus3().value(`sum(histogram_count(${X}${tool(name, ', error_type=""')}))`),
         quantile: (name, q) =>
-          prometheus3.value(`histogram_quantile(${q}, sum(${X}${tool(name)}))`),
+          prometheus3().value(`histogram_quantile(${q}, sum(${X}${tool(name)}))`),
       },
       pollUntil,
     );
     // Native histograms only: no classic series for this service, workflows included.
-    expect(await prometheus3.query(`{__name__=~"${X}_.+", ${SEL}}`)).toEqual([]);
-    const [wf] = await prometheus3.query(
+    expect(await prometheus3().query(`{__name__=~"${X}_.+", ${SEL}}`)).toEqual([]);
+    const [wf] = await prometheus3().query(
       `gen_ai_workflow_duration_seconds{${SEL}, gen_ai_workflow_name="batch_${SHORT}"}`,
     );
     expect(wf?.histogram?.[1].count).toBe('1');
     // The health check's duration is an SDK histogram: exponential too.
-    const [check] = await prometheus3.query(`toolscope_health_check_duration_seconds{${SEL}}`);
+    const [check] = await prometheus3().query(`toolscope_health_check_duration_seconds{${SEL}}`);
     expect(check?.histogram, 'health check duration as a native histogram').toBeDefined();
   });
 
@@ -103,7 +103,7 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
     // Health samples over a few seconds, so that "since" can be told from the report's time.
     await pollUntil(
       async () =>
-        ((await prometheus3.value(
+        ((await prometheus3().value(
           `count_over_time(toolscope_health_status{${SEL}, toolscope_health_state="healthy"}[1m])`,
         )) ?? 0) >= 4,
       { timeoutMs: 30_000, description: 'four health samples in Prometheus' },

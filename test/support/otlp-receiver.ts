@@ -41,6 +41,8 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly traceRequests: unknown[];
   readonly metricRequests: unknown[];
+  /** Every distinct `Authorization` header the exporters sent. */
+  readonly authorizations: Set<string>;
   spans(): ReceivedSpan[];
   /** Metric points of every request, or only of the last `n` requests. */
   metricPoints(lastRequests?: number): ReceivedMetricPoint[];
@@ -72,8 +74,10 @@ export function attrs(list: OtlpAttribute[] | undefined): Record<string, unknown
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const traceRequests: unknown[] = [];
   const metricRequests: unknown[] = [];
+  const authorizations = new Set<string>();
   let failing = false;
   const server: Server = createServer((req, res) => {
+    if (req.headers.authorization !== undefined) authorizations.add(req.headers.authorization);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -103,6 +107,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${port}`,
     traceRequests,
     metricRequests,
+    authorizations,
     setFailing: (f) => {
       failing = f;
     },

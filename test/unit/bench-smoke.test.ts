@@ -52,6 +52,15 @@ const EXPECTED_ROWS = [
   'scheduling jitter p99',
   'handle growth',
   'MCP tools/call over in-memory transport',
+  'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
+  'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
+  'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
+  'AI SDK tool call: toolscope + @ai-sdk/otel vs @ai-sdk/otel alone',
+  'gateway: spans per CPU-second',
+  'agent: spans per CPU-second',
+  'agent: heap per span queued for an unreachable gateway',
+  'gateway: heap per span waiting for a tail-sampling decision',
+  'gateway: heap per span queued for a Jaeger that is down',
 ];
 
 describe('bench/run.ts --quick', () => {

@@ -24,7 +24,7 @@ import { type Probes, startProbes } from './probes.ts';
 import { startProgress } from './progress.ts';
 import { SERVERS, TOOLS, type ToolBehaviour } from './scenario.ts';
 import { createChooser } from './selection.ts';
-import { TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
+import { demoServiceName, TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
 import type { ServerStats } from './tool-server.ts';
 import type { OutputStream } from './types.ts';
 import { runUsers } from './users.ts';
@@ -126,7 +126,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const concurrency = options.concurrency ?? 6;
   const toolscope = startToolscope({
     export: Boolean(options.env.OTEL_EXPORTER_OTLP_ENDPOINT),
-    serviceName: 'toolscope-demo',
+    serviceName: demoServiceName(options.env),
     // 1 s slots: the selector's short window and the report follow the run closely.
     inProcess: { slotSeconds: 1 },
   });

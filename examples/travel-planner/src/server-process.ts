@@ -11,7 +11,7 @@
  */
 
 import { SERVERS } from './scenario.ts';
-import { TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
+import { demoServiceName, TELEMETRY_DEADLINE_MS, withinDeadline } from './telemetry.ts';
 import { createToolServer } from './tool-server.ts';
 
 interface ChildConfig {
@@ -40,7 +40,7 @@ async function run(): Promise<void> {
   if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     const { startToolscope } = await import('@toolscope/node');
     const toolscope = startToolscope({
-      serviceName: `toolscope-demo-${spec.id}`,
+      serviceName: demoServiceName(process.env, spec.id),
       inProcess: false,
     });
     shutdownTelemetry = () => toolscope.shutdown();

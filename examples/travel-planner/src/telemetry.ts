@@ -12,6 +12,23 @@ import type { OutputStream } from './types.ts';
  */
 export const TELEMETRY_DEADLINE_MS = 3_000;
 
+/** The demo's service name when OTEL_SERVICE_NAME does not give one. */
+export const DEFAULT_DEMO_SERVICE = 'toolscope-demo';
+
+/**
+ * The service name of the demo's orchestrator (`server` undefined) or of one of its server
+ * processes (`<name>-<server id>`): OTEL_SERVICE_NAME when set, else `toolscope-demo`.
+ *
+ * @example demoServiceName({ OTEL_SERVICE_NAME: 'agent' }, 'reasoning') === 'agent-reasoning'
+ */
+export function demoServiceName(
+  env: Readonly<Record<string, string | undefined>>,
+  server?: string,
+): string {
+  const base = env.OTEL_SERVICE_NAME?.trim() || DEFAULT_DEMO_SERVICE;
+  return server === undefined ? base : `${base}-${server}`;
+}
+
 /** Resolves true when `work` settles within `ms`, false when the deadline passes first. */
 export function withinDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {

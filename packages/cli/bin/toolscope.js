@@ -3,10 +3,33 @@
 // repository (no build step) it runs the TypeScript sources on Node 24's type stripping,
 // re-executing Node with the `toolscope-source` export condition so the sibling packages
 // resolve to their sources too.
+//
+// First of all, on a Node.js older than the package's `engines.node`, it says in one line which
+// Node.js it needs and exits 2: nothing that would fail with a stack trace is loaded before.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+
+/** The `>=x.y` of the package's engines.node, as [x, y], or undefined when unreadable. */
+function neededNode() {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const m = /^\s*>=\s*(\d+)(?:\.(\d+))?/.exec(String(pkg.engines?.node ?? ''));
+    return m === null ? undefined : [Number(m[1]), Number(m[2] ?? 0)];
+  } catch {
+    return undefined;
+  }
+}
+
+const needed = neededNode();
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (needed !== undefined && (major < needed[0] || (major === needed[0] && minor < needed[1]))) {
+  process.stderr.write(
+    `toolscope: needs Node.js ${needed[0]}.${needed[1]} or later (this is Node.js ${process.version}); install a newer Node.js from https://nodejs.org\n`,
+  );
+  process.exit(2);
+}
 
 const built = new URL('../dist/bin.js', import.meta.url);
 if (existsSync(built)) {

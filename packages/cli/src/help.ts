@@ -48,6 +48,8 @@ Environment
                                 (for example http://127.0.0.1:4318), to fill Jaeger/Prometheus;
                                 the last line on stderr says how many spans were exported,
                                 failed or dropped (an unreachable collector never stalls the demo)
+  OTEL_SERVICE_NAME             service name of the orchestrator (default toolscope-demo); the
+                                demo's server processes are <name>-<server id>
 
 Exit codes
   0  the demo ran   1  a tool was still unhealthy at the end

@@ -3,6 +3,7 @@
  * with a one-line message and exit code 2; stack traces are for bugs only.
  */
 import { readFileSync } from 'node:fs';
+import { terminalText } from '@toolscope/instrumentation/internal';
 import { describeError } from './errors.ts';
 import { DEMO_HELP, MAIN_HELP, REPORT_HELP } from './help.ts';
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts';
@@ -70,7 +71,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (err) {
     const described = describeError(err);
     if (described === undefined) throw err;
-    io.stderr.write(`toolscope: ${described.message}\n`);
+    // A message may quote outside text (a Prometheus error, a config value): shown safely.
+    io.stderr.write(`toolscope: ${terminalText(described.message)}\n`);
     if (described.command !== null) {
       io.stderr.write(
         described.command === undefined

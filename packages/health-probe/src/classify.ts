@@ -1,4 +1,5 @@
 import { errorTypeOf } from '@toolscope/instrumentation';
+import { boundName, boundText, readProperty } from '@toolscope/instrumentation/internal';
 
 /**
  * The failure classes of a probe run, as low-cardinality `error.type` values. Anything not
@@ -22,13 +23,17 @@ export const ErrorClass = {
   mcpError: 'mcp_error',
 } as const;
 
-/** Thrown by a probe when it decides a run failed; carries the class and a safe message. */
+/**
+ * Thrown by a probe when it decides a run failed; carries the class and a safe message. The
+ * message may quote the probed server (a version it claims): it is bounded here, the one place
+ * every failure's text passes, before it reaches the result, the span, alerts or output.
+ */
 export class ProbeFailure extends Error {
   override readonly name = 'ProbeFailure';
   readonly errorType: string;
   readonly statusCode: number | undefined;
   constructor(errorType: string, message: string, statusCode?: number) {
-    super(message);
+    super(boundText(message, 'probe.error'));
     this.errorType = errorType;
     this.statusCode = statusCode;
   }
@@ -62,10 +67,20 @@ const CODE_CLASSES: Record<string, string> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: ErrorClass.bodyTooLarge,
   UND_ERR_INFO: ErrorClass.protocolError,
   UND_ERR_INVALID_ARG: ErrorClass.protocolError,
-  HPE_INVALID_CONSTANT: ErrorClass.protocolError,
-  HPE_INVALID_STATUS: ErrorClass.protocolError,
-  HPE_INVALID_HEADER_TOKEN: ErrorClass.protocolError,
 };
+
+/** The class of an error code: known codes, TLS and OpenSSL codes, HTTP parser codes. */
+function classOfCode(code: string): string | undefined {
+  if (CODE_CLASSES[code] !== undefined) return CODE_CLASSES[code];
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) {
+    return ErrorClass.tls;
+  }
+  // llhttp's codes (HPE_INVALID_CONSTANT, HPE_CR_EXPECTED, …): the peer does not speak HTTP;
+  // undici's response checks (headers too large, a body that contradicts its length).
+  if (code.startsWith('HPE_') || code.startsWith('UND_ERR_RES_')) return ErrorClass.protocolError;
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return ErrorClass.protocolError;
+  return undefined;
+}
 
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -115,20 +130,19 @@ export function classifyError(err: unknown): {
     if (current instanceof DeadlineExceeded)
       return { errorType: ErrorClass.timeout, message: current.message };
     if (typeof current === 'object') {
-      const name = (current as { name?: unknown }).name;
+      const name = readProperty(current, 'name');
       if (name === 'TimeoutError') return { errorType: ErrorClass.timeout, message: 'timed out' };
-      const code = (current as { code?: unknown }).code;
-      if (typeof code === 'string') {
-        const cls =
-          CODE_CLASSES[code] ??
-          (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')
-            ? ErrorClass.tls
-            : undefined);
-        if (cls !== undefined) return { errorType: cls, message: SAFE_MESSAGES[cls] ?? cls };
-      }
-      current = (current as { cause?: unknown }).cause;
+      const code = readProperty(current, 'code');
+      const cls =
+        typeof code === 'string'
+          ? classOfCode(code)
+          : name === 'HTTPParserError'
+            ? ErrorClass.protocolError
+            : undefined;
+      if (cls !== undefined) return { errorType: cls, message: SAFE_MESSAGES[cls] ?? cls };
+      current = readProperty(current, 'cause');
     } else break;
   }
-  const type = errorTypeOf(err);
+  const type = boundName(errorTypeOf(err), 'error.type');
   return { errorType: type, message: type };
 }

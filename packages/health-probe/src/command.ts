@@ -1,7 +1,17 @@
+import { metrics } from '@opentelemetry/api';
 import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
+import { LIMITS, SCOPE_NAMES, terminalText } from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
+import {
+  ALL_CHECKS,
+  checksOfShard,
+  parseShard,
+  reportShard,
+  type Shard,
+  shardLabel,
+} from './shard.ts';
 import type { CheckResult, CheckStatus } from './types.ts';
 import { createAlertWebhook } from './webhook.ts';
 
@@ -21,17 +31,22 @@ export interface ProbeCommandDeps {
   /** `startToolscope` of `@toolscope/node`. @default imported dynamically from `@toolscope/node` */
   startToolscope?: (options?: {
     serviceName?: string;
+    resourceAttributes?: Record<string, string>;
   }) => ToolscopeHandle | Promise<ToolscopeHandle>;
   /** Ends continuous mode when aborted. @default SIGINT or SIGTERM */
   signal?: AbortSignal;
 }
 
-export const PROBE_USAGE = `Usage: toolscope probe --config <file> [--once] [--format text|json]
+export const PROBE_USAGE = `Usage: toolscope probe --config <file> [--shard i/n] [--once] [--format text|json]
 
 Runs the health checks of a YAML or JSON config file.
 
 Options:
   --config <file>        checks to run (YAML or JSON): required
+  --shard i/n            run only shard i of n (1 <= i <= n): n instances with the same file
+                           split the checks, each run by one of them (a stable hash of the
+                           check id); each instance reports toolscope.probe.* gauges so a
+                           stopped shard raises ProbeShardAbsent
   --once                 run every check once, print the results and exit:
                            0 no check UNHEALTHY, 1 some check UNHEALTHY, 2 bad config
                          (a single failing run counts as UNHEALTHY)
@@ -41,6 +56,8 @@ Options:
 
 Without --once the checks run continuously until SIGINT or SIGTERM and their spans and
 metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …).
+Stopping takes at most ${LIMITS.probeStopDeadlineMs / 1000} s and exits ${LIMITS.probeStopExitCode}; alert events the webhook could not
+deliver by then are counted in one line on stderr.
 `;
 
 /** What a usage error ends with: a pointer to the help, not the whole help. */
@@ -50,6 +67,7 @@ interface Args {
   config: string;
   once: boolean;
   format: 'text' | 'json';
+  shard: Shard | undefined;
 }
 
 /**
@@ -66,7 +84,7 @@ export async function runProbeCommand(
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr(`toolscope probe: ${(err as Error).message}\n${PROBE_HELP_HINT}`);
+    io.stderr(`toolscope probe: ${terminalText((err as Error).message)}\n${PROBE_HELP_HINT}`);
     return 2;
   }
   if (args === 'help') {
@@ -79,9 +97,17 @@ export async function runProbeCommand(
   const alertCenter = once ? new AlertCenter() : undefined;
   try {
     config = await loadProbeConfig(args.config);
+    const checks =
+      args.shard === undefined ? config.checks : checksOfShard(config.checks, args.shard);
+    if (args.shard !== undefined && checks.length === 0) {
+      io.stderr(
+        `toolscope probe: shard ${shardLabel(args.shard)} owns none of the ${config.checks.length} checks of ${args.config}; it only reports that it is alive\n`,
+      );
+    }
+    config = { ...config, checks };
     monitor = new HealthMonitor({
       // A single failing round counts as UNHEALTHY under --once.
-      checks: once ? config.checks.map(singleRunCheck) : config.checks,
+      checks: once ? checks.map(singleRunCheck) : checks,
       maintenance: config.maintenance,
       ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
       ...(alertCenter !== undefined ? { alertCenter } : {}),
@@ -89,7 +115,9 @@ export async function runProbeCommand(
     });
   } catch (err) {
     if (err instanceof ProbeConfigError) {
-      io.stderr(`toolscope probe: invalid config ${args.config}: ${err.message}\n`);
+      io.stderr(
+        `${terminalText(`toolscope probe: invalid config ${args.config}: ${err.message}`)}\n`,
+      );
       return 2;
     }
     throw err;
@@ -121,7 +149,32 @@ async function runContinuously(
     await monitor.close();
     return 2;
   }
-  const toolscope = await start({ serviceName: 'toolscope-probe' });
+  const shard = args.shard ?? ALL_CHECKS;
+  // Each shard is its own instance (its series stay apart, and keep their identity across
+  // restarts), unless OTEL_RESOURCE_ATTRIBUTES names the instance.
+  const named = /(^|,)\s*service\.instance\.id\s*=/.test(
+    process.env.OTEL_RESOURCE_ATTRIBUTES ?? '',
+  );
+  const toolscope = await start({
+    serviceName: 'toolscope-probe',
+    ...(args.shard !== undefined && !named
+      ? {
+          resourceAttributes: {
+            'service.instance.id': `toolscope-probe-${shard.index}-of-${shard.count}`,
+          },
+        }
+      : {}),
+  });
+  let lastCheckMs: number | undefined;
+  const offDone = monitor.onResult((result) => {
+    lastCheckMs = Math.max(lastCheckMs ?? 0, result.timestampMs);
+  });
+  const stopReporting = reportShard(
+    metrics.getMeter(SCOPE_NAMES.healthProbe),
+    shard,
+    config.checks,
+    () => lastCheckMs,
+  );
   // Validated with the file: creating it cannot fail.
   const webhook = config.webhook === undefined ? undefined : createAlertWebhook(config.webhook);
   let unsubscribe: (() => void) | undefined;
@@ -137,26 +190,57 @@ async function runContinuously(
     io.stdout(
       args.format === 'json'
         ? `${JSON.stringify({ ...r, at: new Date(result.timestampMs).toISOString() })}\n`
-        : `${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}\n`,
+        : `${terminalText(`${new Date(result.timestampMs).toISOString()} ${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}`)}\n`,
     );
   });
   monitor.start();
-  if (args.format === 'text')
-    io.stdout(`toolscope probe: running ${monitor.statuses().length} checks; Ctrl-C to stop\n`);
+  if (args.format === 'text') {
+    const of = args.shard === undefined ? '' : ` (shard ${shardLabel(args.shard)})`;
+    io.stdout(
+      `toolscope probe: running ${monitor.statuses().length} checks${of}; Ctrl-C to stop\n`,
+    );
+  }
   await waitForStop(deps.signal);
+  // Everything below shares one deadline (LIMITS.probeStopDeadlineMs): a check that hangs, a
+  // collector that does not answer or a webhook that holds every request cannot keep the
+  // process from stopping. Stdio servers of runs still in flight are killed on exit.
+  const stopBy = performance.now() + LIMITS.probeStopDeadlineMs;
+  const left = () => Math.max(0, stopBy - performance.now());
   off();
-  await monitor.stop();
+  offDone();
+  await withDeadline(monitor.stop(), left());
   // Shut the SDK down while the monitor still reports, so the final export has the gauges.
   // Bounded: an unreachable collector must not hold the stop up (exporters retry for 10 s).
-  await withDeadline(toolscope.shutdown(), SHUTDOWN_DEADLINE_MS);
-  await monitor.close();
+  await withDeadline(toolscope.shutdown(), Math.min(SHUTDOWN_DEADLINE_MS, left()));
+  stopReporting();
+  await withDeadline(monitor.close(), left());
   unsubscribe?.();
-  await webhook?.close();
-  return 0;
+  if (webhook !== undefined) {
+    await webhook.close({ deadlineMs: Math.min(LIMITS.webhookCloseDeadlineMs, left()) });
+    const lost = undeliveredAlerts(webhook.stats());
+    if (lost !== undefined) io.stderr(`toolscope probe: ${lost}\n`);
+  }
+  return LIMITS.probeStopExitCode;
 }
 
 /** How long stopping may wait for the SDK's final export. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/**
+ * What the webhook lost, in one line, or undefined when it lost nothing.
+ * @example undeliveredAlerts({ failed: 1, dropped: 0, undelivered: 2 })
+ *   === '3 alert events not delivered to the webhook (1 failed after retries, 2 still queued at shutdown)'
+ */
+function undeliveredAlerts(s: { failed: number; dropped: number; undelivered: number }) {
+  const lost = s.failed + s.dropped + s.undelivered;
+  if (lost === 0) return undefined;
+  const parts = [
+    s.failed > 0 ? `${s.failed} failed after retries` : '',
+    s.dropped > 0 ? `${s.dropped} dropped` : '',
+    s.undelivered > 0 ? `${s.undelivered} still queued at shutdown` : '',
+  ].filter((p) => p !== '');
+  return `${lost} alert event${lost === 1 ? '' : 's'} not delivered to the webhook (${parts.join(', ')})`;
+}
 
 /**
  * Waits for `work` at most `ms`; never rejects. The timer is ref'd on purpose: the command
@@ -234,12 +318,10 @@ function row(result: CheckResult, status: CheckStatus): Row {
 
 function textTable(rows: readonly Row[]): string {
   const header = ['CHECK', 'STATUS', 'LATENCY', 'ERROR'];
-  const cells = rows.map((r) => [
-    r.id,
-    r.status.toUpperCase(),
-    `${r.latencyMs.toFixed(1)} ms`,
-    r.error ?? '',
-  ]);
+  // Check ids and error text come from config files and probed servers: shown safely.
+  const cells = rows.map((r) =>
+    [r.id, r.status.toUpperCase(), `${r.latencyMs.toFixed(1)} ms`, r.error ?? ''].map(terminalText),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
     c
@@ -253,6 +335,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let config: string | undefined;
   let once = false;
   let format: 'text' | 'json' = 'text';
+  let shard: Shard | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -275,6 +358,9 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--once':
         once = true;
         break;
+      case '--shard':
+        shard = parseShard(value());
+        break;
       case '--format': {
         const f = value();
         if (f !== 'text' && f !== 'json')
@@ -287,5 +373,5 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     }
   }
   if (config === undefined) throw new Error('--config <file> is required');
-  return { config, once, format };
+  return { config, once, format, shard };
 }

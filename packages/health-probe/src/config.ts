@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
+  checkConfigSize,
+  credentialsAsHeader,
   describeValue,
   type FieldReader,
   type FieldSpec,
   formatDuration,
+  LIMITS,
+  readConfigFile,
   readFields,
   type Validators,
 } from '@toolscope/instrumentation/internal';
@@ -114,7 +117,9 @@ export function normalizeCheck(
   );
 
   const intervalMs =
-    v.optionalDuration(f.key('interval'), f.get('interval')) ?? DEFAULT_INTERVAL_MS;
+    v.optionalDuration(f.key('interval'), f.get('interval'), {
+      min: LIMITS.minProbeIntervalMs,
+    }) ?? DEFAULT_INTERVAL_MS;
   const timeoutMs =
     v.optionalDuration(f.key('timeout'), f.get('timeout')) ??
     Math.min(DEFAULT_TIMEOUT_MS, intervalMs);
@@ -177,7 +182,10 @@ function normalizeHttp(
   f: FieldReader,
   base: Omit<NormalizedBase, 'type'>,
 ): NormalizedHttpCheck {
-  const url = requireUrl(v, f, 'is missing: give the URL to check');
+  const { url, headers } = credentialsAsHeader(
+    requireUrl(v, f, 'is missing: give the URL to check'),
+    base.headers,
+  );
   const method = v.optionalOneOf(f.key('method'), f.get('method'), METHODS) ?? 'GET';
   const expected = f.get('expectedStatus') ?? ['200-299'];
   if (!Array.isArray(expected) || expected.length === 0) {
@@ -190,6 +198,7 @@ function normalizeHttp(
   }
   return {
     ...base,
+    headers,
     type: 'http',
     url,
     method,
@@ -263,12 +272,16 @@ function normalizeMcp(
     (f.get('command') !== undefined && f.get('endpoint') === undefined ? 'stdio' : 'http');
   let url: URL | undefined;
   let command: string | undefined;
+  let headers = base.headers;
   if (transport === 'http') {
-    url = requireUrl(
-      v,
-      f,
-      'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
-    );
+    ({ url, headers } = credentialsAsHeader(
+      requireUrl(
+        v,
+        f,
+        'is missing: give the Streamable HTTP URL (endpoint), or a command with transport: stdio',
+      ),
+      headers,
+    ));
   } else {
     command = v.optionalString(f.key('command'), f.get('command'));
     if (command === undefined) {
@@ -280,6 +293,7 @@ function normalizeMcp(
   }
   return {
     ...base,
+    headers,
     type: 'mcp',
     transport,
     url,
@@ -342,7 +356,11 @@ function statusRange(v: Validators, field: string, e: unknown): StatusRange {
   );
 }
 
-/** The URL under `endpoint`, which must be given. */
+/**
+ * The URL under `endpoint`, which must be given. Credentials in it (`http://user:pass@host`)
+ * are turned into Basic auth by the caller (`credentialsAsHeader`): a check's URL never
+ * carries them, so it can go on spans and into messages.
+ */
 function requireUrl(v: Validators, f: FieldReader, missing: string): URL {
   const value = f.get('endpoint');
   if (value === undefined) throw v.error(f.key('endpoint'), missing);
@@ -434,6 +452,7 @@ export function parseProbeConfig(
 ): ProbeConfig {
   const source = options.source ?? 'config';
   const v = probeValidators();
+  checkConfigSize(text, (problem) => v.error(source, problem));
   let doc: unknown;
   try {
     doc = parseYaml(text, { prettyErrors: true });
@@ -480,18 +499,16 @@ export function parseProbeConfig(
   return { checks, maintenance, concurrency, webhook };
 }
 
-/** Reads, validates and normalises a probe config file (`.yaml`, `.yml` or `.json`). */
+/**
+ * Reads, validates and normalises a probe config file (`.yaml`, `.yml` or `.json`) of at most
+ * `LIMITS.configFileBytes`, checked before parsing.
+ */
 export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ProbeConfigError(
-      undefined,
-      'config',
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  const text = readConfigFile(path, (problem) =>
+    problem.startsWith('cannot read')
+      ? new ProbeConfigError(undefined, 'config', problem)
+      : new ProbeConfigError(undefined, path, problem),
+  );
   if (extname(path).toLowerCase() === '.json') {
     try {
       JSON.parse(text);

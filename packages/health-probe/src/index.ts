@@ -9,6 +9,7 @@ export { loadProbeConfig, type ProbeConfig, parseProbeConfig } from './config.ts
 export { ProbeConfigError } from './errors.ts';
 export { MODERN_PROTOCOL_VERSION } from './mcp-check.ts';
 export { HealthMonitor, type ResultListener } from './monitor.ts';
+export { checksOfShard, parseShard, type Shard, shardOf } from './shard.ts';
 export type {
   AlertWebhook,
   AlertWebhookOptions,

@@ -1,17 +1,22 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
+import {
+  describeBytes,
+  LIMITS,
+  readProperty,
+  TOOLSCOPE_VERSION,
+} from '@toolscope/instrumentation/internal';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { classifyError, DeadlineExceeded, ErrorClass, ProbeFailure } from './classify.ts';
 import { raceSignal, type VerdictClock } from './deadline.ts';
 import { logger } from './diag.ts';
 import type { NormalizedMcpCheck } from './internal-types.ts';
+import { GroupStdioTransport } from './stdio-transport.ts';
 
 /** The protocol revision that replaced `initialize`/`ping` with `server/discover`. */
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
@@ -51,13 +56,16 @@ interface ProbeContext {
   readonly clock: VerdictClock;
   readonly memory: EraMemory;
   readonly dispatcher: Dispatcher;
+  /** Set when an answer exceeded `LIMITS.mcpMessageBytes`: why the run failed. */
+  tooLarge?: ProbeFailure;
 }
 
 /**
  * One MCP probe with the official SDK client: for legacy servers the `initialize` handshake
  * and `ping`; for 2026-07-28 servers `server/discover`; optionally `tools/list` against
- * `expectTools`. The session is closed (HTTP: DELETE, stdio: the child is ended and reaped)
- * after every run. Throws `ProbeFailure` on failure.
+ * `expectTools`. The session is closed after every run (HTTP: DELETE; stdio: the server's whole
+ * process group is ended and reaped before this returns, see `stdio-transport.ts`). Throws
+ * `ProbeFailure` on failure.
  */
 export async function probeMcp(
   check: NormalizedMcpCheck,
@@ -79,7 +87,7 @@ export async function probeMcp(
     ctx.clock.mark();
     // Re-detect the era next time: the cached assumption may be what failed.
     ctx.memory.era = undefined;
-    throw toProbeFailure(err, ctx.signal);
+    throw ctx.tooLarge ?? toProbeFailure(err, ctx.signal);
   }
 }
 
@@ -229,8 +237,17 @@ async function finishModern(
       if (reply === undefined || !('result' in reply)) {
         throw new ProbeFailure(ErrorClass.mcpError, 'tools/list failed');
       }
-      const result = reply.result as { tools?: { name?: unknown }[]; nextCursor?: unknown };
-      for (const t of result.tools ?? []) if (typeof t.name === 'string') names.push(t.name);
+      const result = reply.result as { tools?: unknown; nextCursor?: unknown };
+      if (!Array.isArray(result.tools)) {
+        throw new ProbeFailure(
+          ErrorClass.protocolError,
+          'tools/list answered without a tools list',
+        );
+      }
+      for (const t of result.tools) {
+        const name = readProperty(t, 'name');
+        if (typeof name === 'string') names.push(name);
+      }
       if (typeof result.nextCursor !== 'string') break;
       cursor = result.nextCursor;
     }
@@ -246,12 +263,11 @@ async function finishModern(
 
 async function probeOverStdio(ctx: ProbeContext): Promise<McpOutcome> {
   const check = ctx.check;
-  const inner = new StdioClientTransport({
+  const inner = new GroupStdioTransport({
     command: check.command!,
-    args: [...check.args],
-    env: { ...check.env },
-    ...(check.cwd !== undefined ? { cwd: check.cwd } : {}),
-    stderr: 'ignore',
+    args: check.args,
+    env: check.env,
+    cwd: check.cwd,
   });
   let exited = false;
   const exitWaiters: (() => void)[] = [];
@@ -322,8 +338,12 @@ async function probeOverStdio(ctx: ProbeContext): Promise<McpOutcome> {
     }
     if (exited) throw new ProbeFailure(ErrorClass.connectionClosed, 'server process exited');
     return await legacyHandshake(ctx, new StartedTransport(inner), async () => undefined);
+  } catch (err) {
+    // A server that broke the protocol (a line too long) failed the run, whatever came after.
+    throw inner.failure ?? err;
   } finally {
-    // Ends stdin, then SIGTERM, then SIGKILL (the SDK's shutdown sequence); the child is reaped.
+    // Stdin closed, then SIGTERM, then SIGKILL to the server's process group: nothing it
+    // started runs when this returns.
     await inner
       .close()
       .catch((err: unknown) =>
@@ -421,19 +441,54 @@ function assertTools(ctx: ProbeContext, names: readonly string[]): void {
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/** fetch through the probe's undici dispatcher, bounded by the run's deadline. */
+/**
+ * fetch through the probe's undici dispatcher, bounded by the run's deadline, and its answer
+ * by `LIMITS.mcpMessageBytes` (declared or read): a larger body fails the run as
+ * `body_too_large` without being read further.
+ */
 function boundFetch(
   ctx: ProbeContext,
 ): (url: string | URL, init?: RequestInit) => Promise<Response> {
-  return (url, init) => {
+  return async (url, init) => {
     const signal = init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal;
-    return undiciFetch(url, {
+    const res = (await undiciFetch(url, {
       ...(init as Record<string, unknown>),
       signal,
       dispatcher: ctx.dispatcher,
-    } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+    } as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+    const tooLarge = () =>
+      new ProbeFailure(
+        ErrorClass.bodyTooLarge,
+        `the server's answer exceeds ${describeBytes(LIMITS.mcpMessageBytes)}`,
+      );
+    if (Number(res.headers.get('content-length')) > LIMITS.mcpMessageBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    // A status that has no body (204, 304, …) cannot be given one back: nothing to cap.
+    if (res.body === null || NULL_BODY_STATUSES.has(res.status)) return res;
+    let size = 0;
+    const capped = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength;
+          if (size > LIMITS.mcpMessageBytes) {
+            // Remembered: the SDK may report the stream's error as its own.
+            ctx.tooLarge = tooLarge();
+            controller.error(ctx.tooLarge);
+          } else controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(capped, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
   };
 }
+
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 function bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
@@ -461,26 +516,38 @@ function toProbeFailure(err: unknown, signal: AbortSignal): ProbeFailure {
     }
     return new ProbeFailure(ErrorClass.mcpError, `MCP error ${err.code}`);
   }
-  if (err instanceof StreamableHTTPError && typeof err.code === 'number' && err.code >= 100) {
+  if (err instanceof StreamableHTTPError) {
+    if (typeof err.code === 'number' && err.code >= 100) {
+      return new ProbeFailure(
+        ErrorClass.unexpectedStatus,
+        `unexpected HTTP status ${err.code}`,
+        err.code,
+      );
+    }
+    // The SDK's code -1: an answer that is not JSON-RPC (an HTML page, another service).
     return new ProbeFailure(
-      ErrorClass.unexpectedStatus,
-      `unexpected HTTP status ${err.code}`,
-      err.code,
+      ErrorClass.protocolError,
+      'the answer is not MCP over Streamable HTTP (unexpected content type); is this the MCP endpoint?',
     );
   }
   const { errorType, message } = classifyError(err);
+  if (KNOWN_CLASSES.has(errorType)) return new ProbeFailure(errorType, message);
+  const text = readProperty(err, 'message');
+  if (typeof text === 'string' && /unsupported protocol version/i.test(text)) {
+    return new ProbeFailure(
+      ErrorClass.unsupportedProtocolVersion,
+      'server protocol version not supported',
+    );
+  }
+  if (typeof text === 'string' && /not connected|connection closed/i.test(text)) {
+    return new ProbeFailure(ErrorClass.connectionClosed, 'connection closed');
+  }
   if (errorType === 'Error' || errorType === '_OTHER') {
-    const text = err instanceof Error ? err.message : String(err);
-    if (/unsupported protocol version/i.test(text)) {
-      return new ProbeFailure(
-        ErrorClass.unsupportedProtocolVersion,
-        'server protocol version not supported',
-      );
-    }
-    if (/not connected|connection closed/i.test(text)) {
-      return new ProbeFailure(ErrorClass.connectionClosed, 'connection closed');
-    }
     return new ProbeFailure(ErrorClass.mcpError, 'MCP client error');
   }
-  return new ProbeFailure(errorType, message);
+  // A TypeError, SyntaxError or schema error out of the client: the server's answer was not
+  // what MCP allows.
+  return new ProbeFailure(ErrorClass.protocolError, `malformed MCP answer (${errorType})`);
 }
+
+const KNOWN_CLASSES: ReadonlySet<string> = new Set(Object.values(ErrorClass));

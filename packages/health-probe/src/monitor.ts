@@ -31,6 +31,7 @@ import {
   ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS,
   ATTR_URL_FULL,
   ATTR_USER_AGENT_SYNTHETIC_TYPE,
+  boundName,
   SCOPE_NAMES,
   SPAN_NAME_HEALTH_CHECK,
   tracerGetter,
@@ -382,7 +383,10 @@ export class HealthMonitor implements Monitor, GaugeSource {
             memory: entry.era,
             dispatcher: this.dispatcher,
           });
-          protocolVersion = outcome.protocolVersion;
+          protocolVersion =
+            outcome.protocolVersion === undefined
+              ? undefined
+              : boundName(outcome.protocolVersion, 'mcp.protocol.version');
         }
       });
       ok = true;

@@ -45,7 +45,10 @@ interface CheckDefinitionBase {
    * selector. @default the id
    */
   tool?: string;
-  /** Time between two runs, in milliseconds (`interval` in a config file); > 0. @default 30000 */
+  /**
+   * Time between two runs, in milliseconds (`interval` in a config file); at least
+   * `LIMITS.minProbeIntervalMs` (100). @default 30000
+   */
   intervalMs?: number;
   /**
    * Deadline of one run, in milliseconds (`timeout` in a config file); > 0 and <= intervalMs.
@@ -170,10 +173,25 @@ export interface AlertWebhookOptions {
 export interface AlertWebhook extends AlertListener {
   /** Resolves when every queued event was delivered or given up on. */
   flush(): Promise<void>;
-  /** Delivery counters. */
-  stats(): { delivered: number; failed: number; dropped: number; pending: number };
-  /** Flushes, then closes the private dispatcher (if one was created). */
-  close(): Promise<void>;
+  /**
+   * Delivery counters: `delivered`; `failed` (given up after the retries); `dropped` (the
+   * queue was full, or the webhook closed); `undelivered` (still queued or in flight when
+   * `close()` reached its deadline); `pending` (queued or in flight now).
+   */
+  stats(): {
+    delivered: number;
+    failed: number;
+    dropped: number;
+    undelivered: number;
+    pending: number;
+  };
+  /**
+   * Stops taking events, gives the queue until `deadlineMs` (@default
+   * `LIMITS.webhookCloseDeadlineMs`, 5000), then abandons what is left (counted as
+   * `undelivered`) and closes the private dispatcher (if one was created). Bounded whatever
+   * the queue size, retries and attempt timeout. Idempotent.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>;
 }
 
 /** The outcome of one run of one check. */

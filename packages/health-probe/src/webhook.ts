@@ -1,7 +1,9 @@
 import type { AlertEvent } from '@toolscope/instrumentation';
 import {
+  credentialsAsHeader,
   describeValue,
   type FieldSpec,
+  LIMITS,
   readFields,
   TOOLSCOPE_VERSION,
 } from '@toolscope/instrumentation/internal';
@@ -70,12 +72,17 @@ function normalizeWebhook(input: unknown, path: string, context: ReadContext): N
   ) {
     throw v.error(f.field('dispatcher'), 'must be an undici Dispatcher');
   }
+  // Credentials in the URL become Basic auth (an Authorization header given wins).
+  const { url, headers } = credentialsAsHeader(
+    v.url(f.field('url'), f.get('url')),
+    stringMap(v, f, 'headers', context),
+  );
   return {
-    url: v.url(f.field('url'), f.get('url')),
+    url,
     timeoutMs: v.optionalDuration(f.field('timeout'), f.get('timeout')) ?? 5_000,
     retries: v.optionalNumber(f.field('retries'), f.get('retries'), { min: 0, integer: true }) ?? 2,
     backoffMs: v.optionalDuration(f.field('backoff'), f.get('backoff')) ?? 250,
-    headers: stringMap(v, f, 'headers', context),
+    headers,
     // A queue of 0 would drop every event: it holds one.
     maxQueue:
       (v.optionalNumber(f.field('maxQueue'), f.get('maxQueue'), { min: 0, integer: true }) ??
@@ -116,6 +123,10 @@ export function readWebhook(
  * order, each attempt under its own deadline, with bounded retries and exponential backoff on
  * network errors, 408, 429 and 5xx. Header values are never logged.
  *
+ * `close()` is bounded whatever the queue holds: the queue gets until the deadline
+ * (`LIMITS.webhookCloseDeadlineMs` by default), then the attempt in flight is aborted and every
+ * event not delivered is counted in `stats().undelivered`.
+ *
  * Body: `{ "version": 1, "type": "fired" | "resolved" | "recovered", "alert": { id, key, kind,
  * severity, subject, message, status, firedAt, resolvedAt?, state?, previousState? } }`.
  *
@@ -139,13 +150,19 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
   let delivered = 0;
   let failed = 0;
   let dropped = 0;
+  let undelivered = 0;
+  let closed: Promise<void> | undefined;
+  /** Aborted at the close deadline: the attempt in flight and any backoff end at once. */
+  const abandon = new AbortController();
 
-  const send = async (body: string): Promise<boolean> => {
+  /** Delivers one body: true, false (given up), or 'abandoned' (closed meanwhile). */
+  const send = async (body: string): Promise<boolean | 'abandoned'> => {
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
         const delay = backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        await sleep(delay, abandon.signal);
       }
+      if (abandon.signal.aborted) return 'abandoned';
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error('webhook timeout')), timeoutMs);
       timer.unref();
@@ -155,7 +172,7 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
           headers,
           body,
           dispatcher,
-          signal: controller.signal,
+          signal: AbortSignal.any([controller.signal, abandon.signal]),
         });
         await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
         if (res.statusCode >= 200 && res.statusCode < 300) return true;
@@ -163,6 +180,7 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
         logger.warn(`alert webhook answered ${res.statusCode}${retryable ? '' : '; not retried'}`);
         if (!retryable) return false;
       } catch (err) {
+        if (abandon.signal.aborted) return 'abandoned';
         const reason = controller.signal.aborted ? 'timeout' : classifyError(err).errorType;
         logger.warn(
           `alert webhook delivery failed (${reason}), attempt ${attempt + 1} of ${retries + 1}`,
@@ -175,10 +193,12 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
   };
 
   const drain = async (): Promise<void> => {
-    while (queue.length > 0) {
+    while (queue.length > 0 && !abandon.signal.aborted) {
       const body = queue.shift()!;
       try {
-        if (await send(body)) delivered++;
+        const outcome = await send(body);
+        if (outcome === 'abandoned') undelivered++;
+        else if (outcome) delivered++;
         else failed++;
       } catch (err) {
         failed++;
@@ -190,6 +210,10 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
   const listener = ((event: AlertEvent): void => {
     try {
       if (!events.has(event.type)) return;
+      if (closed !== undefined) {
+        dropped++;
+        return;
+      }
       const a = event.alert;
       const body = JSON.stringify({
         version: 1,
@@ -233,11 +257,42 @@ export function createAlertWebhook(options: AlertWebhookOptions): AlertWebhook {
     delivered,
     failed,
     dropped,
+    undelivered,
     pending: queue.length + (draining ? 1 : 0),
   });
-  listener.close = async () => {
-    await listener.flush();
-    if (ownsDispatcher) await dispatcher.close().catch(() => undefined);
+  listener.close = (options = {}) => {
+    closed ??= (async () => {
+      const deadlineMs = options.deadlineMs ?? LIMITS.webhookCloseDeadlineMs;
+      // A ref'd timer on purpose: whoever closes waits for this, bounded.
+      if (draining !== undefined) await sleep(deadlineMs, undefined, draining);
+      abandon.abort();
+      await draining;
+      undelivered += queue.length;
+      queue.length = 0;
+      if (undelivered > 0) {
+        logger.warn(`alert webhook closed with ${undelivered} events not delivered`);
+      }
+      if (ownsDispatcher) await dispatcher.destroy().catch(() => undefined);
+    })();
+    return closed;
   };
   return listener;
+}
+
+/**
+ * Waits `ms`, or less when `signal` aborts or `until` settles first. Never rejects; the timer
+ * is cleared either way.
+ */
+function sleep(ms: number, signal?: AbortSignal, until?: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    until?.then(done, done);
+  });
 }

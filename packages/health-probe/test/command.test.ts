@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeConfigError, parseProbeConfig, runProbeCommand } from '../src/index.ts';
+import { runCommand, startContinuous, startOtlpJsonSink } from './support/command.ts';
 import { startHttpServer, type TestServer, waitFor } from './support/servers.ts';
 
 let dir = '';
@@ -26,15 +27,7 @@ function file(text: string, ext = 'yaml'): string {
   return p;
 }
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runProbeCommand(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-  });
-  return { code, stdout, stderr };
-}
+const run = runCommand;
 
 describe('bad config: exit 2, an error naming the check and the field, nothing started', () => {
   const cases: [string, string, RegExp][] = [
@@ -163,36 +156,15 @@ describe('--once', () => {
 
 describe('continuous mode exports through @toolscope/node (OTLP/HTTP JSON)', () => {
   it('runs until stopped and the spans, span events and metrics arrive with the contract names', async () => {
-    const received: { path: string; body: string }[] = [];
-    const collector = await startHttpServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      received.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
+    const collector = await startOtlpJsonSink();
+    const { received } = collector;
     const cfg = file(
       `checks:\n  - id: web-down\n    type: http\n    endpoint: ${server.url}/500\n    interval: 200ms\n    timeout: 150ms\n    jitter: 10ms\n    failure_threshold: 1\n`,
     );
-    const { startToolscope } = await import('@toolscope/node');
-    const stop = new AbortController();
-    let stdout = '';
-    const exit = runProbeCommand(
-      ['--config', cfg],
-      { stdout: (s) => (stdout += s), stderr: () => undefined },
-      {
-        signal: stop.signal,
-        startToolscope: (o) =>
-          startToolscope({
-            ...o,
-            endpoint: collector.url,
-            protocol: 'http/json',
-            inProcess: false,
-          }),
-      },
-    );
+    const { stdout: output, stop, exit } = await startContinuous(['--config', cfg], collector.url);
     try {
       await waitFor(
-        () => stdout.includes('web-down unhealthy'),
+        () => output().includes('web-down unhealthy'),
         10_000,
         'the check to turn UNHEALTHY',
       );

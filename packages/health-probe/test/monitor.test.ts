@@ -235,7 +235,7 @@ describe('scheduler', () => {
 
   it('reschedules each check every interval', async () => {
     const { monitor } = setup([
-      http('tick', '/ok', { intervalMs: 40, timeoutMs: 40, jitterMs: 5 }),
+      http('tick', '/ok', { intervalMs: 100, timeoutMs: 100, jitterMs: 5 }),
     ]);
     let runs = 0;
     monitor.onResult(() => runs++);

@@ -1,4 +1,5 @@
 import { setPeerStringLimits } from './shared/bound.ts';
+import { LIMITS } from './shared/limits.ts';
 import { isRecord, validate } from './shared/validate.ts';
 import type { InstrumentationConfig, RedactInput } from './types.ts';
 
@@ -21,14 +22,14 @@ function envCapture(): boolean {
 }
 
 /** The smallest `maxContentBytes`: room for a few characters and the `…` marker. */
-export const MIN_CONTENT_BYTES = 16;
+export const MIN_CONTENT_BYTES = LIMITS.minContentBytes;
 
 function defaults(): ResolvedConfig {
   return {
     captureContent: envCapture(),
     maxContentBytes: 4096,
     redact: undefined,
-    maxToolNames: 200,
+    maxToolNames: LIMITS.toolNames,
     baggageAllowList: [],
     tracerProvider: undefined,
     meterProvider: undefined,

@@ -28,6 +28,7 @@ export {
   type ObjectiveAlertKind,
 } from './alerts/alert-names.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
+export { readProperty } from './error-type.ts';
 export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export * from './metrics/catalogue.ts';
@@ -75,7 +76,8 @@ export {
   truncate,
   truncationCounts,
 } from './shared/bound.ts';
-export { describeValue } from './shared/describe.ts';
+export { checkConfigSize, readConfigFile } from './shared/config-file.ts';
+export { describeBytes, describeValue } from './shared/describe.ts';
 export {
   DURATION_SYNTAX,
   type Duration,
@@ -90,6 +92,7 @@ export {
 export {
   type ConfigErrorFactory,
   configError,
+  isInstance,
   ToolscopeConfigError,
   ToolscopeError,
 } from './shared/errors.ts';
@@ -101,8 +104,10 @@ export {
   readFields,
   warnOnce,
 } from './shared/fields.ts';
+export { LIMITS } from './shared/limits.ts';
 export { seededRandom } from './shared/random.ts';
 export {
+  credentialsAsHeader,
   isSecretHeader,
   REDACTED,
   redactHeaders,

@@ -68,6 +68,12 @@ export const ATTR_TOOLSCOPE_TOOL_INPUT_SIZE = 'toolscope.tool.input.size' as con
 export const ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE = 'toolscope.tool.output.size' as const;
 export const ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE =
   'toolscope.tool.expected_performance_ms' as const;
+/**
+ * `true` on every tool span toolscope records (its own, or another library's it adopted): the
+ * call is counted in `gen_ai.execute_tool.duration` by the SDK. A collector that derives that
+ * histogram from spans (collector-config/gateway) skips these, so no call is counted twice.
+ */
+export const ATTR_TOOLSCOPE_TOOL_RECORDED = 'toolscope.tool.recorded' as const;
 export const ATTR_TOOLSCOPE_SELECTION_CONFIDENCE = 'toolscope.selection.confidence' as const;
 export const ATTR_TOOLSCOPE_PAYLOAD_DIRECTION = 'toolscope.payload.direction' as const;
 
@@ -90,6 +96,10 @@ export const ATTR_TOOLSCOPE_HEALTH_STATE_PREVIOUS = 'toolscope.health.state.prev
 /** Span attribute only (never on metrics): consecutive failures after this check. */
 export const ATTR_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
   'toolscope.health.consecutive_failures' as const;
+
+// --- toolscope: probe shards ---
+/** Which shard of the checks a probe instance runs, `i/n` (`toolscope probe --shard i/n`). */
+export const ATTR_TOOLSCOPE_PROBE_SHARD = 'toolscope.probe.shard' as const;
 
 // --- toolscope: bounds ---
 /** Where a value from outside was cut (see `shared/bound.ts`): a small, fixed set. */
@@ -120,6 +130,9 @@ export const METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION = 'toolscope.health.check.du
 export const METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES =
   'toolscope.health.consecutive_failures' as const;
 export const METRIC_TOOLSCOPE_ALERTS_ACTIVE = 'toolscope.alerts.active' as const;
+export const METRIC_TOOLSCOPE_PROBE_LAST_CHECK = 'toolscope.probe.last_check' as const;
+export const METRIC_TOOLSCOPE_PROBE_CHECK_INTERVAL = 'toolscope.probe.check_interval' as const;
+export const METRIC_TOOLSCOPE_PROBE_SHARDS = 'toolscope.probe.shards' as const;
 export const METRIC_TOOLSCOPE_VALUES_TRUNCATED = 'toolscope.values.truncated' as const;
 
 /** The instrumentation scope name of the core's tracer and meter (tools, workflows, alerts). */

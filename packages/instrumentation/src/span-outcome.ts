@@ -23,10 +23,15 @@ export function endedSpanSeconds(span: Span): number | undefined {
   return readable.ended === true ? hrSeconds(readable.duration) : undefined;
 }
 
-/** Runs `cb` with the span's duration when its owner ends it (bounded wait), never throws. */
+/**
+ * Runs `cb` with the span's duration when its owner ends it (bounded wait), never throws. A
+ * span that is not recording (only its context is known, as when an integration can identify
+ * another library's span but not reach it) has no duration to wait for: `cb(undefined)` now,
+ * and the caller records its own measurement.
+ */
 export function whenForeignSpanEnds(span: Span, cb: (seconds: number | undefined) => void): void {
   const target = span as unknown as { end?: unknown; ended?: unknown };
-  if (target.ended === true || typeof target.end !== 'function') {
+  if (target.ended === true || typeof target.end !== 'function' || !isRecording(span)) {
     cb(endedSpanSeconds(span));
     return;
   }
@@ -60,6 +65,14 @@ export function whenForeignSpanEnds(span: Span, cb: (seconds: number | undefined
   } catch {
     clearTimeout(timer);
     finish(undefined);
+  }
+}
+
+function isRecording(span: Span): boolean {
+  try {
+    return span.isRecording();
+  } catch {
+    return false;
   }
 }
 

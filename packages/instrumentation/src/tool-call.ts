@@ -34,6 +34,7 @@ import {
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
   ATTR_TOOLSCOPE_TOOL_INPUT_SIZE,
   ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE,
+  ATTR_TOOLSCOPE_TOOL_RECORDED,
   ATTR_TOOLSCOPE_TOOL_RETRY_COUNT,
   ERROR_TYPE_VALUE_OTHER,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
@@ -346,6 +347,7 @@ export function startToolCall(
       started = span;
     }
     applyCorrelation(span, parent);
+    span.setAttribute(ATTR_TOOLSCOPE_TOOL_RECORDED, true);
     if (callId !== undefined) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
     const invocation = new ToolInvocationImpl(spec, span, parent, callId, adopted, start.startTime);
     invocation.register();

@@ -99,6 +99,26 @@ describe('adopt, do not duplicate', () => {
     expect(own.parentSpanContext?.spanId).toBe(foreign.spanContext().spanId);
   });
 
+  it('marks every tool span it records, own or adopted, and no span it left alone', async () => {
+    const foreign = foreignToolSpan('lookup', 'call-1');
+    const untouched = foreignToolSpan('other', 'call-9');
+    await context.with(trace.setSpan(context.active(), foreign), async () => {
+      await withTool({ name: 'lookup', callId: 'call-1' }, async () => 'x');
+      await withTool({ name: 'lookup', callId: 'call-2' }, async () => 'y');
+    });
+    foreign.end();
+    untouched.end();
+    const marked = (s: { attributes: Record<string, unknown> }) =>
+      s.attributes['toolscope.tool.recorded'];
+    const spans = toolSpans();
+    expect(
+      spans.filter((s) => s.attributes['gen_ai.tool.call.id'] !== 'call-9').map(marked),
+    ).toEqual([true, true]);
+    expect(
+      marked(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'call-9')!),
+    ).toBeUndefined();
+  });
+
   it('never adopts a span that is not a tool span, or a tool span of another tool', async () => {
     const parent = trace.getTracer('other-library').startSpan('chat model');
     const other = foreignToolSpan('weather');
@@ -240,5 +260,23 @@ describe('agent runs', () => {
     expect(histogramCount(metric, (a) => a['gen_ai.agent.name'] === 'planner')).toBe(1);
     const [point] = metric!.dataPoints as HistogramDataPoint[];
     expect(point!.value.sum).toBeCloseTo(agent.duration[0] + agent.duration[1] / 1e9, 9);
+  });
+
+  it('a run adopted by span context only (not recording) records its own measured duration at once', async () => {
+    const foreign = trace.wrapSpanContext({
+      traceId: '1'.repeat(32),
+      spanId: '2'.repeat(16),
+      traceFlags: 1,
+    });
+    const run = startAgentRun({ name: 'context-only', adopt: foreign, startTime: 1_000 })!;
+    run.end({ endTime: 1_250 });
+    const metric = await otel.metric(METRIC_GEN_AI_INVOKE_AGENT_DURATION);
+    const points = (metric!.dataPoints as HistogramDataPoint[]).filter(
+      (p) => p.attributes['gen_ai.agent.name'] === 'context-only',
+    );
+    expect(points).toHaveLength(1);
+    expect(points[0]!.value.count).toBe(1);
+    expect(points[0]!.value.sum).toBeCloseTo(0.25, 9);
+    expect(otel.spans().filter((s) => s.name.startsWith('invoke_agent'))).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { REDACTED } from '@toolscope/instrumentation/internal';
 import { ToolscopeSetupError } from './errors.ts';
 
 /** Reads an environment variable, treating empty strings as unset. */
@@ -33,26 +34,34 @@ export function envPositiveInt(name: string): number | undefined {
 
 /**
  * Parses `key1=value1,key2=value2` (W3C baggage-like, percent-decoded), the format of
- * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS.
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS. With `secret` (headers: any value
+ * may be a credential) an entry is never quoted in an error, only counted: a malformed entry
+ * has no name to tell from its value.
  */
-export function parseKeyValueList(name: string, raw: string | undefined): Record<string, string> {
+export function parseKeyValueList(
+  name: string,
+  raw: string | undefined,
+  options: { secret?: boolean } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === undefined) return out;
-  for (const part of raw.split(',')) {
+  const parts = raw.split(',');
+  const entry = (part: string, i: number) =>
+    options.secret === true
+      ? `entry ${i + 1} of ${parts.length} (${REDACTED}: header values are not shown)`
+      : `entry ${JSON.stringify(part)}`;
+  for (const [i, part] of parts.entries()) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     if (eq <= 0) {
-      throw new ToolscopeSetupError(name, `entry ${JSON.stringify(part)} is not key=value`);
+      throw new ToolscopeSetupError(name, `${entry(part, i)} is not key=value`);
     }
     try {
       out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(
         part.slice(eq + 1).trim(),
       );
     } catch {
-      throw new ToolscopeSetupError(
-        name,
-        `entry ${JSON.stringify(part)} has invalid percent-encoding`,
-      );
+      throw new ToolscopeSetupError(name, `${entry(part, i)} has invalid percent-encoding`);
     }
   }
   return out;

@@ -1,6 +1,39 @@
 /**
- * The frameworks toolscope instruments with no code changes, and the files of theirs the ESM
- * loader hook must see (every other module loads untouched).
+ * The frameworks toolscope instruments with no code changes: each integration only acts when
+ * the application loads (or calls) its framework, so enabling one whose framework is absent
+ * costs nothing but its hooks.
+ *
+ * Ids follow OpenTelemetry's `OTEL_NODE_ENABLED_INSTRUMENTATIONS` /
+ * `OTEL_NODE_DISABLED_INSTRUMENTATIONS` convention: the package name after
+ * `@toolscope/instrumentation-`.
+ */
+import { AiSdkInstrumentation } from '@toolscope/instrumentation-ai-sdk';
+import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
+
+/** An integration of a framework, by id. */
+export interface FrameworkIntegration {
+  /** `mcp`, `ai-sdk`, … (also the key of the `frameworks` option, camelCased). */
+  readonly id: FrameworkId;
+  /** Makes the (not yet enabled) instrumentation. */
+  create(): { enable?(): void; disable?(): void };
+}
+
+/** The ids of the frameworks toolscope instruments. */
+export type FrameworkId = 'mcp' | 'ai-sdk';
+
+export const FRAMEWORKS: readonly FrameworkIntegration[] = [
+  { id: 'mcp', create: () => new McpInstrumentation({ enabled: false }) },
+  { id: 'ai-sdk', create: () => new AiSdkInstrumentation({ enabled: false }) },
+];
+
+/** The option key of a framework id: `ai-sdk` → `aiSdk`. */
+export function frameworkOptionKey(id: FrameworkId): string {
+  return id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The files of the frameworks the ESM loader hook must see (every other module loads
+ * untouched). The AI SDK integration needs none: it registers with the SDK's telemetry list.
  */
 export const HOOKED_MODULE_FILES: readonly RegExp[] = [
   /\/node_modules\/@modelcontextprotocol\/(sdk|client|server)\//,

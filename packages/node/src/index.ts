@@ -4,6 +4,7 @@ export { ToolscopeMetricProducer } from './metric-producer.ts';
 export { startToolscope } from './start.ts';
 export type {
   BatchOptions,
+  FrameworkOptions,
   OtlpProtocol,
   Toolscope,
   ToolscopeOptions,

@@ -1,19 +1,29 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
-import { type HistogramAggregation, validators } from '@toolscope/instrumentation/internal';
+import {
+  credentialsAsHeader,
+  type HistogramAggregation,
+  redactUrl,
+  validators,
+} from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
 import { ToolscopeSetupError } from './errors.ts';
+import { FRAMEWORKS, type FrameworkId, frameworkOptionKey } from './frameworks.ts';
 import type { BatchOptions, OtlpProtocol, ToolscopeOptions } from './types.ts';
 
 /** Options after defaults and environment variables were applied and everything validated. */
 export interface ResolvedOptions {
   serviceName: string | undefined;
   resourceAttributes: Attributes;
+  /** The OTLP base URL, without credentials (those are sent as Basic auth). */
   endpoint: string;
   tracesUrl: string;
   metricsUrl: string;
   protocol: OtlpProtocol;
-  headers: Record<string, string>;
+  /** Headers of the trace exporter (Basic auth from its URL's credentials included). */
+  tracesHeaders: Record<string, string>;
+  /** Headers of the metric exporter (Basic auth from its URL's credentials included). */
+  metricsHeaders: Record<string, string>;
   sdkDisabled: boolean;
   exportEnabled: boolean;
   metricExportIntervalMs: number;
@@ -22,7 +32,8 @@ export interface ResolvedOptions {
   batch: Required<BatchOptions>;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
-  mcp: boolean;
+  /** The framework integrations to enable, by id. */
+  frameworks: ReadonlySet<FrameworkId>;
   flushOnExit: boolean;
   exitFlushTimeoutMs: number;
 }
@@ -66,6 +77,24 @@ function positiveInt(field: string, value: unknown, fallback: number): number {
   return v.optionalNumber(field, value, { min: 1, integer: true }) ?? fallback;
 }
 
+/**
+ * An OTLP URL without its credentials, which go into an `Authorization: Basic` header instead
+ * (unless `headers` sets one), written as given otherwise (no trailing slash added).
+ */
+function withoutCredentials(
+  raw: string,
+  headers: Readonly<Record<string, string>>,
+): { url: string; headers: Record<string, string> } {
+  const url = new URL(raw);
+  if (url.username === '' && url.password === '') return { url: raw, headers: { ...headers } };
+  const split = credentialsAsHeader(url, headers);
+  const href = split.url.href;
+  return {
+    url: !raw.endsWith('/') && split.url.pathname === '/' ? href.slice(0, -1) : href,
+    headers: split.headers,
+  };
+}
+
 function checkUrl(field: string, raw: string): string {
   let url: URL;
   try {
@@ -73,7 +102,7 @@ function checkUrl(field: string, raw: string): string {
   } catch {
     throw new ToolscopeSetupError(
       field,
-      `must be an absolute http(s) URL such as http://localhost:4318 (got ${JSON.stringify(raw)})`,
+      `must be an absolute http(s) URL such as http://localhost:4318 (got ${JSON.stringify(redactUrl(raw))})`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -105,7 +134,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     );
   }
   const endpointField = options.endpoint !== undefined ? 'endpoint' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
-  const endpoint = checkUrl(
+  const rawEndpoint = checkUrl(
     endpointField,
     options.endpoint ?? env('OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://localhost:4318',
   );
@@ -113,14 +142,12 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') : undefined;
   const metricsEnv =
     options.endpoint === undefined ? env('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') : undefined;
-  const tracesUrl =
-    tracesEnv !== undefined
-      ? checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv)
-      : `${endpoint}/v1/traces`;
-  const metricsUrl =
-    metricsEnv !== undefined
-      ? checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', metricsEnv)
-      : `${endpoint}/v1/metrics`;
+  const rawTraces =
+    tracesEnv === undefined ? undefined : checkUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEnv);
+  const rawMetrics =
+    metricsEnv === undefined
+      ? undefined
+      : checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', metricsEnv);
 
   if (options.headers !== undefined) {
     if (options.headers === null || typeof options.headers !== 'object') {
@@ -135,7 +162,20 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   }
   const headers =
     options.headers ??
-    parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'));
+    parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'), {
+      secret: true,
+    });
+  // Credentials in an endpoint become Basic auth; the URLs kept (and shown) carry none.
+  const base = withoutCredentials(rawEndpoint, headers);
+  const endpoint = base.url;
+  const traces =
+    rawTraces === undefined
+      ? { url: `${endpoint}/v1/traces`, headers: base.headers }
+      : withoutCredentials(rawTraces, headers);
+  const metrics =
+    rawMetrics === undefined
+      ? { url: `${endpoint}/v1/metrics`, headers: base.headers }
+      : withoutCredentials(rawMetrics, headers);
 
   const sdkDisabled = envBoolean('OTEL_SDK_DISABLED') ?? false;
   const tracesExporterNone = env('OTEL_TRACES_EXPORTER')?.toLowerCase() === 'none';
@@ -203,9 +243,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     );
   }
 
-  if (options.mcp !== undefined && typeof options.mcp !== 'boolean') {
-    throw new ToolscopeSetupError('mcp', 'must be true or false');
-  }
+  const frameworks = resolveFrameworks(options);
   const flushOnExit =
     v.optionalBoolean('flushOnExit', options.flushOnExit) ??
     envBoolean('TOOLSCOPE_FLUSH_ON_EXIT') ??
@@ -224,10 +262,11 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     serviceName: options.serviceName ?? env('OTEL_SERVICE_NAME'),
     resourceAttributes,
     endpoint,
-    tracesUrl,
-    metricsUrl,
+    tracesUrl: traces.url,
+    metricsUrl: metrics.url,
     protocol: rawProtocol as OtlpProtocol,
-    headers,
+    tracesHeaders: traces.headers,
+    metricsHeaders: metrics.headers,
     sdkDisabled,
     exportEnabled,
     metricExportIntervalMs,
@@ -236,8 +275,54 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     batch,
     inProcess,
     instrumentations: options.instrumentations ?? [],
-    mcp: options.mcp ?? true,
+    frameworks,
     flushOnExit,
     exitFlushTimeoutMs,
   };
+}
+
+/**
+ * The framework integrations to enable: the `frameworks` option (and the older `mcp` flag),
+ * else `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS`, else all.
+ */
+function resolveFrameworks(options: ToolscopeOptions): ReadonlySet<FrameworkId> {
+  const ids = FRAMEWORKS.map((f) => f.id);
+  const mcp = v.optionalBoolean('mcp', options.mcp);
+  const given = options.frameworks;
+  let enabled: Set<FrameworkId>;
+  if (given === undefined) {
+    enabled = new Set(ids);
+    const only = env('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+    if (only !== undefined) enabled = new Set(listOf(only, ids));
+    const off = env('OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+    if (off !== undefined) {
+      for (const id of listOf(off, ids)) enabled.delete(id);
+    }
+  } else if (typeof given === 'boolean') {
+    enabled = new Set(given ? ids : []);
+  } else {
+    const record = v.object('frameworks', given, 'true, false or an object of frameworks');
+    const keys = new Map(ids.map((id) => [frameworkOptionKey(id), id]));
+    v.knownKeys('frameworks', record, keys.keys());
+    enabled = new Set(
+      ids.filter(
+        (id) =>
+          v.optionalBoolean(
+            `frameworks.${frameworkOptionKey(id)}`,
+            record[frameworkOptionKey(id)],
+          ) ?? true,
+      ),
+    );
+  }
+  if (mcp === false) enabled.delete('mcp');
+  return enabled;
+}
+
+/** A comma-separated list of framework ids; other OpenTelemetry instrumentation ids are ignored. */
+function listOf(raw: string, ids: readonly FrameworkId[]): FrameworkId[] {
+  const known = new Set<string>(ids);
+  return raw
+    .split(',')
+    .map((s) => s.trim().replace(/^@toolscope\/instrumentation-/, ''))
+    .filter((s): s is FrameworkId => known.has(s));
 }

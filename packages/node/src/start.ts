@@ -33,10 +33,10 @@ import {
   disablePreAggregatedMetrics,
   EXPONENTIAL_MAX_SIZE,
 } from '@toolscope/instrumentation/internal';
-import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { CorrelationSpanProcessor } from './correlation-processor.ts';
 import { CountingMetricExporter, CountingSpanExporter } from './counting-exporters.ts';
 import { installExitFlush } from './exit-flush.ts';
+import { FRAMEWORKS } from './frameworks.ts';
 import { ToolscopeMetricProducer } from './metric-producer.ts';
 import { resolveOptions } from './options.ts';
 import type { Toolscope, ToolscopeOptions, ToolscopeStats } from './types.ts';
@@ -135,7 +135,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       ...(o.serviceName !== undefined ? { 'service.name': o.serviceName } : {}),
     }),
   );
-  const exporterConfig = { headers: o.headers, timeoutMillis: o.batch.exportTimeoutMillis };
+  const exporterConfig = { timeoutMillis: o.batch.exportTimeoutMillis };
 
   let meterProvider: MeterProvider | undefined;
   let statsReader: StatsReader | undefined;
@@ -147,6 +147,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
       const cfg = {
         ...exporterConfig,
         url: o.metricsUrl,
+        headers: o.metricsHeaders,
         timeoutMillis: o.metricExportTimeoutMs,
         // What OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION means in the spec: the
         // exporter's aggregation for every SDK histogram (health checks, MCP, the app's own).
@@ -175,7 +176,7 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   if (!skipTraces) {
     const processors: SpanProcessor[] = [new CorrelationSpanProcessor()];
     if (o.exportEnabled) {
-      const cfg = { ...exporterConfig, url: o.tracesUrl };
+      const cfg = { ...exporterConfig, url: o.tracesUrl, headers: o.tracesHeaders };
       spanExporter = new CountingSpanExporter(
         o.protocol === 'http/json' ? new JsonTraceExporter(cfg) : new ProtoTraceExporter(cfg),
       );
@@ -206,7 +207,9 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
   }
 
   const instrumentations = [
-    ...(o.mcp && !o.sdkDisabled ? [new McpInstrumentation()] : []),
+    ...(o.sdkDisabled
+      ? []
+      : FRAMEWORKS.filter((f) => o.frameworks.has(f.id)).map((f) => f.create())),
     ...o.instrumentations,
   ] as Enableable[];
   for (const inst of instrumentations) {

@@ -79,10 +79,19 @@ export interface ToolscopeOptions {
   /**
    * Trace the MCP TypeScript SDK (`@toolscope/instrumentation-mcp`): client and server spans
    * with trace context in `params._meta`. CommonJS consumers are patched on load; ESM apps
-   * also start with `node --import @toolscope/instrumentation-mcp/register` (or call
-   * `instrumentMcpClient`). @default true
+   * also start with `node --import @toolscope/node/register` (or call
+   * `instrumentMcpClient`). Same as `frameworks: { mcp }`. @default true
    */
   mcp?: boolean;
+  /**
+   * The framework integrations to enable: `true` for all, `false` for none, or per framework.
+   * Each acts only when the application uses its framework; with all of them on, every tool
+   * call the framework makes is one `execute_tool` span, whatever else is registered.
+   * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (comma-separated
+   * ids: `mcp`, `ai-sdk`, `openai-agents`, `langchain`) apply when this option is not given.
+   * @default true
+   */
+  frameworks?: boolean | FrameworkOptions;
   /** More OpenTelemetry instrumentations to register. @default [] */
   instrumentations?: readonly unknown[];
   /**
@@ -94,6 +103,14 @@ export interface ToolscopeOptions {
   flushOnExit?: boolean;
   /** Longest wait for the flush on exit, ms. @default 5000 (TOOLSCOPE_EXIT_FLUSH_TIMEOUT) */
   exitFlushTimeoutMs?: number;
+}
+
+/** Which framework integrations `startToolscope` enables (each @default true). */
+export interface FrameworkOptions {
+  /** The MCP TypeScript SDK 1.x and 2.x (`@toolscope/instrumentation-mcp`). @default true */
+  mcp?: boolean;
+  /** The Vercel AI SDK 7 (`@toolscope/instrumentation-ai-sdk`). @default true */
+  aiSdk?: boolean;
 }
 
 /** Counters of what the pipeline sent and lost, so nothing is lost silently. */

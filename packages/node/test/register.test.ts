@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp-receiver.ts';
 
 const SCRIPT = join(import.meta.dirname, 'fixtures', 'short-lived.ts');
+const AI_SDK_APP = join(import.meta.dirname, 'fixtures', 'ai-sdk-app.ts');
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -13,10 +14,15 @@ beforeAll(async () => {
 afterAll(() => receiver.close());
 
 /** Runs the fixture with the zero-code preload, exporting to the receiver under `service`. */
-function runScript(service: string, args: string[], env: Record<string, string> = {}) {
+function runScript(
+  service: string,
+  args: string[],
+  env: Record<string, string> = {},
+  script = SCRIPT,
+) {
   const child = spawn(
     process.execPath,
-    ['--conditions=toolscope-source', '--import', '@toolscope/node/register', SCRIPT, ...args],
+    ['--conditions=toolscope-source', '--import', '@toolscope/node/register', script, ...args],
     {
       env: {
         ...process.env,
@@ -97,6 +103,20 @@ describe('node --import @toolscope/node/register', () => {
     const { child } = runScript('zero-code-noflush', [], { TOOLSCOPE_FLUSH_ON_EXIT: 'false' });
     expect((await exitOf(child)).code).toBe(0);
     expect(spansOf('zero-code-noflush')).toHaveLength(0);
+  });
+
+  it('traces an AI SDK application that has no toolscope code, invalid tool calls included', async () => {
+    const { child, output } = runScript('zero-code-ai', [], {}, AI_SDK_APP);
+    expect((await exitOf(child)).code).toBe(0);
+    expect(output().stderr).toBe('');
+    const tools = spansOf('zero-code-ai').filter((s) => s.name.startsWith('execute_tool'));
+    expect(tools.map((s) => [s.name, s.attributes['error.type']]).sort()).toEqual([
+      ['execute_tool weather', undefined],
+      ['execute_tool wether', 'AI_NoSuchToolError'],
+    ]);
+    const agent = spansOf('zero-code-ai').find((s) => s.name.startsWith('invoke_agent'))!;
+    expect(tools.every((s) => s.parentSpanId === agent.spanId)).toBe(true);
+    expect(toolPointsOf('zero-code-ai').reduce((n, p) => n + (p.count ?? 0), 0)).toBe(2);
   });
 
   it('reports a bad variable in one line and lets the application run', async () => {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ToolscopeConfigError } from '@toolscope/instrumentation';
-import { validators } from '@toolscope/instrumentation/internal';
+import { checkConfigSize, readConfigFile, validators } from '@toolscope/instrumentation/internal';
 import { parse as parseYaml } from 'yaml';
 import { type CompileContext, compile } from './compile.ts';
 import { logger } from './diag.ts';
@@ -11,15 +10,14 @@ import type { CompiledObjectives, CompileOptions } from './types.ts';
  * Reads objectives from a YAML (`.yaml`, `.yml`) or JSON (`.json`) file, validates them once
  * and returns them compiled, ready for `new ObjectiveMonitor({ objectives })` or
  * `renderPrometheusRules`. Throws `ToolscopeConfigError` naming the key as written, with the
- * file in the message.
+ * file in the message. The file may be at most `LIMITS.configFileBytes`, checked before parsing.
  */
 export function loadObjectives(file: string, options: CompileOptions = {}): CompiledObjectives {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ToolscopeConfigError('file', `cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readConfigFile(file, (problem) =>
+    problem.startsWith('cannot read')
+      ? new ToolscopeConfigError('file', problem)
+      : new ToolscopeConfigError('file', `${file} ${problem}`),
+  );
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   return parseObjectives(text, { ...options, format, source: file });
 }
@@ -35,6 +33,7 @@ export function parseObjectives(
   options: CompileOptions & { format?: 'yaml' | 'json'; source?: string } = {},
 ): CompiledObjectives {
   const source = options.source ?? 'objectives';
+  checkConfigSize(text, (problem) => new ToolscopeConfigError('file', `${source} ${problem}`));
   let data: unknown;
   try {
     data = options.format === 'json' ? JSON.parse(text) : parseYaml(text);

@@ -5,6 +5,7 @@
  */
 import {
   type ConfigErrorFactory,
+  isInstance,
   PROM_METRICS,
   ToolscopeConfigError,
   ToolscopeError,
@@ -20,7 +21,7 @@ export class ToolscopeReportError extends ToolscopeError {
 
   // biome-ignore-start lint/complexity/noThisInStatic: the check must know which class it runs for
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (isInstance(this, value)) return true;
     return this === ToolscopeReportError && value instanceof ReportConfigError;
   }
   // biome-ignore-end lint/complexity/noThisInStatic: the check must know which class it runs for

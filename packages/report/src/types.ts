@@ -144,11 +144,6 @@ export interface PrometheusSourceOptions {
   interpolation?: 'log' | 'linear';
   /** Extra HTTP headers (for example an Authorization header). @default {} */
   headers?: Readonly<Record<string, string>>;
-  /**
-   * Largest answer read from Prometheus, in bytes; a larger one fails the report with
-   * `PrometheusQueryError` (narrow the window or the selector). @default 33554432 (32 MiB)
-   */
-  maxResponseBytes?: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { subscribeInvocations } from '../listeners.ts';
-import { metricNameOf } from '../metrics/cardinality.ts';
+import { boundedErrorType, boundedFallbackFor, metricNameOf } from '../metrics/cardinality.ts';
 import { ToolscopeConfigError } from '../shared/errors.ts';
 import type {
   DistributionSummary,
@@ -52,7 +52,8 @@ interface Slot {
  * The in-process aggregates that reports and objectives read: per tool and workflow, per
  * time slot, counts and log histograms (see `LogHistogram`) — never a list of invocations.
  * Memory depends on the number of tools, slots and the spread of durations, not on the call
- * rate (tool and workflow names past `maxToolNames` fold into `_OTHER`, as on metrics).
+ * rate: tool and workflow names past `maxToolNames`, and a tool's error types and fallback
+ * targets past `LIMITS.errorTypesPerTool`, fold into `_OTHER` exactly as on metrics.
  * Windows are answered at slot granularity: a slot belongs to a window when it overlaps
  * `[fromMs, toMs)`.
  */
@@ -230,14 +231,16 @@ export class InvocationStore {
     agg.calls++;
     if (r.errorType !== undefined) {
       agg.errors++;
-      agg.errorTypes.set(r.errorType, (agg.errorTypes.get(r.errorType) ?? 0) + 1);
+      const type = boundedErrorType(r.name, r.toolType, r.errorType);
+      agg.errorTypes.set(type, (agg.errorTypes.get(type) ?? 0) + 1);
     }
     if (r.retryCount > 0) {
       agg.retries += r.retryCount;
       agg.retriedCalls++;
     }
     if (r.fallbackFor !== undefined) {
-      agg.fallbacks.set(r.fallbackFor, (agg.fallbacks.get(r.fallbackFor) ?? 0) + 1);
+      const target = boundedFallbackFor(r.name, r.toolType, r.fallbackFor);
+      agg.fallbacks.set(target, (agg.fallbacks.get(target) ?? 0) + 1);
     }
     agg.duration.add(r.durationS);
     if (r.inputSize !== undefined) {

@@ -14,6 +14,7 @@ import {
   EVENT_TOOLSCOPE_ALERT_FIRED,
   EVENT_TOOLSCOPE_ALERT_RESOLVED,
 } from '../semconv.ts';
+import { boundText } from '../shared/bound.ts';
 import { ToolscopeConfigError } from '../shared/errors.ts';
 import { validate } from '../shared/validate.ts';
 import type {
@@ -87,7 +88,8 @@ export class AlertCenter {
       kind: input.kind,
       severity: input.severity,
       subject: input.subject,
-      message: input.message,
+      // Often quotes a peer (a probed server's error): bounded before listeners and spans.
+      message: boundText(input.message, 'alert.message'),
       status: 'firing',
       firedAtMs: existing?.firedAtMs ?? this.now(),
       ...(input.state !== undefined ? { state: input.state } : {}),
@@ -109,7 +111,7 @@ export class AlertCenter {
       ...existing,
       status: 'resolved',
       resolvedAtMs: this.now(),
-      message: input.message,
+      message: boundText(input.message, 'alert.message'),
       ...(input.state !== undefined ? { state: input.state } : {}),
       ...(input.previousState !== undefined ? { previousState: input.previousState } : {}),
     };

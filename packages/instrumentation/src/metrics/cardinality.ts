@@ -16,6 +16,7 @@ import {
   ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
   ERROR_TYPE_VALUE_OTHER,
 } from '../semconv.ts';
+import { LIMITS } from '../shared/limits.ts';
 import type { ToolType, WorkflowOutcome } from '../types.ts';
 
 /** Pre-computed metric attribute sets of one tool (metrics take a fixed, small subset). */
@@ -32,7 +33,7 @@ export interface ToolMetricAttributes {
   readonly fallbacks: Map<string, Attributes>;
 }
 
-const MAX_ERROR_TYPES_PER_TOOL = 50;
+const MAX_ERROR_TYPES_PER_TOOL = LIMITS.errorTypesPerTool;
 /** Attribute sets by metric name (admitted names and `_OTHER`): bounded by the guard. */
 const toolAttrs = new Map<string, ToolMetricAttributes>();
 const workflowAttrs = new Map<
@@ -106,6 +107,21 @@ function boundedSet(
 /** Attributes of a failed call of the tool; error types past a bound fold into `_OTHER`. */
 export function failedAttributes(attrs: ToolMetricAttributes, errorType: string): Attributes {
   return boundedSet(attrs.failed, errorType, (v) => ({ ...attrs.ok, [ATTR_ERROR_TYPE]: v }));
+}
+
+/**
+ * The `error.type` a failed call of the tool has on metrics and in the store: itself for the
+ * first `LIMITS.errorTypesPerTool` types of the tool, `_OTHER` after that.
+ */
+export function boundedErrorType(name: string, type: ToolType, errorType: string): string {
+  return failedAttributes(toolMetricAttributes(name, type), errorType)[ATTR_ERROR_TYPE] as string;
+}
+
+/** The `fallback_for` a fallback call of the tool has on metrics and in the store (bounded). */
+export function boundedFallbackFor(name: string, type: ToolType, fallbackFor: string): string {
+  return fallbackAttributes(toolMetricAttributes(name, type), fallbackFor)[
+    ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR
+  ] as string;
 }
 
 /** Attributes of a fallback call of the tool standing in for `fallbackFor` (bounded). */

@@ -22,6 +22,7 @@ import {
   ATTR_TOOLSCOPE_HEALTH_CHECK_TYPE,
   ATTR_TOOLSCOPE_HEALTH_STATE,
   ATTR_TOOLSCOPE_PAYLOAD_DIRECTION,
+  ATTR_TOOLSCOPE_PROBE_SHARD,
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
   ATTR_TOOLSCOPE_TRUNCATION_SITE,
   ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
@@ -38,6 +39,9 @@ import {
   METRIC_TOOLSCOPE_HEALTH_CHECK_DURATION,
   METRIC_TOOLSCOPE_HEALTH_CONSECUTIVE_FAILURES,
   METRIC_TOOLSCOPE_HEALTH_STATUS,
+  METRIC_TOOLSCOPE_PROBE_CHECK_INTERVAL,
+  METRIC_TOOLSCOPE_PROBE_LAST_CHECK,
+  METRIC_TOOLSCOPE_PROBE_SHARDS,
   METRIC_TOOLSCOPE_TOOL_FALLBACKS,
   METRIC_TOOLSCOPE_TOOL_PAYLOAD_SIZE,
   METRIC_TOOLSCOPE_TOOL_RETRIES,
@@ -170,6 +174,34 @@ export const HEALTH_CONSECUTIVE_FAILURES = define({
   attributes: [ATTR_TOOLSCOPE_HEALTH_CHECK_ID, ATTR_GEN_AI_TOOL_NAME],
 });
 
+export const PROBE_LAST_CHECK = define({
+  name: METRIC_TOOLSCOPE_PROBE_LAST_CHECK,
+  kind: 'gauge',
+  unit: 's',
+  description:
+    'Unix time of the latest check run this probe instance completed (the time of reading when it owns no check)',
+  integer: false,
+  attributes: [ATTR_TOOLSCOPE_PROBE_SHARD],
+});
+
+export const PROBE_CHECK_INTERVAL = define({
+  name: METRIC_TOOLSCOPE_PROBE_CHECK_INTERVAL,
+  kind: 'gauge',
+  unit: 's',
+  description: 'Longest interval between two runs of a check of this probe instance',
+  integer: false,
+  attributes: [ATTR_TOOLSCOPE_PROBE_SHARD],
+});
+
+export const PROBE_SHARDS = define({
+  name: METRIC_TOOLSCOPE_PROBE_SHARDS,
+  kind: 'gauge',
+  unit: '{shard}',
+  description: 'Number of shards the checks are split into (toolscope probe --shard i/n)',
+  integer: true,
+  attributes: [ATTR_TOOLSCOPE_PROBE_SHARD],
+});
+
 export const ALERTS_ACTIVE = define({
   name: METRIC_TOOLSCOPE_ALERTS_ACTIVE,
   kind: 'gauge',
@@ -259,6 +291,9 @@ export const METRIC_CATALOGUE: readonly MetricDefinition[] = [
   HEALTH_STATUS,
   HEALTH_CHECK_DURATION,
   HEALTH_CONSECUTIVE_FAILURES,
+  PROBE_LAST_CHECK,
+  PROBE_CHECK_INTERVAL,
+  PROBE_SHARDS,
   ALERTS_ACTIVE,
   VALUES_TRUNCATED,
   MCP_CLIENT_OPERATION_DURATION,

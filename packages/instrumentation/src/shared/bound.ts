@@ -12,6 +12,8 @@
  * - free text such as error messages (`'text'`): 1024 characters by default.
  */
 
+import { LIMITS } from './limits.ts';
+
 /** Where a bounded value was going: a small, fixed set (it becomes a metric attribute). */
 export type TruncationSite =
   | 'mcp.tool.name'
@@ -31,7 +33,10 @@ export type TruncationSite =
   | 'report.source';
 
 /** The default limits, in UTF-16 code units (what OTel attribute limits count). */
-export const DEFAULT_PEER_STRING_LIMITS = Object.freeze({ name: 256, text: 1024 });
+export const DEFAULT_PEER_STRING_LIMITS = Object.freeze({
+  name: LIMITS.peerNameLength,
+  text: LIMITS.peerTextLength,
+});
 
 const limits: { name: number; text: number } = { ...DEFAULT_PEER_STRING_LIMITS };
 const counts = new Map<TruncationSite, number>();

@@ -14,11 +14,28 @@ const BRAND = Symbol.for('@toolscope/error');
 const CONFIG_BRAND = Symbol.for('@toolscope/config-error');
 
 function branded(value: unknown, brand: symbol): boolean {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    return (value as Record<symbol, unknown>)[brand] === true;
+  } catch {
+    // A hostile value (a throwing Proxy trap, a revoked Proxy) is not one of ours.
+    return false;
+  }
+}
+
+/**
+ * `value instanceof cls` by the prototype chain, false when walking it throws (a Proxy whose
+ * `getPrototypeOf` trap throws, a revoked Proxy): the subclasses' own identity check.
+ */
+export function isInstance(
+  cls: abstract new (...args: never[]) => unknown,
+  value: unknown,
+): boolean {
+  try {
+    return Function.prototype[Symbol.hasInstance].call(cls, value);
+  } catch {
+    return false;
+  }
 }
 
 /** Base class of every error toolscope throws on purpose: the user can act on its message. */
@@ -35,7 +52,7 @@ export class ToolscopeError extends Error {
     // Subclasses keep their own identity check (so `x instanceof ProbeConfigError` stays
     // exact); the base classes accept any branded error, whichever copy made it.
     if (this === ToolscopeError) return branded(value, BRAND);
-    return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isInstance(this, value);
   }
   // biome-ignore-end lint/complexity/noThisInStatic: the check must know which class it runs for
 }
@@ -75,7 +92,7 @@ export class ToolscopeConfigError extends ToolscopeError {
   // biome-ignore-start lint/complexity/noThisInStatic: the check must know which class it runs for
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this === ToolscopeConfigError) return branded(value, CONFIG_BRAND);
-    return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isInstance(this, value);
   }
   // biome-ignore-end lint/complexity/noThisInStatic: the check must know which class it runs for
 }

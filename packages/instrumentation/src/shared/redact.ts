@@ -38,7 +38,8 @@ const SECRET_QUERY_KEYS = new Set(
 
 /**
  * `url` with credentials and secret query values redacted; a string that is not a URL is
- * returned with anything that looks like `scheme://user:pass@` redacted.
+ * returned with anything that looks like `scheme://user:pass@` redacted. A URL with nothing to
+ * redact comes back exactly as given (not normalised).
  *
  * @example redactUrl('http://ann:s3cret@prom:9090/api?token=x&q=1')
  *   === 'http://REDACTED:REDACTED@prom:9090/api?token=REDACTED&q=1'
@@ -50,33 +51,62 @@ export function redactUrl(url: string | URL): string {
   } catch {
     return String(url).replace(/(\/\/)[^/@\s]*@/g, `$1${REDACTED}:${REDACTED}@`);
   }
+  let changed = false;
   if (parsed.username !== '' || parsed.password !== '') {
     parsed.username = REDACTED;
     parsed.password = REDACTED;
+    changed = true;
   }
-  let changed = false;
   for (const key of [...parsed.searchParams.keys()]) {
     if (SECRET_QUERY_KEYS.has(key.toLowerCase())) {
       parsed.searchParams.set(key, REDACTED);
       changed = true;
     }
   }
-  const href = parsed.href;
-  // URLSearchParams re-encodes the whole query when a value is set; only then is it rebuilt.
-  return changed ? href : href;
+  return changed ? parsed.href : typeof url === 'string' ? url : url.href;
 }
 
 /** `url` without its credentials, and those credentials as a Basic `Authorization` value. */
 export function splitCredentials(url: URL): { url: URL; authorization: string | undefined } {
   if (url.username === '' && url.password === '') return { url, authorization: undefined };
   const bare = new URL(url.href);
-  const user = decodeURIComponent(bare.username);
-  const pass = decodeURIComponent(bare.password);
+  const user = decoded(bare.username);
+  const pass = decoded(bare.password);
   bare.username = '';
   bare.password = '';
   return {
     url: bare,
     authorization: `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`,
+  };
+}
+
+/** Percent-decoded userinfo; kept as written when it is not valid percent-encoding. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/**
+ * The one way a URL's credentials are used: `http://user:pass@host/` becomes the URL without
+ * them and an `Authorization: Basic …` header, unless `headers` already sets `Authorization`
+ * (in any case), which wins. The returned URL never carries credentials, so it can be
+ * shown, logged or put on a span; `redactUrl` is still the way to show the original.
+ *
+ * @example credentialsAsHeader(new URL('http://ann:s3cret@prom:9090/'), {})
+ *   gives { url: http://prom:9090/, headers: { authorization: 'Basic YW5uOnMzY3JldA==' } }
+ */
+export function credentialsAsHeader(
+  url: URL,
+  headers: Readonly<Record<string, string>> = {},
+): { url: URL; headers: Record<string, string> } {
+  const { url: bare, authorization } = splitCredentials(url);
+  const given = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return {
+    url: bare,
+    headers: authorization === undefined || given ? { ...headers } : { ...headers, authorization },
   };
 }
 

@@ -40,30 +40,42 @@ export function terminalText(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '|': '&#124;',
+};
+
 /**
  * `text` safe as Markdown inline text and inside a table cell: control characters shown as
  * escapes (no line break can start a heading or end a row), every character Markdown or its
- * inline HTML gives meaning to escaped: `\ | * _ ` [ ] ( ) # + - ! ~ > <` by backslash,
- * `<`, `>` and `&` as HTML entities (so no tag or entity survives).
+ * inline HTML gives meaning to escaped: `\ * _ ` [ ] ( ) # + - ! ~ { } .` by backslash, `<`,
+ * `>` and `&` as HTML entities (so no tag or entity survives), and `|` as `&#124;`, so that no
+ * renderer sees a pipe in the cell at all (they disagree on whether `\\|` ends a cell).
  *
  * @example markdownText('<img src=x onerror=alert(1)>') === '&lt;img src=x onerror=alert\\(1\\)&gt;'
+ * @example markdownText('a|b') === 'a&#124;b'
  */
 export function markdownText(text: string): string {
   return terminalText(text)
-    .replace(/[\\`*_[\]()#+\-!~|{}.]/g, (c) => `\\${c}`)
-    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+    .replace(/[\\`*_[\]()#+\-!~{}.]/g, (c) => `\\${c}`)
+    .replace(/[&<>|]/g, (c) => HTML_ENTITIES[c]!);
 }
 
 /**
  * `text` as a Markdown code span safe inside a table cell: fenced with more backticks than
  * the longest run inside it (so a backtick cannot end it), padded when it starts or ends with
- * one, control characters shown as escapes, `|` escaped for the table (GFM removes the
- * backslash before it splits cells).
+ * one, control characters shown as escapes. A text with a `|` is set as `<code>` around
+ * `markdownText` instead: a pipe cannot be escaped inside a code span in a way every table
+ * parser agrees on.
  *
  * @example markdownCode('a`b') === '`` a`b ``'
+ * @example markdownCode('a|b') === '<code>a&#124;b</code>'
  */
 export function markdownCode(text: string): string {
-  const body = terminalText(text).replace(/\|/g, '\\|');
+  if (text.includes('|')) return `<code>${markdownText(text)}</code>`;
+  const body = terminalText(text);
   let longest = 0;
   for (const run of body.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
   const fence = '`'.repeat(longest + 1);

@@ -36,12 +36,16 @@ export function fmtInt(v: number | null): string {
   return Math.round(v).toLocaleString('en-US');
 }
 
-/** `{ a: 3, b: 1 }` → "a ×3, b ×1". */
-export function fmtCounts(rec: Readonly<Record<string, number>> | null, max = 4): string {
+/** `{ a: 3, b: 1 }` → "a ×3, b ×1"; `key` shows each key (outside text: sanitised by the caller). */
+export function fmtCounts(
+  rec: Readonly<Record<string, number>> | null,
+  max = 4,
+  key: (k: string) => string = (k) => k,
+): string {
   if (rec === null) return DASH;
   const entries = Object.entries(rec);
   if (entries.length === 0) return DASH;
-  const shown = entries.slice(0, max).map(([k, n]) => `${k} ×${n}`);
+  const shown = entries.slice(0, max).map(([k, n]) => `${key(k)} ×${n}`);
   if (entries.length > max) shown.push(`+${entries.length - max} more`);
   return shown.join(', ');
 }

@@ -1,26 +1,32 @@
+import { markdownCode, markdownText } from '@toolscope/instrumentation/internal';
 import type { Report } from '../types.ts';
 import { fmtInt, fmtPct } from './format.ts';
 import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
-/** The report as GitHub-flavoured Markdown (tables; pipes in names are escaped). */
+/**
+ * The report as GitHub-flavoured Markdown. Every name and text from outside goes through the
+ * core's Markdown sanitisers (`markdownCode` for names, `markdownText` for other text), so a
+ * hostile name cannot add a column, end a row, start a heading or inject HTML.
+ */
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const out: string[] = [
     `# toolscope report: last ${report.window.label}`,
     '',
-    `${report.window.from} → ${report.window.to} · source: ${esc(report.source.description)}`,
+    `${report.window.from} → ${report.window.to} · source: ${markdownText(report.source.description)}`,
     '',
     `**${s.tools} tools**, ${fmtInt(s.calls)} calls, ${fmtPct(s.successRate)} success · **${s.workflows} workflows**, ${fmtInt(s.executions)} executions`,
   ];
   if (s.unhealthyTools.length > 0)
-    out.push('', `Unhealthy: ${s.unhealthyTools.map(esc).join(', ')}`);
-  if (s.degradedTools.length > 0) out.push('', `Degraded: ${s.degradedTools.map(esc).join(', ')}`);
+    out.push('', `Unhealthy: ${s.unhealthyTools.map(markdownCode).join(', ')}`);
+  if (s.degradedTools.length > 0)
+    out.push('', `Degraded: ${s.degradedTools.map(markdownCode).join(', ')}`);
 
   out.push('', '## Recommendations', '');
   if (report.recommendations.length === 0) out.push('Nothing stands out.');
   for (const r of report.recommendations) {
     out.push(
-      `- **${r.severity.toUpperCase()}** ${esc(r.title)}: ${esc(r.message)} *${esc(r.action)}*`,
+      `- **${r.severity.toUpperCase()}** ${markdownText(r.title)}: ${markdownText(r.message)} *${markdownText(r.action)}*`,
     );
   }
 
@@ -47,7 +53,7 @@ export function renderMarkdown(report: Report): string {
             'outputAvg',
             'health',
           ],
-          { name: code },
+          CELLS,
         ),
       ),
     );
@@ -55,46 +61,44 @@ export function renderMarkdown(report: Report): string {
 
   if (report.workflows.length > 0) {
     out.push('', '## Workflows', '');
-    out.push(table(workflowTable(report.workflows, { name: code, toolsUsed: 'counts' })));
+    out.push(table(workflowTable(report.workflows, { ...CELLS, toolsUsed: 'counts' })));
   }
 
   if (report.previousWindow !== null && report.trends.length > 0) {
     out.push('', `## Trends (vs the previous ${report.previousWindow.label})`, '');
     out.push(
-      table(trendTable(report.trends, { name: code, degraded: '**degraded**', markNew: false })),
+      table(trendTable(report.trends, { ...CELLS, degraded: '**degraded**', markNew: false })),
     );
   }
 
   if (report.health.length > 0) {
     out.push('', '## Health', '');
-    out.push(table(healthTable(report.health, { name: code })));
+    out.push(table(healthTable(report.health, CELLS)));
   }
   if (report.alerts.length > 0) {
     out.push('', '## Open alerts', '');
     for (const a of report.alerts) {
-      out.push(`- **${a.severity}** \`${a.kind}\` on \`${a.subject}\`: ${esc(a.message)}`);
+      out.push(
+        `- **${a.severity}** ${markdownCode(a.kind)} on ${markdownCode(a.subject)}: ${markdownText(a.message)}`,
+      );
     }
   }
-  out.push('', '## Accuracy', '', esc(report.source.accuracy.statement), '');
+  out.push('', '## Accuracy', '', markdownText(report.source.accuracy.statement), '');
   return out.join('\n');
 }
 
-/** A GFM table: numeric columns right-aligned; pipes and newlines in cells escaped. */
+/** How the tables show outside text: names as code, other text escaped. */
+const CELLS = { name: markdownCode, text: markdownText } as const;
+
+/**
+ * A GFM table: numeric columns right-aligned. Cells hold sanitised text already; a pipe or a
+ * line break that still reached one (a bug) is neutralised rather than allowed to split it.
+ */
 function table({ headers, rows, numeric }: Table): string {
-  const cell = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const cell = (c: string) => c.replace(/\|/g, '&#124;').replace(/\n/g, ' ');
   return [
     `| ${headers.join(' | ')} |`,
     `|${numeric.map((r) => (r ? '---:' : '---')).join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
   ].join('\n');
-}
-
-/** A name as inline code. */
-function code(name: string): string {
-  return `\`${name}\``;
-}
-
-/** Escapes Markdown-significant characters in free text. */
-function esc(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }

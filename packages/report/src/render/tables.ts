@@ -14,10 +14,16 @@ export interface Table {
   readonly numeric: boolean[];
 }
 
-/** How a renderer shows a tool, workflow or subject name (Markdown: in backticks). */
+/**
+ * How a renderer shows text from outside in a cell: names (Markdown: `markdownCode`) and other
+ * outside text inside a cell, such as error types, fallback targets and tools used (Markdown:
+ * `markdownText`). Text and HTML sanitise or escape whole cells instead.
+ */
 export interface NameOptions {
-  /** @default the name as is */
+  /** A tool, workflow or subject name. @default the name as is */
   readonly name?: (name: string) => string;
+  /** Other outside text within a cell (error types, tool names in a list). @default as is */
+  readonly text?: (text: string) => string;
 }
 
 interface Column<T> {
@@ -42,7 +48,8 @@ function build<T>(items: readonly T[], columns: readonly Column<T>[]): Table {
   };
 }
 
-const TOOL_COLUMNS = {
+/** The tool columns; `text` shows the outside text within a cell. */
+const toolColumns = (text: (s: string) => string) => ({
   calls: col<ToolReport>('calls', true, (t) => fmtInt(t.calls)),
   success: col<ToolReport>('success', true, (t) => fmtPct(t.successRate)),
   min: col<ToolReport>('min', true, (t) => fmtMs(t.durationMs.min)),
@@ -54,18 +61,18 @@ const TOOL_COLUMNS = {
   expected: col<ToolReport>('expected', true, (t) => fmtMs(t.expectedPerformanceMs)),
   retries: col<ToolReport>('retries', true, (t) => fmtInt(t.retries)),
   fallbacks: col<ToolReport>('fallbacks', true, (t) => fmtInt(t.fallbacks)),
-  errorTypes: col<ToolReport>('errors by type', false, (t) => fmtCounts(t.errorTypes)),
-  fallbackFor: col<ToolReport>('fallback for', false, (t) => fmtCounts(t.fallbackFor)),
+  errorTypes: col<ToolReport>('errors by type', false, (t) => fmtCounts(t.errorTypes, 4, text)),
+  fallbackFor: col<ToolReport>('fallback for', false, (t) => fmtCounts(t.fallbackFor, 4, text)),
   fallbacksReceived: col<ToolReport>('replaced by fallbacks', true, (t) =>
     fmtInt(t.fallbacksReceived),
   ),
   inputAvg: col<ToolReport>('input avg', true, (t) => fmtBytes(t.payloadBytes.input.mean)),
   outputAvg: col<ToolReport>('output avg', true, (t) => fmtBytes(t.payloadBytes.output.mean)),
   health: col<ToolReport>('health', false, (t) => t.health?.state ?? DASH),
-};
+});
 
 /** A column of the tools table (after the leading `tool` column). */
-export type ToolColumn = keyof typeof TOOL_COLUMNS;
+export type ToolColumn = keyof ReturnType<typeof toolColumns>;
 
 /**
  * Tools table: a `tool` column, then `columns` in the given order (the renderers show
@@ -77,9 +84,10 @@ export function toolTable(
   options: NameOptions = {},
 ): Table {
   const name = options.name ?? asIs;
+  const all = toolColumns(options.text ?? asIs);
   return build(tools, [
     col<ToolReport>('tool', false, (t) => name(t.tool)),
-    ...columns.map((c) => TOOL_COLUMNS[c]),
+    ...columns.map((c) => all[c]),
   ]);
 }
 
@@ -95,10 +103,11 @@ export function workflowTable(
   options: WorkflowTableOptions,
 ): Table {
   const name = options.name ?? asIs;
+  const text = options.text ?? asIs;
   const toolsUsed =
     options.toolsUsed === 'names'
-      ? (used: Readonly<Record<string, number>>) => Object.keys(used).join(', ')
-      : (used: Readonly<Record<string, number>>) => fmtCounts(used, 6);
+      ? (used: Readonly<Record<string, number>>) => Object.keys(used).map(text).join(', ')
+      : (used: Readonly<Record<string, number>>) => fmtCounts(used, 6, text);
   return build(workflows, [
     col<WorkflowReport>('workflow', false, (w) => name(w.workflow)),
     col<WorkflowReport>('runs', true, (w) => fmtInt(w.executions)),
@@ -153,11 +162,12 @@ export function trendTable(trends: readonly Trend[], options: TrendTableOptions)
 /** Health table (the probe's latest state per tool). */
 export function healthTable(health: readonly HealthEntry[], options: NameOptions = {}): Table {
   const name = options.name ?? asIs;
+  const text = options.text ?? asIs;
   return build(health, [
     col<HealthEntry>('tool', false, (h) => name(h.tool)),
     col<HealthEntry>('state', false, (h) => h.state),
     col<HealthEntry>('since', false, (h) => h.since),
     col<HealthEntry>('check latency', true, (h) => fmtMs(h.latencyMs)),
-    col<HealthEntry>('last error', false, (h) => h.errorType ?? DASH),
+    col<HealthEntry>('last error', false, (h) => (h.errorType === null ? DASH : text(h.errorType))),
   ]);
 }

@@ -1,10 +1,21 @@
+import { terminalText } from '@toolscope/instrumentation/internal';
 import type { Report } from '../types.ts';
 import { fmtPct, plural, textTable } from './format.ts';
 import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
-/** The report as plain text for a terminal (no colours, fixed-width tables). */
+/**
+ * The report as plain text for a terminal (no colours, fixed-width tables). Every line and
+ * every table cell goes through the core's `terminalText`: a control character in a name shows
+ * as an escape (`\x1b`, `\n`), so nothing from outside can move the cursor, retitle the
+ * window or split a row.
+ */
 export function renderText(report: Report): string {
-  const out: string[] = [];
+  const lines: string[] = [];
+  /** Lines of text (sanitised); tables are laid out from sanitised cells by `text`. */
+  const out = {
+    push: (...items: string[]) => lines.push(...items.map(terminalText)),
+    table: (table: Table) => lines.push(text(table)),
+  };
   const s = report.summary;
   out.push(
     `toolscope report · last ${report.window.label} (${report.window.from} → ${report.window.to})`,
@@ -17,22 +28,20 @@ export function renderText(report: Report): string {
 
   if (report.tools.length > 0) {
     out.push('', 'TOOLS');
-    out.push(
-      text(
-        toolTable(report.tools, [
-          'calls',
-          'success',
-          'min',
-          'p50',
-          'p95',
-          'p99',
-          'max',
-          'mean',
-          'retries',
-          'fallbacks',
-          'health',
-        ]),
-      ),
+    out.table(
+      toolTable(report.tools, [
+        'calls',
+        'success',
+        'min',
+        'p50',
+        'p95',
+        'p99',
+        'max',
+        'mean',
+        'retries',
+        'fallbacks',
+        'health',
+      ]),
     );
     const detail = report.tools.filter(
       (t) =>
@@ -44,29 +53,27 @@ export function renderText(report: Report): string {
     );
     if (detail.length > 0) {
       out.push('');
-      out.push(
-        text(
-          toolTable(detail, [
-            'errorTypes',
-            'expected',
-            'fallbackFor',
-            'fallbacksReceived',
-            'inputAvg',
-            'outputAvg',
-          ]),
-        ),
+      out.table(
+        toolTable(detail, [
+          'errorTypes',
+          'expected',
+          'fallbackFor',
+          'fallbacksReceived',
+          'inputAvg',
+          'outputAvg',
+        ]),
       );
     }
   }
 
   if (report.workflows.length > 0) {
     out.push('', 'WORKFLOWS');
-    out.push(text(workflowTable(report.workflows, { toolsUsed: 'names' })));
+    out.table(workflowTable(report.workflows, { toolsUsed: 'names' }));
   }
 
   if (report.previousWindow !== null && report.trends.length > 0) {
     out.push('', `TRENDS (vs previous ${report.previousWindow.label})`);
-    out.push(text(trendTable(report.trends, { degraded: 'DEGRADED', markNew: true })));
+    out.table(trendTable(report.trends, { degraded: 'DEGRADED', markNew: true }));
     if (report.trends.every((t) => t.previous === null)) {
       out.push(
         `  (no calls in the previous ${report.previousWindow.label}: trends need a window of history before this one)`,
@@ -76,7 +83,7 @@ export function renderText(report: Report): string {
 
   if (report.health.length > 0) {
     out.push('', 'HEALTH');
-    out.push(text(healthTable(report.health)));
+    out.table(healthTable(report.health));
   }
   if (report.alerts.length > 0) {
     out.push('', 'OPEN ALERTS');
@@ -93,9 +100,13 @@ export function renderText(report: Report): string {
     out.push(`      → ${r.action}`);
   }
   out.push('', `accuracy: ${report.source.accuracy.statement}`);
-  return `${out.join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
 }
 
+/** A table laid out from sanitised cells (widths are those of what is shown). */
 function text(table: Table): string {
-  return textTable(table.headers, table.rows);
+  return textTable(
+    table.headers,
+    table.rows.map((row) => row.map(terminalText)),
+  );
 }

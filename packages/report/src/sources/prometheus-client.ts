@@ -1,3 +1,12 @@
+import {
+  boundName,
+  boundText,
+  credentialsAsHeader,
+  describeBytes,
+  isRecord,
+  LIMITS,
+  redactUrl,
+} from '@toolscope/instrumentation/internal';
 import { Agent, request } from 'undici';
 import { PrometheusQueryError, PrometheusUnreachableError } from '../errors.ts';
 
@@ -19,14 +28,11 @@ export interface NativeHistogramValue {
 /** One element of an instant vector: a float sample, or a native histogram sample. */
 export interface VectorSample {
   readonly metric: Readonly<Record<string, string>>;
-  /** The float value; for a native histogram sample, its count. */
+  /** The float value; NaN on a native histogram sample (every float consumer skips it). */
   readonly value: number;
   /** Set on native histogram samples only. */
   readonly histogram?: NativeHistogramValue;
 }
-
-/** Default cap on one answer's size: 32 MiB (a 1-hour report of 500 tools is about 1 MiB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** One series of a range query. */
 export interface MatrixSeries {
@@ -52,30 +58,41 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /**
- * A minimal client of the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`), with
- * a deadline on every request (connect, headers, body and an overall abort signal). Works
+ * A minimal client of the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`). Works
  * with Prometheus 2.42 and later.
+ *
+ * - One deadline per request covers everything: connect, headers, reading the whole body and
+ *   parsing it (a server that trickles a byte at a time is given up at the deadline).
+ * - A body is read to at most `maxBodyBytes` (`LIMITS.prometheusBodyBytes` by default): a
+ *   longer one is refused (declared or not) without reading further.
+ * - Answers are checked against the API's shape before anything uses them: a vector is a list
+ *   of `{ metric: { label: string }, value: [time, string] }`; anything else (`null`,
+ *   `result: [null]`, a numeric label value) is a `PrometheusQueryError` naming the problem.
+ *   A native-histogram sample (`histogram` instead of `value`) is valid: its value is NaN.
+ * - Credentials in the URL (`http://user:pass@host`) are sent as Basic auth and never shown:
+ *   `url` (used in every message) has them redacted.
  */
 export class PrometheusClient {
+  /** The base URL as it may be shown (credentials redacted). */
   readonly url: string;
   readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
   private readonly base: URL;
   private readonly agent: Agent;
   private readonly headers: Readonly<Record<string, string>>;
-  /** Answers larger than this fail with `PrometheusQueryError` (read no further). */
-  readonly maxResponseBytes: number;
 
   constructor(
     url: string,
     timeoutMs: number,
     headers: Readonly<Record<string, string>> = {},
-    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+    maxBodyBytes: number = LIMITS.prometheusBodyBytes,
   ) {
-    this.url = url;
+    this.url = redactUrl(url);
     this.timeoutMs = timeoutMs;
-    this.maxResponseBytes = maxResponseBytes;
-    this.base = new URL(url.endsWith('/') ? url : `${url}/`);
-    this.headers = headers;
+    this.maxBodyBytes = maxBodyBytes;
+    const auth = credentialsAsHeader(new URL(url.endsWith('/') ? url : `${url}/`), headers);
+    this.base = auth.url;
+    this.headers = auth.headers;
     this.agent = new Agent({
       connectTimeout: timeoutMs,
       headersTimeout: timeoutMs,
@@ -87,20 +104,25 @@ export class PrometheusClient {
   /** An instant query evaluated at `timeSec` (epoch seconds). */
   async query(expr: string, timeSec: number): Promise<VectorSample[]> {
     const data = await this.call('api/v1/query', { query: expr, time: timeSec.toFixed(3) }, expr);
-    if (data.resultType !== 'vector' || !Array.isArray(data.result)) {
-      if (data.resultType === 'scalar' && Array.isArray(data.result)) {
-        return [{ metric: {}, value: parseValue(data.result[1]) }];
-      }
-      throw new PrometheusQueryError(this.url, `expected a vector, got ${data.resultType}`, expr);
+    const malformed = (problem: string) => this.malformed(problem, expr);
+    if (data.resultType === 'scalar') {
+      return [{ metric: {}, value: parseValue(pointOf(data.result, 'result', malformed)[1]) }];
     }
-    return (
-      data.result as { metric?: Record<string, string>; value?: unknown[]; histogram?: unknown[] }[]
-    ).map((r) => {
-      const histogram = r.histogram === undefined ? undefined : parseHistogram(r.histogram[1]);
+    if (data.resultType !== 'vector')
+      throw malformed(`expected a vector, got ${typeOf(data.resultType)}`);
+    return listOf(data.result, 'result', malformed).map((r, i) => {
+      const sample = recordOf(r, `result[${i}]`, malformed);
+      // A native-histogram sample carries `histogram` instead of `value`: no float (NaN, which
+      // every consumer skips), not a malformed answer.
+      const native = sample.value === undefined && sample.histogram !== undefined;
+      const metric = labelsOf(sample.metric, `result[${i}].metric`, malformed);
+      if (native) {
+        const [, raw] = pointOf(sample.histogram, `result[${i}].histogram`, malformed);
+        return { metric, value: Number.NaN, histogram: parseHistogram(raw) };
+      }
       return {
-        metric: r.metric ?? {},
-        value: histogram?.count ?? parseValue(r.value?.[1]),
-        ...(histogram !== undefined ? { histogram } : {}),
+        metric,
+        value: parseValue(pointOf(sample.value, `result[${i}].value`, malformed)[1]),
       };
     });
   }
@@ -122,90 +144,130 @@ export class PrometheusClient {
       },
       expr,
     );
-    if (data.resultType !== 'matrix' || !Array.isArray(data.result)) {
-      throw new PrometheusQueryError(this.url, `expected a matrix, got ${data.resultType}`, expr);
-    }
-    return (data.result as { metric?: Record<string, string>; values?: unknown[][] }[]).map(
-      (r) => ({
-        metric: r.metric ?? {},
-        values: (r.values ?? []).map((v) => [Number(v[0]), parseValue(v[1])] as const),
-      }),
-    );
+    const malformed = (problem: string) => this.malformed(problem, expr);
+    if (data.resultType !== 'matrix')
+      throw malformed(`expected a matrix, got ${typeOf(data.resultType)}`);
+    return listOf(data.result, 'result', malformed).map((r, i) => {
+      const series = recordOf(r, `result[${i}]`, malformed);
+      return {
+        metric: labelsOf(series.metric, `result[${i}].metric`, malformed),
+        values: listOf(series.values ?? [], `result[${i}].values`, malformed).map((v, j) => {
+          const [t, value] = pointOf(v, `result[${i}].values[${j}]`, malformed);
+          return [Number(t), parseValue(value)] as const;
+        }),
+      };
+    });
   }
 
   /** Values of one label (`/api/v1/label/<name>/values`), for example every metric name. */
   async labelValues(label: string): Promise<string[]> {
-    const data = await this.call(`api/v1/label/${encodeURIComponent(label)}/values`, undefined, '');
-    return Array.isArray(data) ? data.filter((v): v is string => typeof v === 'string') : [];
+    const { result } = await this.call(
+      `api/v1/label/${encodeURIComponent(label)}/values`,
+      undefined,
+      '',
+    );
+    return Array.isArray(result) ? result.filter((v): v is string => typeof v === 'string') : [];
   }
 
+  /** Closes the connections, abandoning any request still in flight (bounded). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
+  /**
+   * One request under one deadline: the answer is read (at most `maxBodyBytes`) and parsed
+   * before the deadline, or the request fails as unreachable ("no answer within …").
+   */
   private async call(
     path: string,
     params: Record<string, string> | undefined,
     expr: string,
-  ): Promise<{ resultType?: string; result?: unknown }> {
+  ): Promise<{ resultType?: unknown; result?: unknown }> {
     const target = new URL(path, this.base);
     const form = params !== undefined;
+    const deadline = performance.now() + this.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let status: number;
     let text: string;
     try {
-      const res = await request(target, {
-        method: form ? 'POST' : 'GET',
-        dispatcher: this.agent,
-        headers: {
-          ...this.headers,
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          accept: 'application/json',
-        },
-        ...(form ? { body: new URLSearchParams(params).toString() } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = res.statusCode;
-      text = await this.readCapped(res.body, expr);
-    } catch (err) {
-      if (err instanceof PrometheusQueryError) throw err;
-      throw this.connectionError(err);
+      try {
+        const res = await request(target, {
+          method: form ? 'POST' : 'GET',
+          dispatcher: this.agent,
+          headers: {
+            ...this.headers,
+            ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+            accept: 'application/json',
+          },
+          ...(form ? { body: new URLSearchParams(params).toString() } : {}),
+          signal: controller.signal,
+        });
+        status = res.statusCode;
+        text = await this.readBody(res.body, res.headers['content-length']);
+      } catch (err) {
+        if (err instanceof PrometheusQueryError) throw err;
+        throw this.connectionError(controller.signal.aborted ? timeoutError() : err);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new PrometheusQueryError(
+          this.url,
+          `answered HTTP ${status} with a body that is not Prometheus API JSON; is this the Prometheus base URL (without /graph or /api)?`,
+        );
+      }
+      // Parsing is synchronous: the deadline is checked once it is done.
+      if (performance.now() > deadline) throw this.connectionError(timeoutError());
+      if (!isRecord(body)) throw this.malformed(`the answer is ${typeOf(body)}, not an object`);
+      if (body.status !== 'success') {
+        if (body.status !== 'error') {
+          throw this.malformed(`the answer's status is ${typeOf(body.status)}`);
+        }
+        throw new PrometheusQueryError(
+          this.url,
+          `query failed (HTTP ${status}, ${boundName(body.errorType ?? 'error', 'report.source')}: ${boundText(body.error ?? 'no message', 'report.source')})`,
+          expr === '' ? undefined : expr,
+        );
+      }
+      if (path.startsWith('api/v1/label/')) return { result: body.data };
+      if (!isRecord(body.data)) throw this.malformed(`its data is ${typeOf(body.data)}`, expr);
+      return body.data;
+    } finally {
+      clearTimeout(timer);
     }
-    let body: { status?: string; data?: unknown; errorType?: string; error?: string };
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      throw new PrometheusQueryError(
-        this.url,
-        `answered HTTP ${status} with a body that is not Prometheus API JSON; is this the Prometheus base URL (without /graph or /api)?`,
-      );
-    }
-    if (body.status !== 'success') {
-      throw new PrometheusQueryError(
-        this.url,
-        `query failed (HTTP ${status}, ${body.errorType ?? 'error'}: ${body.error ?? 'no message'})`,
-        expr === '' ? undefined : expr,
-      );
-    }
-    return (body.data ?? {}) as { resultType?: string; result?: unknown };
   }
 
-  /** The body as text, failing once it grows past `maxResponseBytes`. */
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, expr: string) {
+  /** The body as text, refused past `maxBodyBytes` (declared or read) without reading on. */
+  private async readBody(
+    body: AsyncIterable<Buffer> & { destroy(): unknown },
+    declared: string | string[] | undefined,
+  ): Promise<string> {
+    const tooLarge = () => {
+      body.destroy();
+      return new PrometheusQueryError(
+        this.url,
+        `answered with a body larger than ${describeBytes(this.maxBodyBytes)}, the most toolscope reads; narrow the query with --selector`,
+      );
+    };
+    if (typeof declared === 'string' && Number(declared) > this.maxBodyBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
       size += chunk.length;
-      if (size > this.maxResponseBytes) {
-        body.destroy();
-        throw new PrometheusQueryError(
-          this.url,
-          `answered more than ${this.maxResponseBytes} bytes; narrow the window or the selector`,
-          expr === '' ? undefined : expr,
-        );
-      }
+      if (size > this.maxBodyBytes) throw tooLarge();
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
+
+  private malformed(problem: string, expr?: string): PrometheusQueryError {
+    return new PrometheusQueryError(
+      this.url,
+      `answered with a malformed API answer: ${problem}`,
+      expr === '' ? undefined : expr,
+    );
   }
 
   private connectionError(err: unknown): Error {
@@ -220,17 +282,66 @@ export class PrometheusClient {
       const reason = code.includes('TIMEOUT') ? `no answer within ${this.timeoutMs} ms` : code;
       return new PrometheusUnreachableError(this.url, reason, { cause: err });
     }
-    return new PrometheusUnreachableError(this.url, e?.message ?? String(err), { cause: err });
+    return new PrometheusUnreachableError(
+      this.url,
+      boundText(e?.message ?? String(err), 'report.source'),
+      { cause: err },
+    );
   }
+}
+
+/** The reason of a request given up at its deadline (recognised by `connectionError`). */
+function timeoutError(): Error {
+  return Object.assign(new Error('deadline'), { name: 'TimeoutError' });
+}
+
+/** How a JSON value is named in a message about a malformed answer. */
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return boundName(JSON.stringify(value), 'report.source');
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+type Malformed = (problem: string) => Error;
+
+function listOf(value: unknown, where: string, malformed: Malformed): unknown[] {
+  if (!Array.isArray(value)) throw malformed(`${where} is ${typeOf(value)}, not a list`);
+  return value;
+}
+
+function recordOf(value: unknown, where: string, malformed: Malformed): Record<string, unknown> {
+  if (!isRecord(value)) throw malformed(`${where} is ${typeOf(value)}, not an object`);
+  return value;
+}
+
+/** A label set: an object of strings (Prometheus label values are always strings). */
+function labelsOf(value: unknown, where: string, malformed: Malformed): Record<string, string> {
+  const labels = recordOf(value === undefined ? {} : value, where, malformed);
+  for (const [name, v] of Object.entries(labels)) {
+    if (typeof v !== 'string') {
+      throw malformed(`${where}.${boundName(name, 'report.source')} is ${typeOf(v)}, not a string`);
+    }
+  }
+  return labels as Record<string, string>;
+}
+
+/** A sample point `[time, "value"]`. */
+function pointOf(value: unknown, where: string, malformed: Malformed): [unknown, unknown] {
+  if (!Array.isArray(value) || value.length !== 2) {
+    throw malformed(`${where} is ${typeOf(value)}, not a [time, value] pair`);
+  }
+  return value as [unknown, unknown];
 }
 
 /**
  * A native histogram as the HTTP API encodes it: `{ count, sum, buckets: [[boundaryRule,
- * lower, upper, count], ...] }`, numbers as strings. Malformed buckets are skipped.
+ * lower, upper, count], ...] }`, numbers as strings. Buckets that are not finite, ascending
+ * `[lower, upper]` with a finite count are skipped; a histogram that is not an object has
+ * none.
  */
-export function parseHistogram(raw: unknown): NativeHistogramValue | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const h = raw as { count?: unknown; sum?: unknown; buckets?: unknown };
+export function parseHistogram(raw: unknown): NativeHistogramValue {
+  const h = isRecord(raw) ? raw : {};
   const buckets: NativeBucket[] = [];
   for (const b of Array.isArray(h.buckets) ? h.buckets : []) {
     if (!Array.isArray(b) || b.length < 4) continue;

@@ -7,7 +7,12 @@ import type {
   ToolHealth,
   WorkflowOutcome,
 } from '@toolscope/instrumentation';
-import { alertKindOf, PROM_LABELS as L, significant } from '@toolscope/instrumentation/internal';
+import {
+  alertKindOf,
+  PROM_LABELS as L,
+  redactUrl,
+  significant,
+} from '@toolscope/instrumentation/internal';
 import { NoToolscopeMetricsError, ReportConfigError } from '../errors.ts';
 import { BucketDistribution, EMPTY_DISTRIBUTION } from '../stats/bucket-distribution.ts';
 import type { CumulativeBucket } from '../stats/bucket-quantile.ts';
@@ -21,7 +26,6 @@ import type {
   WorkflowSample,
 } from '../types.ts';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
   type NativeHistogramValue,
   PrometheusClient,
   type VectorSample,
@@ -89,7 +93,7 @@ export class PrometheusSource implements ReportSource {
     if (parsed === undefined || !['http:', 'https:'].includes(parsed.protocol)) {
       throw new ReportConfigError(
         'url',
-        `must be the http(s) base URL of Prometheus, for example http://127.0.0.1:9090 (got ${JSON.stringify(url)})`,
+        `must be the http(s) base URL of Prometheus, for example http://127.0.0.1:9090 (got ${JSON.stringify(typeof url === 'string' ? redactUrl(url) : url)})`,
       );
     }
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -110,23 +114,12 @@ export class PrometheusSource implements ReportSource {
         `must be label matchers without braces, for example service_name="checkout" (got ${JSON.stringify(matchers)})`,
       );
     }
-    this.url = url as string;
+    // Shown in the report and in messages: credentials redacted (the client sends them).
+    this.url = redactUrl(url as string);
     this.description = `Prometheus at ${this.url}`;
     this.matchers = matchers;
     this.interpolation = interpolation;
-    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
-      throw new ReportConfigError(
-        'maxResponseBytes',
-        `must be a positive integer (got ${maxResponseBytes})`,
-      );
-    }
-    this.client = new PrometheusClient(
-      this.url,
-      timeoutMs,
-      options.headers ?? {},
-      maxResponseBytes,
-    );
+    this.client = new PrometheusClient(url as string, timeoutMs, options.headers ?? {});
   }
 
   async snapshot(window: TimeWindow): Promise<SourceSnapshot> {
