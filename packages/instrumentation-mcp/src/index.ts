@@ -9,4 +9,9 @@ export {
   ERROR_TYPE_VALUE_TOOL_ERROR,
 } from './semconv.ts';
 export type { InstrumentMcpOptions, McpInstrumentationConfig } from './types.ts';
-export { isSupportedSdkVersion, SUPPORTED_SDK_VERSIONS } from './version.ts';
+export {
+  isSupportedSdk2Version,
+  isSupportedSdkVersion,
+  SUPPORTED_SDK_VERSIONS,
+  SUPPORTED_SDK2_VERSIONS,
+} from './version.ts';

@@ -136,17 +136,17 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(one('tools/call crash', SpanKind.CLIENT).attributes['error.type']).toBe('-32603');
   });
 
-  it('adds the MCP attributes to an enclosing execute_tool span instead of a duplicate span', async () => {
-    const result = await withTool({ name: 'weather', kind: SpanKind.CLIENT }, () =>
+  it('joins an enclosing execute_tool call of the same tool: one span, with the MCP attributes', async () => {
+    const result = await withTool({ name: 'echo', kind: SpanKind.CLIENT }, () =>
       pair.client.callTool({ name: 'echo', arguments: { text: 'sunny' } }),
     );
     expect(result.content).toEqual([{ type: 'text', text: 'sunny' }]);
     expect(spans('tools/call echo', SpanKind.CLIENT)).toEqual([]);
-    const outer = one('execute_tool weather', SpanKind.CLIENT);
+    const outer = one('execute_tool echo', SpanKind.CLIENT);
     const server = one('tools/call echo', SpanKind.SERVER);
     expect(otel.spans()).toHaveLength(2);
     expect(outer.attributes).toMatchObject({
-      'gen_ai.tool.name': 'weather',
+      'gen_ai.tool.name': 'echo',
       'mcp.method.name': 'tools/call',
       'mcp.session.id': pair.sessionId(),
       'mcp.protocol.version': server.attributes['mcp.protocol.version'],
@@ -155,39 +155,38 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(server.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
   });
 
-  it('marks the enclosing execute_tool span failed on an isError result', async () => {
-    const result = await withTool({ name: 'weather' }, () =>
-      pair.client.callTool({ name: 'fail' }),
-    );
+  it('marks the enclosing call of the same tool failed on an isError result', async () => {
+    const result = await withTool({ name: 'fail' }, () => pair.client.callTool({ name: 'fail' }));
     expect(result.isError).toBe(true);
-    const outer = one('execute_tool weather', SpanKind.INTERNAL);
+    const outer = one('execute_tool fail', SpanKind.INTERNAL);
     expect(outer.attributes['error.type']).toBe('tool_error');
     expect(outer.status.code).toBe(SpanStatusCode.ERROR);
     expect(spans('tools/call fail', SpanKind.CLIENT)).toEqual([]);
   });
 
   it('lets a successful retry clear the failure of an isError attempt', async () => {
-    await withTool({ name: 'forecast' }, async (call) => {
+    await withTool({ name: 'flaky' }, async (call) => {
       const first = await pair.client.callTool({ name: 'flaky', arguments: { fail: true } });
       expect(first.isError).toBe(true);
       call.recordRetry('tool_error');
       return pair.client.callTool({ name: 'flaky', arguments: { fail: false } });
     });
-    const outer = one('execute_tool forecast', SpanKind.INTERNAL);
+    const outer = one('execute_tool flaky', SpanKind.INTERNAL);
+    expect(spans('tools/call flaky', SpanKind.CLIENT)).toEqual([]);
     expect(outer.attributes['error.type']).toBeUndefined();
     expect(outer.status.code).not.toBe(SpanStatusCode.ERROR);
     expect(outer.attributes['toolscope.tool.retry_count']).toBe(1);
   });
 
-  it('gives a call of another MCP tool inside the same execute_tool span its own span', async () => {
+  it('gives MCP tools called inside another tool their own tools/call spans under it', async () => {
     await withTool({ name: 'trip_planner' }, async () => {
       await pair.client.callTool({ name: 'echo', arguments: { text: 'a' } });
       await pair.client.callTool({ name: 'lookup' });
     });
     const outer = one('execute_tool trip_planner', SpanKind.INTERNAL);
-    expect(spans('tools/call echo', SpanKind.CLIENT)).toEqual([]);
-    const second = one('tools/call lookup', SpanKind.CLIENT);
-    expect(second.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    for (const name of ['tools/call echo', 'tools/call lookup']) {
+      expect(one(name, SpanKind.CLIENT).parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    }
   });
 
   it('names and attributes other requests after the conventions', async () => {
