@@ -228,6 +228,21 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     );
   });
 
+  it('records the transport: tcp and http on both sides, the server address on the client', async () => {
+    await pair.client.listTools();
+    const port = Number(new URL(pair.url).port);
+    expect(one('tools/list', SpanKind.CLIENT).attributes).toMatchObject({
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+    });
+    expect(one('tools/list', SpanKind.SERVER).attributes).toMatchObject({
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+    });
+  });
+
   it('is idempotent: instrumenting the same client and server again adds no spans', async () => {
     instrumentMcpClient(pair.client);
     instrumentMcpServer(pair.server);
@@ -268,6 +283,47 @@ describe('initialize over Streamable HTTP', () => {
       expect(server?.parentSpanContext?.spanId).toBe(client?.spanContext().spanId);
     } finally {
       await pair.close();
+    }
+  });
+});
+
+describe('Streamable HTTP (newest 1.x): the HTTP headers as the fallback of _meta', () => {
+  let otel: TestOtel;
+  afterEach(async () => otel.shutdown());
+
+  it('parents the server span by the traceparent header of an uninstrumented client', async () => {
+    otel = setupTestOtel();
+    const sdk = await loadNewestSdk();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const spanId = '00f067aa0ba902b7';
+    const pair = await startHttpPair(sdk, {
+      prepareServer: (server) => instrumentMcpServer(server),
+      requestInit: { headers: { traceparent: `00-${traceId}-${spanId}-01` } },
+    });
+    try {
+      otel.reset();
+      await pair.client.listTools();
+      const server = otel.spans().find((s) => s.name === 'tools/list');
+      expect(server?.kind).toBe(SpanKind.SERVER);
+      expect(server?.spanContext().traceId).toBe(traceId);
+      expect(server?.parentSpanContext?.spanId).toBe(spanId);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('records the session durations of a sessionful server and its client on close', async () => {
+    otel = setupTestOtel();
+    const sdk = await loadNewestSdk();
+    const pair = await startHttpPair(sdk, {
+      prepareServer: (server) => instrumentMcpServer(server),
+      prepareClient: (client) => instrumentMcpClient(client),
+    });
+    await pair.close();
+    for (const side of ['client', 'server']) {
+      const metric = await otel.metric(`mcp.${side}.session.duration`);
+      expect(histogramCount(metric)).toBe(1);
+      expect(metric?.dataPoints[0]?.attributes).toMatchObject({ 'network.transport': 'tcp' });
     }
   });
 });
