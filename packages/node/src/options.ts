@@ -19,12 +19,16 @@ export interface ResolvedOptions {
   metricExportIntervalMs: number;
   metricExportTimeoutMs: number;
   batch: Required<BatchOptions>;
+  attributeValueLengthLimit: number;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
   mcp: boolean;
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+
+/** The span attribute value length limit when neither the option nor OTEL_* sets one. */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -153,6 +157,14 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     ),
   );
 
+  const attributeValueLengthLimit = positiveInt(
+    'attributeValueLengthLimit',
+    options.attributeValueLengthLimit,
+    envPositiveInt('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      envPositiveInt('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  );
+
   let inProcess: InvocationStoreOptions | undefined;
   if (options.inProcess === undefined || options.inProcess === true) inProcess = {};
   else if (options.inProcess === false) inProcess = undefined;
@@ -188,6 +200,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     metricExportIntervalMs,
     metricExportTimeoutMs,
     batch,
+    attributeValueLengthLimit,
     inProcess,
     instrumentations: options.instrumentations ?? [],
     mcp: options.mcp ?? true,
