@@ -51,7 +51,9 @@ const EXPECTED_ROWS = [
   'CPU, 1,000 HTTP checks at 1 s intervals',
   'scheduling jitter p99',
   'handle growth',
-  'MCP tools/call over in-memory transport',
+  'bare OTel span in the same rounds',
+  'MCP tools/call, @modelcontextprotocol/sdk 1.x, in-memory',
+  'MCP tools/call, @modelcontextprotocol/client + server 2.x, in-memory',
 ];
 
 describe('bench/run.ts --quick', () => {

@@ -260,6 +260,7 @@ const OTHER_TARGET = {
   method: ERROR_TYPE_VALUE_OTHER,
   toolName: undefined,
   promptName: undefined,
+  metricKey: ERROR_TYPE_VALUE_OTHER,
 } as const;
 
 function finish(h: Handling, errorType: string | undefined, statusCode: string | undefined): void {

@@ -35,6 +35,8 @@ export interface MetricTarget {
   readonly method: string;
   readonly toolName: string | undefined;
   readonly promptName: string | undefined;
+  /** Unique per method and target (see `operation.ts`). */
+  readonly metricKey: string;
 }
 
 function withConnection(attrs: Attributes, connection: Connection): Attributes {
@@ -57,7 +59,7 @@ function metricVersion(version: string | undefined): string | undefined {
  * protocol version when it differs from the endpoint's (a stateless request declaring its own).
  *
  * @example // a failed `tools/call search` on a stdio client that negotiated 2025-06-18
- * operationAttributes(endpoint, { method: 'tools/call', toolName: 'search' }, 'tool_error')
+ * operationAttributes(endpoint, op, 'tool_error')
  *   // { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'search',
  *   //   'gen_ai.operation.name': 'execute_tool', 'error.type': 'tool_error',
  *   //   'mcp.protocol.version': '2025-06-18', 'network.transport': 'pipe' }
@@ -69,8 +71,7 @@ export function operationAttributes(
   statusCode?: string,
   version: string | undefined = endpoint.version,
 ): Attributes {
-  const name = target.toolName ?? target.promptName;
-  let key = name === undefined ? target.method : target.method + SEP + name;
+  let key = target.metricKey;
   if (errorType !== undefined) key += SEP + errorType + SEP + (statusCode ?? '');
   if (version !== endpoint.version) key += SEP + SEP + (version ?? '');
   const sets = endpoint.operationSets;

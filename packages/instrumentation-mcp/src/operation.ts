@@ -36,6 +36,8 @@ export interface Operation {
   readonly toolName: string | undefined;
   /** The prompt of a `prompts/get` (bounded). */
   readonly promptName: string | undefined;
+  /** What tells this operation's metric attribute sets apart: the method, and the target. */
+  readonly metricKey: string;
   /**
    * The MCP and transport attributes, made for this operation (a caller may add to it before
    * the span starts); the `gen_ai.*` tool attributes are added by `withToolAttributes`.
@@ -56,10 +58,11 @@ export function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A bounded name and the span name it gives, kept for names that needed no cut. */
+/** A bounded name, the span name and the metric key it gives, kept for names needing no cut. */
 interface Target {
   readonly name: string;
   readonly spanName: string;
+  readonly metricKey: string;
 }
 
 const MAX_TARGETS = 1000;
@@ -71,7 +74,11 @@ function targetOf(method: string, name: string, site: 'mcp.tool.name' | 'mcp.tar
   let target = targets.get(key);
   if (target === undefined) {
     const bounded = boundName(name, site);
-    target = { name: bounded, spanName: `${method} ${bounded}` };
+    target = {
+      name: bounded,
+      spanName: `${method} ${bounded}`,
+      metricKey: `${method}\u0000${bounded}`,
+    };
     if (bounded === name && targets.size < MAX_TARGETS) targets.set(key, target);
   }
   return target;
@@ -108,6 +115,7 @@ export function describeOperation(
   for (const key in net) attributes[key] = net[key];
 
   let spanName = method;
+  let metricKey = method;
   let toolName: string | undefined;
   let promptName: string | undefined;
   const params = message.params;
@@ -117,6 +125,7 @@ export function describeOperation(
       const target = targetOf(method, name, 'mcp.tool.name');
       toolName = target.name;
       spanName = target.spanName;
+      metricKey = target.metricKey;
     }
   } else if (method === MCP_METHOD_NAME_VALUE_PROMPTS_GET) {
     const name = nonEmpty(params?.name);
@@ -124,13 +133,14 @@ export function describeOperation(
       const target = targetOf(method, name, 'mcp.target');
       promptName = target.name;
       spanName = target.spanName;
+      metricKey = target.metricKey;
       attributes[ATTR_GEN_AI_PROMPT_NAME] = promptName;
     }
   } else if (method.startsWith('resources/') || method === 'notifications/resources/updated') {
     const uri = nonEmpty(params?.uri);
     if (uri !== undefined) attributes[ATTR_MCP_RESOURCE_URI] = boundText(uri, 'mcp.target');
   }
-  return { method, spanName, toolName, promptName, attributes };
+  return { method, spanName, toolName, promptName, metricKey, attributes };
 }
 
 /** Adds the `gen_ai.*` attributes of a `tools/call` to `op.attributes` (a span of its own). */

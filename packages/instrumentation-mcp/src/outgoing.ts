@@ -64,7 +64,11 @@ class Sending {
   readonly message: JsonRpcMessageLike;
   readonly op: Operation;
   private readonly original: SendFn;
-  private readonly args: readonly [unknown, unknown, unknown, unknown];
+  /** The caller's arguments; the message is `a0` (`arg` 0) or `a1` (`arg` 1). */
+  private readonly a0: unknown;
+  private readonly a1: unknown;
+  private readonly a2: unknown;
+  private readonly a3: unknown;
   private readonly arg: MessageArg;
 
   constructor(
@@ -83,16 +87,15 @@ class Sending {
     this.message = message;
     this.op = op;
     this.original = original;
-    this.args = args;
+    [this.a0, this.a1, this.a2, this.a3] = args;
     this.arg = arg;
   }
 
   /** Calls the SDK's function with `message` in place of the caller's. */
   send(message: unknown): unknown {
-    const [a0, a1, a2, a3] = this.args;
     return this.arg === 0
-      ? this.original.call(this.instance, message, a1, a2, a3)
-      : this.original.call(this.instance, a0, message, a2, a3);
+      ? this.original.call(this.instance, message, this.a1, this.a2, this.a3)
+      : this.original.call(this.instance, this.a0, message, this.a2, this.a3);
   }
 
   /** Sends `message` with `ctx` active and injected into `_meta`. */
@@ -284,24 +287,11 @@ function sendJoined(s: Sending, handle: ToolCallHandle): unknown {
  * either way it is active while the request is sent, so `_meta` names it as the server's parent.
  */
 function sendAsToolCall(s: Sending, handle: ToolCallHandle): unknown {
-  const own = handle.mode === 'own';
-  const failed = (err: unknown): void => {
-    const statusCode = statusCodeOf(err);
-    if (statusCode !== undefined) {
-      handle.span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, statusCode);
-    }
-    handle.end({ error: err });
-    s.record(
-      (own ? endedSpanSeconds(handle.span) : undefined) ?? s.measured(),
-      operationErrorType(err),
-      statusCode,
-    );
-  };
   let pending: unknown;
   try {
     pending = s.sendIn(handle.context);
   } catch (err) {
-    failed(err);
+    toolCallFailed(s, handle, err);
     throw err;
   }
   return observe(
@@ -309,8 +299,20 @@ function sendAsToolCall(s: Sending, handle: ToolCallHandle): unknown {
     (result) => {
       const errorType = isToolErrorResult(result) ? ERROR_TYPE_VALUE_TOOL_ERROR : undefined;
       handle.end(errorType === undefined ? { result } : { errorType });
-      s.record((own ? endedSpanSeconds(handle.span) : undefined) ?? s.measured(), errorType);
+      s.record(toolCallSeconds(s, handle), errorType);
     },
-    failed,
+    (err) => toolCallFailed(s, handle, err),
   );
+}
+
+/** The call's duration: its own span's (one duration), else measured here. */
+function toolCallSeconds(s: Sending, handle: ToolCallHandle): number {
+  return (handle.mode === 'own' ? endedSpanSeconds(handle.span) : undefined) ?? s.measured();
+}
+
+function toolCallFailed(s: Sending, handle: ToolCallHandle, err: unknown): void {
+  const statusCode = statusCodeOf(err);
+  if (statusCode !== undefined) handle.span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, statusCode);
+  handle.end({ error: err });
+  s.record(toolCallSeconds(s, handle), operationErrorType(err), statusCode);
 }

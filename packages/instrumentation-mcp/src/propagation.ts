@@ -11,13 +11,14 @@ import { boundName } from '@toolscope/instrumentation/internal';
 import type { JsonRpcMessageLike } from './internal-types.ts';
 
 /**
- * Request objects built by `withTraceContext`. A wrapper that meets one of them knows another
- * wrapper of this package (prototype and instance patched at once) already traced the call.
+ * The mark on the message copies `withTraceContext` builds. A wrapper that meets one knows
+ * another wrapper of this package (prototype and instance patched at once, or two copies of
+ * this package) already traced the message. A symbol key: JSON and the transports ignore it.
  */
-const instrumented = new WeakSet<object>();
+const TRACED = Symbol.for('toolscope.instrumentation-mcp.traced');
 
 export function isInstrumentedRequest(request: object): boolean {
-  return instrumented.has(request);
+  return (request as Record<symbol, unknown>)[TRACED] === true;
 }
 
 /**
@@ -49,7 +50,7 @@ export function withTraceContext<R extends JsonRpcMessageLike>(message: R, ctx: 
     }
     out = { ...message, params: { ...params, _meta: meta } };
   }
-  instrumented.add(out);
+  (out as Record<symbol, unknown>)[TRACED] = true;
   return out;
 }
 
@@ -106,8 +107,8 @@ export function extractIncoming(meta: unknown, headers: unknown, ambient: Contex
   const transport = base === ambient ? ambientSpan : trace.getSpanContext(base);
   const links =
     transport !== undefined &&
-    isSpanContextValid(transport) &&
-    !sameSpan(transport, trace.getSpanContext(parent))
+    !sameSpan(transport, trace.getSpanContext(parent)) &&
+    isSpanContextValid(transport)
       ? [{ context: transport }]
       : undefined;
   return { parent, links };

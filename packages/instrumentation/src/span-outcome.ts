@@ -13,7 +13,9 @@ const FOREIGN_END_WAIT_MS = 60_000;
 
 function hrSeconds(hr: unknown): number | undefined {
   if (!Array.isArray(hr) || hr.length !== 2) return undefined;
-  const [s, ns] = hr as HrTime;
+  // Indexed, not destructured: no iterator on the hot path (every tool call ends here).
+  const s = (hr as HrTime)[0];
+  const ns = (hr as HrTime)[1];
   return typeof s === 'number' && typeof ns === 'number' && s >= 0 ? s + ns / 1e9 : undefined;
 }
 
