@@ -260,10 +260,14 @@ describe('McpInstrumentation and the split 2.x packages', () => {
       await c.connect(a);
       otel.reset();
       await c.callTool({ name: 'echo', arguments: {} });
-      expect(otel.spans().map((s) => `${s.kind} ${s.name}`).sort()).toEqual([
-        `${SpanKind.SERVER} tools/call echo`,
-        `${SpanKind.CLIENT} tools/call echo`,
-      ].sort());
+      expect(
+        otel
+          .spans()
+          .map((s) => `${s.kind} ${s.name}`)
+          .sort(),
+      ).toEqual(
+        [`${SpanKind.SERVER} tools/call echo`, `${SpanKind.CLIENT} tools/call echo`].sort(),
+      );
       client.unpatch(clientPkg);
       server.unpatch(serverPkg);
       otel.reset();
