@@ -22,7 +22,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { z } from 'zod';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { serveHttp2 } from './helpers/http2.ts';
+import { serveHttp2 } from '../../../test/support/http2.ts';
 
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {} }, roots: {} };
 

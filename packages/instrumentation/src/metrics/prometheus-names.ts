@@ -29,7 +29,9 @@ import {
   HEALTH_CONSECUTIVE_FAILURES,
   HEALTH_STATUS,
   MCP_CLIENT_OPERATION_DURATION,
+  MCP_CLIENT_SESSION_DURATION,
   MCP_SERVER_OPERATION_DURATION,
+  MCP_SERVER_SESSION_DURATION,
   type MetricDefinition,
   PAYLOAD_SIZE,
   TOOL_DURATION,
@@ -79,6 +81,8 @@ export const PROM_METRICS = Object.freeze({
   valuesTruncated: prometheusMetricName(VALUES_TRUNCATED),
   mcpClientOperationDuration: prometheusMetricName(MCP_CLIENT_OPERATION_DURATION),
   mcpServerOperationDuration: prometheusMetricName(MCP_SERVER_OPERATION_DURATION),
+  mcpClientSessionDuration: prometheusMetricName(MCP_CLIENT_SESSION_DURATION),
+  mcpServerSessionDuration: prometheusMetricName(MCP_SERVER_SESSION_DURATION),
 });
 
 /** The Prometheus labels toolscope's readers use. */
