@@ -20,9 +20,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { MCP_DURATION_BUCKETS_SECONDS } from '@toolscope/instrumentation/internal';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { serveHttp2 } from '../../../test/support/http2.ts';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { serveHttp2 } from '../../../test/support/http2.ts';
 
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {} }, roots: {} };
 
