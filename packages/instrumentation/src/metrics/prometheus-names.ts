@@ -20,6 +20,7 @@ import {
   ATTR_TOOLSCOPE_HEALTH_STATE,
   ATTR_TOOLSCOPE_PAYLOAD_DIRECTION,
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
+  ATTR_TOOLSCOPE_TRUNCATION_SITE,
   ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
 } from '../semconv.ts';
 import {
@@ -98,5 +99,6 @@ export const PROM_LABELS = Object.freeze({
   healthCheckId: prometheusLabel(ATTR_TOOLSCOPE_HEALTH_CHECK_ID),
   healthState: prometheusLabel(ATTR_TOOLSCOPE_HEALTH_STATE),
   mcpMethodName: prometheusLabel(ATTR_MCP_METHOD_NAME),
+  truncationSite: prometheusLabel(ATTR_TOOLSCOPE_TRUNCATION_SITE),
   le: 'le',
 });
