@@ -16,9 +16,10 @@
 import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport as InMemory1 } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer as McpServer1 } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { ToolscopeMetricProducer } from '@toolscope/node';
 import { z } from 'zod';
+import { inBareSpan } from '../support/bare-span.ts';
 import { optionalImport } from '../support/optional-import.ts';
 import { createBenchOtel, registerContext } from '../support/otel.ts';
 import { median, yieldToLoop } from '../support/stats.ts';
@@ -120,26 +121,13 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
 
   const tracer = otel.tracerProvider.getTracer('bench-bare');
   const noop = async () => undefined;
-  const bareSpan = async (): Promise<void> => {
-    const parent = context.active();
-    const span = tracer.startSpan(
-      'tools/call echo',
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'mcp.method.name': 'tools/call',
-          'gen_ai.operation.name': 'execute_tool',
-          'gen_ai.tool.name': 'echo',
-        },
-      },
-      parent,
-    );
-    try {
-      await context.with(trace.setSpan(parent, span), noop);
-    } finally {
-      span.end();
-    }
+  const spanAttributes = {
+    'mcp.method.name': 'tools/call',
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': 'echo',
   };
+  const bareSpan = () =>
+    inBareSpan(tracer, 'tools/call echo', SpanKind.CLIENT, spanAttributes, noop, undefined);
 
   const iterations = options.quick ? 50 : 400;
   const rounds = options.quick ? 2 : 24;

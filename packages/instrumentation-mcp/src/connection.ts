@@ -73,14 +73,13 @@ function httpClient(url: { hostname: string; port: string; protocol: string }): 
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   // An IPv6 literal keeps its brackets in `hostname`; the attribute is the bare address.
   const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (address === '') return HTTP_SERVER;
   return Object.freeze({
-    networkTransport: 'tcp',
-    protocolName: 'http',
-    http: true,
+    ...HTTP_SERVER,
     attributes: Object.freeze({
-      [ATTR_NETWORK_TRANSPORT]: 'tcp',
-      [ATTR_NETWORK_PROTOCOL_NAME]: 'http',
-      ...(address !== '' ? { [ATTR_SERVER_ADDRESS]: address, [ATTR_SERVER_PORT]: port } : {}),
+      ...HTTP_SERVER.attributes,
+      [ATTR_SERVER_ADDRESS]: address,
+      [ATTR_SERVER_PORT]: port,
     }),
   });
 }

@@ -119,22 +119,19 @@ export function describeOperation(
   let toolName: string | undefined;
   let promptName: string | undefined;
   const params = message.params;
-  if (method === MCP_METHOD_NAME_VALUE_TOOLS_CALL) {
+  if (method === MCP_METHOD_NAME_VALUE_TOOLS_CALL || method === MCP_METHOD_NAME_VALUE_PROMPTS_GET) {
     const name = nonEmpty(params?.name);
     if (name !== undefined) {
-      const target = targetOf(method, name, 'mcp.tool.name');
-      toolName = target.name;
+      const tool = method === MCP_METHOD_NAME_VALUE_TOOLS_CALL;
+      const target = targetOf(method, name, tool ? 'mcp.tool.name' : 'mcp.target');
       spanName = target.spanName;
       metricKey = target.metricKey;
-    }
-  } else if (method === MCP_METHOD_NAME_VALUE_PROMPTS_GET) {
-    const name = nonEmpty(params?.name);
-    if (name !== undefined) {
-      const target = targetOf(method, name, 'mcp.target');
-      promptName = target.name;
-      spanName = target.spanName;
-      metricKey = target.metricKey;
-      attributes[ATTR_GEN_AI_PROMPT_NAME] = promptName;
+      if (tool) {
+        toolName = target.name;
+      } else {
+        promptName = target.name;
+        attributes[ATTR_GEN_AI_PROMPT_NAME] = promptName;
+      }
     }
   } else if (method.startsWith('resources/') || method === 'notifications/resources/updated') {
     const uri = nonEmpty(params?.uri);

@@ -5,18 +5,13 @@
  * counted on `toolscope.values.truncated`.
  */
 
-import { InMemoryTransport as InMemoryTransport1 } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer as McpServer1 } from '@modelcontextprotocol/sdk/server/mcp.js';
-import {
-  InMemoryTransport as InMemoryTransport2,
-  McpServer as McpServer2,
-} from '@modelcontextprotocol/server';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { DEFAULT_PEER_STRING_LIMITS, truncationCounts } from '@toolscope/instrumentation/internal';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpServer } from '../src/index.ts';
+import { LINES, type SdkLine } from './helpers/lines.ts';
 
 const MB = 1_000_000;
 const LIMIT = DEFAULT_PEER_STRING_LIMITS.name;
@@ -27,37 +22,14 @@ interface RawTransport {
   onmessage?: (message: unknown) => void;
 }
 
-interface Line {
-  readonly label: string;
-  pair(): { server: { connect(t: unknown): Promise<void> }; client: RawTransport };
+/** An instrumented server with one tool, and the raw client end of its transport. */
+async function target(line: SdkLine): Promise<RawTransport> {
+  const server = instrumentMcpServer(line.server('target'));
+  server.registerTool('echo', {}, async () => ({ content: [] }));
+  const [client, serverSide] = line.linkedPair();
+  await server.connect(serverSide);
+  return client as RawTransport;
 }
-
-const LINES: Line[] = [
-  {
-    label: '1.x',
-    pair() {
-      const server = instrumentMcpServer(new McpServer1({ name: 'target', version: '1.0.0' }));
-      server.registerTool('echo', {}, async () => ({ content: [] }));
-      const [client, serverSide] = InMemoryTransport1.createLinkedPair();
-      return {
-        server: { connect: () => server.connect(serverSide) },
-        client: client as unknown as RawTransport,
-      };
-    },
-  },
-  {
-    label: '2.x',
-    pair() {
-      const server = instrumentMcpServer(new McpServer2({ name: 'target', version: '2.0.0' }));
-      server.registerTool('echo', {}, async () => ({ content: [] }));
-      const [client, serverSide] = InMemoryTransport2.createLinkedPair();
-      return {
-        server: { connect: () => server.connect(serverSide) },
-        client: client as unknown as RawTransport,
-      };
-    },
-  },
-];
 
 describe.each(LINES)('a hostile client against an instrumented $label server', (line) => {
   let otel: TestOtel;
@@ -78,13 +50,11 @@ describe.each(LINES)('a hostile client against an instrumented $label server', (
 
   beforeAll(async () => {
     otel = setupTestOtel();
-    const pair = line.pair();
-    client = pair.client;
+    client = await target(line);
     client.onmessage = (message) => {
       const m = message as { id?: unknown };
       if (m.id !== undefined) replies.set(m.id, message);
     };
-    await pair.server.connect(undefined);
     await client.start();
     await call(0, 'initialize', {
       protocolVersion: 'v'.repeat(MB),
@@ -156,14 +126,11 @@ describe('a hostile stateless request declaring a 1 MB protocol version', () => 
   it('bounds the declared version on the span (1.x, no initialize)', async () => {
     const otel = setupTestOtel();
     try {
-      const server = instrumentMcpServer(new McpServer1({ name: 'target', version: '1.0.0' }));
-      server.registerTool('echo', {}, async () => ({ content: [] }));
-      const [client, serverSide] = InMemoryTransport1.createLinkedPair();
+      const client = await target(LINES[0]!);
       let replied = false;
       client.onmessage = () => {
         replied = true;
       };
-      await server.connect(serverSide);
       await client.start();
       await client.send({
         jsonrpc: '2.0',

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { serveHttp2 } from '../../../test/support/http2.ts';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
+import { spanFinder } from './helpers/spans.ts';
 
 const CLIENT_CAPABILITIES = { sampling: {}, elicitation: { form: {} }, roots: {} };
 
@@ -120,13 +121,7 @@ describe('SDK 2.x over an in-memory transport', () => {
   });
   beforeEach(() => otel.reset());
 
-  const spans = (name: string, kind: SpanKind): ReadableSpan[] =>
-    otel.spans().filter((s) => s.name === name && s.kind === kind);
-  const one = (name: string, kind: SpanKind): ReadableSpan => {
-    const found = spans(name, kind);
-    expect(found.map((s) => s.name)).toEqual([name]);
-    return found[0]!;
-  };
+  const { spans, one } = spanFinder(() => otel);
   const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
 
   it('traces each request on both sides, the server span a child of the client span', async () => {

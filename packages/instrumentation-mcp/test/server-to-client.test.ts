@@ -4,11 +4,11 @@
  * on the client, one trace under the tool call.
  */
 import { SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
 import { loadNewestSdk, loadOldestSdk, type Sdk } from './helpers/sdk.ts';
+import { spanFinder } from './helpers/spans.ts';
 
 describe.each([
   ['newest 1.x', loadNewestSdk],
@@ -70,11 +70,7 @@ describe.each([
   });
   beforeEach(() => otel.reset());
 
-  const one = (name: string, kind: SpanKind): ReadableSpan => {
-    const found = otel.spans().filter((s) => s.name === name && s.kind === kind);
-    expect(found.map((s) => s.name)).toEqual([name]);
-    return found[0]!;
-  };
+  const { one } = spanFinder(() => otel);
 
   it('makes one trace: tool call → sampling, roots, progress → the client’s handlers', async () => {
     await client.callTool({ name: 'ask' }, undefined, { onprogress: () => {} });

@@ -1,11 +1,11 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { withCorrelationId, withTool } from '@toolscope/instrumentation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
 import { type HttpPair, startHttpPair } from './helpers/http-pair.ts';
 import { loadNewestSdk, loadOldestSdk, type Sdk } from './helpers/sdk.ts';
+import { spanFinder } from './helpers/spans.ts';
 
 const sdks: [string, () => Promise<Sdk>][] = [
   ['newest SDK', loadNewestSdk],
@@ -30,13 +30,7 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
   });
   beforeEach(() => otel.reset());
 
-  const spans = (name: string, kind: SpanKind): ReadableSpan[] =>
-    otel.spans().filter((s) => s.name === name && s.kind === kind);
-  const one = (name: string, kind: SpanKind): ReadableSpan => {
-    const found = spans(name, kind);
-    expect(found.map((s) => s.name)).toEqual([name]);
-    return found[0]!;
-  };
+  const { spans, one } = spanFinder(() => otel);
 
   it('traces a tools/call on both sides as one trace, the server span parented by the client span', async () => {
     const result = await pair.client.callTool({ name: 'echo', arguments: { text: 'ramen' } });
