@@ -1,5 +1,6 @@
 export { instrumentMcpClient, instrumentMcpServer } from './instrument.ts';
 export { McpInstrumentation } from './instrumentation.ts';
+export { MCP_LOADER_INCLUDE } from './loader-include.ts';
 export {
   ATTR_JSONRPC_REQUEST_ID,
   ATTR_MCP_METHOD_NAME,
