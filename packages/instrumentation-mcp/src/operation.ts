@@ -111,8 +111,7 @@ export function describeOperation(
   if (rid !== undefined) attributes[ATTR_JSONRPC_REQUEST_ID] = rid;
   if (endpoint.session !== undefined) attributes[ATTR_MCP_SESSION_ID] = endpoint.session;
   if (version !== undefined) attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
-  const net = endpoint.connection.attributes;
-  for (const key in net) attributes[key] = net[key];
+  Object.assign(attributes, endpoint.connection.attributes);
 
   let spanName = method;
   let metricKey = method;

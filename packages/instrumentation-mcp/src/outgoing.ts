@@ -78,8 +78,11 @@ class Sending {
     message: JsonRpcMessageLike,
     op: Operation,
     original: SendFn,
-    args: readonly [unknown, unknown, unknown, unknown],
     arg: MessageArg,
+    a0: unknown,
+    a1: unknown,
+    a2: unknown,
+    a3: unknown,
   ) {
     this.instance = instance;
     this.hooks = hooks;
@@ -87,8 +90,11 @@ class Sending {
     this.message = message;
     this.op = op;
     this.original = original;
-    [this.a0, this.a1, this.a2, this.a3] = args;
     this.arg = arg;
+    this.a0 = a0;
+    this.a1 = a1;
+    this.a2 = a2;
+    this.a3 = a3;
   }
 
   /** Calls the SDK's function with `message` in place of the caller's. */
@@ -144,7 +150,7 @@ export function createTracedSend(
         isRequest ? this._requestMessageId : undefined,
         endpoint,
       );
-      sending = new Sending(this, hooks, endpoint, message, op, original, [a0, a1, a2, a3], arg);
+      sending = new Sending(this, hooks, endpoint, message, op, original, arg, a0, a1, a2, a3);
     } catch (err) {
       logger.error('describing an outgoing MCP message failed; sent untraced', err);
       return original.call(this, a0, a1, a2, a3);
