@@ -40,6 +40,12 @@ export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name' as const;
 export const MCP_METHOD_NAME_VALUE_TOOLS_CALL = 'tools/call' as const;
 export const MCP_METHOD_NAME_VALUE_PROMPTS_GET = 'prompts/get' as const;
 export const MCP_METHOD_NAME_VALUE_INITIALIZE = 'initialize' as const;
+/** The notification a peer sends to cancel one of its requests. */
+export const MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED = 'notifications/cancelled' as const;
+/** The first MCP revision of the stateless era: no `initialize`, no sessions (spec 2026-07-28). */
+export const MCP_PROTOCOL_VERSION_FIRST_STATELESS = '2026-07-28' as const;
+/** JSON-RPC "Internal error": what the MCP SDK answers for a thrown value without a code. */
+export const JSONRPC_ERROR_CODE_INTERNAL = -32603;
 /** `error.type` of a `tools/call` whose result has `isError: true` (MCP convention). */
 export const ERROR_TYPE_VALUE_TOOL_ERROR = 'tool_error' as const;
 

@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   metricExportIntervalMs: number;
   metricExportTimeoutMs: number;
   batch: Required<BatchOptions>;
+  attributeValueLengthLimit: number;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
   /** The framework integrations to enable, by id. */
@@ -33,6 +34,9 @@ export interface ResolvedOptions {
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+
+/** The span attribute value length limit when neither the option nor OTEL_* sets one. */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -190,6 +194,14 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     ),
   );
 
+  const attributeValueLengthLimit = positiveInt(
+    'attributeValueLengthLimit',
+    options.attributeValueLengthLimit,
+    envPositiveInt('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      envPositiveInt('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  );
+
   let inProcess: InvocationStoreOptions | undefined;
   if (options.inProcess === undefined || options.inProcess === true) inProcess = {};
   else if (options.inProcess === false) inProcess = undefined;
@@ -233,6 +245,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     metricExportIntervalMs,
     metricExportTimeoutMs,
     batch,
+    attributeValueLengthLimit,
     inProcess,
     instrumentations: options.instrumentations ?? [],
     frameworks,
