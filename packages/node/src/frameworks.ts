@@ -8,7 +8,7 @@
  * `@toolscope/instrumentation-`.
  */
 import { AiSdkInstrumentation } from '@toolscope/instrumentation-ai-sdk';
-import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
+import { MCP_LOADER_INCLUDE, McpInstrumentation } from '@toolscope/instrumentation-mcp';
 
 /** An integration of a framework, by id. */
 export interface FrameworkIntegration {
@@ -35,6 +35,4 @@ export function frameworkOptionKey(id: FrameworkId): string {
  * The files of the frameworks the ESM loader hook must see (every other module loads
  * untouched). The AI SDK integration needs none: it registers with the SDK's telemetry list.
  */
-export const HOOKED_MODULE_FILES: readonly RegExp[] = [
-  /\/node_modules\/@modelcontextprotocol\/(sdk|client|server)\//,
-];
+export const HOOKED_MODULE_FILES: readonly RegExp[] = [MCP_LOADER_INCLUDE];
