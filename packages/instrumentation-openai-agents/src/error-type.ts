@@ -31,7 +31,9 @@ const NON_FATAL_MESSAGE = 'Error running tool (non-fatal)';
 /** The SDK's class for invalid tool input (JSON or schema). */
 const INVALID_INPUT = 'InvalidToolInputError';
 /** A class name at the start of `String(error)`: `TypeError: …`, `ToolCallError: …`. */
-const CLASS_PREFIX = /^([A-Za-z_$][\w$]{0,63}(?:Error|Exception))(?::|$)/;
+const CLASS_PREFIX = /^((?:[A-Za-z_$][\w$]{0,63})?(?:Error|Exception))(?::|$)/;
+/** What the SDK writes instead of a run's error when it redacts it. */
+const REDACTED_RUN_ERROR = 'Error';
 
 /** The error of an Agents span, or undefined when it has none (or not of the known shape). */
 export function spanErrorOf(error: unknown): AgentsSpanError | undefined {
@@ -47,7 +49,7 @@ export function spanErrorOf(error: unknown): AgentsSpanError | undefined {
 /** The exception class the SDK left in `data.error`, if any. */
 function visibleClass(error: AgentsSpanError): string | undefined {
   const detail = error.data?.error;
-  if (typeof detail !== 'string') return undefined;
+  if (typeof detail !== 'string' || detail === REDACTED_RUN_ERROR) return undefined;
   return CLASS_PREFIX.exec(detail)?.[1];
 }
 

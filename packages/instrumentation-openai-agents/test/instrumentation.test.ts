@@ -558,3 +558,59 @@ describe('content, correlation, registration', () => {
     expect(toolSpansOf(otel, 'replaced_tool')).toHaveLength(1);
   });
 });
+
+describe('never breaks the run', () => {
+  const plainAgent = (name: string) =>
+    new Agent({
+      name,
+      instructions: 'x',
+      tools: [weather(`${name}_tool`, async (city) => `sunny in ${city}`)],
+      model: scripted([call(`${name}_tool`, { city: 'Paris' }, 'call_x')], [say('ok')]),
+    });
+  const outputsOf = (result: { newItems: { type: string }[] }) =>
+    result.newItems
+      .filter((i) => i.type === 'tool_call_output_item')
+      .map((i) => (i as unknown as { output: unknown }).output);
+
+  it('keeps the run and the span when the user’s redact hook throws', async () => {
+    configureInstrumentation({
+      captureContent: true,
+      redact: () => {
+        throw new Error('hook failure');
+      },
+    });
+    const result = await run(plainAgent('redacting'), 'go');
+    expect(outputsOf(result)).toEqual(['sunny in Paris']);
+    const span = only(otel, 'execute_tool redacting_tool');
+    expect(span.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('keeps the run when the tracer throws', async () => {
+    configureInstrumentation({
+      tracerProvider: {
+        getTracer: () => {
+          throw new Error('broken provider');
+        },
+      },
+    });
+    const result = await run(plainAgent('untraced'), 'go');
+    expect(result.finalOutput).toBe('ok');
+    expect(outputsOf(result)).toEqual(['sunny in Paris']);
+  });
+
+  it('bounds a tool name the model made up', async () => {
+    const long = `x${'y'.repeat(5_000)}`;
+    const agent = new Agent({
+      name: 'Bounded',
+      instructions: 'x',
+      tools: [weather('bounded_tool')],
+      model: scripted([call(long, {}, 'call_long')]),
+    });
+    await expect(run(agent, 'go')).rejects.toMatchObject({ name: 'ModelBehaviorError' });
+    const span = otel.spans().find((s) => s.attributes['error.type'] === 'tool_not_found');
+    expect(span).toBeDefined();
+    expect(String(span!.attributes['gen_ai.tool.name']).length).toBeLessThanOrEqual(256);
+    expect(span!.name.length).toBeLessThanOrEqual(300);
+  });
+});
