@@ -7,6 +7,7 @@ import { accuracy } from './scenarios/accuracy.ts';
 import { exportThroughput } from './scenarios/export.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
+import { openaiAgents } from './scenarios/openai-agents.ts';
 import { overhead } from './scenarios/overhead.ts';
 import { probes } from './scenarios/probes.ts';
 import { report } from './scenarios/report.ts';
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   report,
   probes,
   mcp,
+  'openai-agents': openaiAgents,
 };
 
 const [name, ...flags] = process.argv.slice(2);

@@ -52,6 +52,8 @@ const EXPECTED_ROWS = [
   'scheduling jitter p99',
   'handle growth',
   'MCP tools/call over in-memory transport',
+  'OpenAI Agents run with one tool call (ScriptedModel)',
+  'a minimal OTel trace processor (spans only)',
 ];
 
 describe('bench/run.ts --quick', () => {

@@ -29,3 +29,14 @@ export function sdkTimeIfLate(iso: string | null | undefined): number | undefine
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/**
+ * The start and end times toolscope gives its spans of an SDK span: the SDK's moment when the
+ * callback runs late, else now. Always explicit, both of them: the OpenTelemetry SDK ends a span
+ * that was given a start time on the wall clock at millisecond precision unless it is given an
+ * end time too, which would make sub-millisecond tools last 0 or 1 ms.
+ */
+export const startTimeOf = (span: { readonly startedAt: string | null }): number =>
+  sdkTimeIfLate(span.startedAt) ?? nowMs();
+export const endTimeOf = (span: { readonly endedAt: string | null }): number =>
+  sdkTimeIfLate(span.endedAt) ?? nowMs();

@@ -39,7 +39,7 @@ import {
   type ToolCallHandle,
 } from '@toolscope/instrumentation/internal';
 import type { ToolEvent } from './call-ids.ts';
-import { nowMs, sdkTimeIfLate } from './clock.ts';
+import { endTimeOf, startTimeOf } from './clock.ts';
 import { ScopeContext } from './context-storage.ts';
 import {
   failureOf,
@@ -179,7 +179,7 @@ export class SpanTracker {
       name,
       agent: this.nearestAgent(span.parentId)?.name,
       parent: this.parentFor(span),
-      startTime: sdkTimeIfLate(span.startedAt) ?? nowMs(),
+      startTime: startTimeOf(span),
       handle: undefined,
       toolStarted: false,
       output: undefined,
@@ -222,7 +222,7 @@ export class SpanTracker {
     const run = startAgentRun({
       name,
       parent: this.parentFor(span),
-      ...optionalStart(sdkTimeIfLate(span.startedAt)),
+      startTime: startTimeOf(span),
     });
     const link = this.handoffs.get(handoffKey(span.traceId, name));
     if (link !== undefined && run !== undefined) {
@@ -269,23 +269,23 @@ export class SpanTracker {
         });
       }
     }
-    const endTime = sdkTimeIfLate(span.endedAt);
+    const endTime = endTimeOf(span);
     const error = spanErrorOf(span.error);
     if (error !== undefined) {
       const started = this.hooks.toolEventsLive() ? entry.toolStarted : undefined;
       const type = toolErrorType(error, started);
-      handle.end({ error: failureOf(type, error.message), ...optionalEnd(endTime) });
+      handle.end({ error: failureOf(type, error.message), endTime });
     } else {
-      handle.end({ result: entry.output ?? data.output, ...optionalEnd(endTime) });
+      handle.end({ result: entry.output ?? data.output, endTime });
     }
   }
 
   private agentEnded(span: AgentsSpan, entry: AgentEntry): void {
     const error = spanErrorOf(span.error);
     if (error !== undefined) this.recordUnknownTool(entry, error);
-    const endTime = optionalEnd(sdkTimeIfLate(span.endedAt));
-    if (error === undefined) entry.run?.end(endTime);
-    else entry.run?.end({ error: failureOf(runErrorType(error), error.message), ...endTime });
+    const endTime = endTimeOf(span);
+    if (error === undefined) entry.run?.end({ endTime });
+    else entry.run?.end({ error: failureOf(runErrorType(error), error.message), endTime });
   }
 
   private turnEnded(span: AgentsSpan): void {
@@ -347,7 +347,3 @@ function serverOf(mcpData: unknown): string | undefined {
   }
   return undefined;
 }
-
-const optionalStart = (startTime: number | undefined) =>
-  startTime === undefined ? {} : { startTime };
-const optionalEnd = (endTime: number | undefined) => (endTime === undefined ? {} : { endTime });
