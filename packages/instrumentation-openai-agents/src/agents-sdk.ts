@@ -44,25 +44,23 @@ export function isContextStorage(value: unknown): value is AgentsContextStorage 
   );
 }
 
-/** The SDK's trace provider, once some copy of the SDK has created it. */
-export function existingProvider(): AgentsTraceProvider | undefined {
+/** What is at `key` on `globalThis`, when it passes `guard` (never throws). */
+function globalOf<T>(key: symbol, guard: (value: unknown) => value is T): T | undefined {
   try {
-    const provider = globals[PROVIDER_KEY];
-    return isTraceProvider(provider) ? provider : undefined;
+    const value = globals[key];
+    return guard(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The SDK's trace provider, once some copy of the SDK has created it. */
+export const existingProvider = (): AgentsTraceProvider | undefined =>
+  globalOf(PROVIDER_KEY, isTraceProvider);
+
 /** The storage installed now (the SDK's own, toolscope's, or another library's). */
-export function installedStorage(): AgentsContextStorage | undefined {
-  try {
-    const storage = globals[STORAGE_KEY];
-    return isContextStorage(storage) ? storage : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const installedStorage = (): AgentsContextStorage | undefined =>
+  globalOf(STORAGE_KEY, isContextStorage);
 
 /**
  * Installs `storage` as the SDK's tracing context storage: what `setTracingContextStorage`

@@ -78,6 +78,28 @@ const toolPoints = (tool: string, errorType?: string) =>
     (a) => a['gen_ai.tool.name'] === tool && a['error.type'] === errorType,
   );
 
+const agentPoints = (agent: string, errorType?: string) =>
+  pointsOf(
+    otel,
+    METRIC_GEN_AI_INVOKE_AGENT_DURATION,
+    (a) => a['gen_ai.agent.name'] === agent && a['error.type'] === errorType,
+  );
+
+/** An agent `name` whose model calls its one tool `{name}_tool` for Paris, then answers. */
+const parisAgent = (name: string) =>
+  new Agent({
+    name,
+    instructions: 'x',
+    tools: [weather(`${name}_tool`, async (city) => `sunny in ${city}`)],
+    model: scripted([call(`${name}_tool`, { city: 'Paris' }, 'call_c')], [say('ok')]),
+  });
+
+/** The tool outputs the SDK gave the model in a run. */
+const outputsOf = (result: { newItems: { type: string }[] }) =>
+  result.newItems
+    .filter((i) => i.type === 'tool_call_output_item')
+    .map((i) => (i as unknown as { output: unknown }).output);
+
 describe('tool calls', () => {
   it('gives each call one execute_tool span under the agent, under the caller’s workflow, and one histogram point', async () => {
     const agent = new Agent({
@@ -124,13 +146,7 @@ describe('tool calls', () => {
       'gen_ai.agent.name': 'Planner',
     });
     expect(await toolPoints('get_weather')).toBe(3);
-    expect(
-      await pointsOf(
-        otel,
-        METRIC_GEN_AI_INVOKE_AGENT_DURATION,
-        (a) => a['gen_ai.agent.name'] === 'Planner',
-      ),
-    ).toBe(1);
+    expect(await agentPoints('Planner')).toBe(1);
     // Three model turns, each one step of the workflow.
     expect(steps).toBe(3);
     expect(workflow.attributes['toolscope.workflow.outcome']).toBe('completed');
@@ -196,18 +212,8 @@ describe('tool calls', () => {
     expect(await toolPoints('forecast_backend')).toBe(0);
   });
 
-  it('keeps the SDK’s result and errors exactly as they are', async () => {
-    const agent = new Agent({
-      name: 'Echo',
-      instructions: 'x',
-      tools: [weather('echo_weather', async (city) => `exactly ${city}`)],
-      model: scripted([call('echo_weather', { city: 'Lima' }, 'call_e')], [say('done')]),
-    });
-    const result = await run(agent, 'go');
-    const outputs = result.newItems
-      .filter((i) => i.type === 'tool_call_output_item')
-      .map((i) => (i as { output: unknown }).output);
-    expect(outputs).toEqual(['exactly Lima']);
+  it('keeps the SDK’s result exactly as it is', async () => {
+    expect(outputsOf(await run(parisAgent('echo'), 'go'))).toEqual(['sunny in Paris']);
   });
 });
 
@@ -265,13 +271,7 @@ describe('failed calls', () => {
     const agentSpan = only(otel, 'invoke_agent Strict');
     expect(agentSpan.status.code).toBe(SpanStatusCode.ERROR);
     expect(agentSpan.attributes['error.type']).toBe('ToolCallError');
-    expect(
-      await pointsOf(
-        otel,
-        METRIC_GEN_AI_INVOKE_AGENT_DURATION,
-        (a) => a['gen_ai.agent.name'] === 'Strict' && a['error.type'] === 'ToolCallError',
-      ),
-    ).toBe(1);
+    expect(await agentPoints('Strict', 'ToolCallError')).toBe(1);
   });
 
   it('records arguments that are not JSON, and arguments that fail the schema, as failed calls', async () => {
@@ -461,16 +461,8 @@ describe('agents', () => {
 });
 
 describe('content, correlation, registration', () => {
-  const contentAgent = (name: string) =>
-    new Agent({
-      name,
-      instructions: 'x',
-      tools: [weather(`${name}_tool`, async (city) => `sunny in ${city}`)],
-      model: scripted([call(`${name}_tool`, { city: 'Paris' }, 'call_c')], [say('ok')]),
-    });
-
   it('captures no content by default, whatever the SDK’s traceIncludeSensitiveData says', async () => {
-    await new Runner({ traceIncludeSensitiveData: true }).run(contentAgent('private'), 'go');
+    await new Runner({ traceIncludeSensitiveData: true }).run(parisAgent('private'), 'go');
     const span = only(otel, 'execute_tool private_tool');
     expect(span.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
     expect(span.attributes['gen_ai.tool.call.result']).toBeUndefined();
@@ -478,7 +470,7 @@ describe('content, correlation, registration', () => {
 
   it('captures arguments and results when the user opted in, even with the SDK’s own capture off', async () => {
     configureInstrumentation({ captureContent: true });
-    await new Runner({ traceIncludeSensitiveData: false }).run(contentAgent('shared'), 'go');
+    await new Runner({ traceIncludeSensitiveData: false }).run(parisAgent('shared'), 'go');
     const span = only(otel, 'execute_tool shared_tool');
     expect(span.attributes['gen_ai.tool.call.arguments']).toBe('{"city":"Paris"}');
     expect(span.attributes['gen_ai.tool.call.result']).toBe('sunny in Paris');
@@ -488,7 +480,7 @@ describe('content, correlation, registration', () => {
     configureInstrumentation({ captureContent: true });
     instrumentation.setConfig({ captureContent: false });
     try {
-      await run(contentAgent('overridden'), 'go');
+      await run(parisAgent('overridden'), 'go');
     } finally {
       instrumentation.setConfig({});
     }
@@ -499,7 +491,7 @@ describe('content, correlation, registration', () => {
 
   it('puts the correlation ID on spans and never on metrics', async () => {
     await withCorrelationId('req-42', () =>
-      withWorkflow({ name: 'correlated' }, () => run(contentAgent('correlated'), 'go')),
+      withWorkflow({ name: 'correlated' }, () => run(parisAgent('correlated'), 'go')),
     );
     expect(only(otel, 'execute_tool correlated_tool').attributes['toolscope.correlation_id']).toBe(
       'req-42',
@@ -521,18 +513,18 @@ describe('content, correlation, registration', () => {
   it('stays one span per call when enabled again, and records nothing once every instance is disabled', async () => {
     const again = instrumentOpenAIAgents();
     again.enable();
-    await run(contentAgent('twice'), 'go');
+    await run(parisAgent('twice'), 'go');
     expect(toolSpansOf(otel, 'twice_tool')).toHaveLength(1);
     expect(otel.spans().filter(isAgentSpan)).toHaveLength(1);
 
     again.disable();
     instrumentation.disable();
     otel.reset();
-    await run(contentAgent('off'), 'go');
+    await run(parisAgent('off'), 'go');
     expect(names(otel)).toBe('');
 
     instrumentation.enable();
-    await run(contentAgent('back'), 'go');
+    await run(parisAgent('back'), 'go');
     expect(toolSpansOf(otel, 'back_tool')).toHaveLength(1);
   });
 
@@ -549,9 +541,9 @@ describe('content, correlation, registration', () => {
       forceFlush: async () => {},
     };
     addTraceProcessor(mine);
-    await run(contentAgent('added'), 'go');
+    await run(parisAgent('added'), 'go');
     setTraceProcessors([mine]);
-    await run(contentAgent('replaced'), 'go');
+    await run(parisAgent('replaced'), 'go');
     setTraceProcessors([]);
     expect(seen).toEqual(['added_tool', 'replaced_tool']);
     expect(toolSpansOf(otel, 'added_tool')).toHaveLength(1);
@@ -560,18 +552,6 @@ describe('content, correlation, registration', () => {
 });
 
 describe('never breaks the run', () => {
-  const plainAgent = (name: string) =>
-    new Agent({
-      name,
-      instructions: 'x',
-      tools: [weather(`${name}_tool`, async (city) => `sunny in ${city}`)],
-      model: scripted([call(`${name}_tool`, { city: 'Paris' }, 'call_x')], [say('ok')]),
-    });
-  const outputsOf = (result: { newItems: { type: string }[] }) =>
-    result.newItems
-      .filter((i) => i.type === 'tool_call_output_item')
-      .map((i) => (i as unknown as { output: unknown }).output);
-
   it('keeps the run and the span when the user’s redact hook throws', async () => {
     configureInstrumentation({
       captureContent: true,
@@ -579,7 +559,7 @@ describe('never breaks the run', () => {
         throw new Error('hook failure');
       },
     });
-    const result = await run(plainAgent('redacting'), 'go');
+    const result = await run(parisAgent('redacting'), 'go');
     expect(outputsOf(result)).toEqual(['sunny in Paris']);
     const span = only(otel, 'execute_tool redacting_tool');
     expect(span.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
@@ -594,7 +574,7 @@ describe('never breaks the run', () => {
         },
       },
     });
-    const result = await run(plainAgent('untraced'), 'go');
+    const result = await run(parisAgent('untraced'), 'go');
     expect(result.finalOutput).toBe('ok');
     expect(outputsOf(result)).toEqual(['sunny in Paris']);
   });
