@@ -85,7 +85,7 @@ export function createScopeStorage(
         return inner.run(store, callback);
       }
       const scope = new ScopeContext(context.active(), store, hooks);
-      return context.with(scope, () => inner.run(store, callback));
+      return context.with(scope, inner.run, inner, store, callback) as R;
     },
     getStore(): unknown {
       return inner.getStore();

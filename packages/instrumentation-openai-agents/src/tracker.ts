@@ -37,6 +37,7 @@ import {
   startToolCall,
   TOOL_KEY,
   type ToolCallHandle,
+  type ToolCallStart,
 } from '@toolscope/instrumentation/internal';
 import type { ToolEvent } from './call-ids.ts';
 import { endTimeOf, startTimeOf } from './clock.ts';
@@ -192,16 +193,20 @@ export class SpanTracker {
   private startTool(entry: ToolEntry, event: ToolEvent | undefined): void {
     const server = mcpServerOf(entry.agent, entry.name);
     const spec = specFor(entry.name, server !== undefined, this.hooks.settings().captureContent);
-    const args = event?.args;
-    entry.handle = startToolCall(spec, {
+    const start: { -readonly [K in keyof ToolCallStart]: ToolCallStart[K] } = {
       parent: entry.parent,
       startTime: entry.startTime,
-      ...(event?.callId !== undefined ? { callId: event.callId } : {}),
-      ...(args !== undefined ? { args, inputSize: Buffer.byteLength(args, 'utf8') } : {}),
-      ...(server !== undefined
-        ? { attributes: { [ATTR_TOOLSCOPE_MCP_SERVER_NAME]: boundName(server, 'framework.name') } }
-        : {}),
-    });
+    };
+    if (event?.callId !== undefined) start.callId = event.callId;
+    const args = event?.args;
+    if (args !== undefined) {
+      start.args = args;
+      start.inputSize = Buffer.byteLength(args, 'utf8');
+    }
+    if (server !== undefined) {
+      start.attributes = { [ATTR_TOOLSCOPE_MCP_SERVER_NAME]: boundName(server, 'framework.name') };
+    }
+    entry.handle = startToolCall(spec, start);
     entry.ctx = entry.handle?.context;
   }
 
@@ -224,10 +229,13 @@ export class SpanTracker {
       parent: this.parentFor(span),
       startTime: startTimeOf(span),
     });
-    const link = this.handoffs.get(handoffKey(span.traceId, name));
-    if (link !== undefined && run !== undefined) {
-      this.handoffs.delete(handoffKey(span.traceId, name));
-      run.span.addLink(link);
+    if (this.handoffs.size > 0 && run !== undefined) {
+      const key = handoffKey(span.traceId, name);
+      const link = this.handoffs.get(key);
+      if (link !== undefined) {
+        this.handoffs.delete(key);
+        run.span.addLink(link);
+      }
     }
     this.track(span, {
       kind: 'agent',
