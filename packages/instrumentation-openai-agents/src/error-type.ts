@@ -9,14 +9,15 @@
  * | a rejected approval (`Tool execution was not approved.`) | `tool_rejected` |
  * | the exception's class visible at the start of `data.error` (`TypeError: kaboom`) | that class (`TypeError`, `InvalidToolInputError`, `ModelBehaviorError`, `MaxTurnsExceededError`, …) |
  * | a tool whose arguments were not valid JSON (the SDK failed the call before starting the tool) | `InvalidToolInputError` |
- * | anything else (the SDK redacted the details) | `_OTHER` |
+ * | anything else (the SDK redacted the details; a run's bare `Error` is its redaction) | `_OTHER` |
  *
  * A tool that threw and a tool whose arguments failed its schema look the same when the SDK
- * redacts the details (its default): both are `_OTHER` then. Only the class token is used,
- * never the message.
+ * redacts the details (its default, also for invalid input under
+ * `OPENAI_AGENTS_DONT_LOG_TOOL_DATA`): both are `_OTHER` then. Only the class token is used,
+ * never the message. An unknown tool ends the run (`unknownToolOf`).
  *
- * @example typeOfSpanError({ message: 'Error running tool', data: { error: 'TypeError: kaboom' } }) === 'TypeError'
- * @example typeOfSpanError({ message: 'Error running tool (non-fatal)', data: { error: 'Tool execution failed. Error details are redacted.' } }) === '_OTHER'
+ * @example toolErrorType({ message: 'Error running tool', data: { error: 'TypeError: kaboom' } }, true) === 'TypeError'
+ * @example toolErrorType({ message: 'Error running tool (non-fatal)', data: { error: 'Tool execution failed. Error details are redacted.' } }, true) === '_OTHER'
  */
 import {
   ERROR_TYPE_VALUE_OTHER,
