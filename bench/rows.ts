@@ -431,7 +431,35 @@ export function buildRows(results: Results): Row[] {
           `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
       },
     ]),
-    ...simpleRows(results, 'gateway', '9. gateway tier', [
+    ...simpleRows(results, 'openai-agents', '9. OpenAI Agents', [
+      {
+        label: 'OpenAI Agents run with one tool call (ScriptedModel): toolscope vs uninstrumented',
+        metric: 'toolscope.us',
+        format: (v, m) =>
+          `${v.toFixed(1)} µs vs ${m['bare.us']!.toFixed(1)} µs (+${(v - m['bare.us']!).toFixed(1)} µs)`,
+        baseline: '—',
+        target: '≤ 1.10× uninstrumented',
+        ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
+        ratio: (m) => times(m['toolscope.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'same run, a minimal OTel trace processor (spans only) vs uninstrumented',
+        metric: 'otelProcessor.us',
+        format: (v) => `${v.toFixed(1)} µs`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['otelProcessor.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'same run, the SDK’s tracing off (no spans at all)',
+        metric: 'tracingOff.us',
+        format: (v) => `${v.toFixed(1)} µs`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['tracingOff.xBare']!, 'uninstrumented'),
+      },
+    ]),
+    ...simpleRows(results, 'gateway', '10. gateway tier', [
       {
         label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
         metric: 'gateway.spansPerCpuSecond',

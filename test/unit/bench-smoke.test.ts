@@ -63,6 +63,8 @@ const EXPECTED_ROWS = [
   'agent: heap per span queued for an unreachable gateway',
   'gateway: heap per span waiting for a tail-sampling decision',
   'gateway: heap per span queued for a Jaeger that is down',
+  'OpenAI Agents run with one tool call (ScriptedModel)',
+  'a minimal OTel trace processor (spans only)',
 ];
 
 describe('bench/run.ts --quick', () => {
