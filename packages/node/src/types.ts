@@ -106,6 +106,8 @@ export interface FrameworkOptions {
   mcp?: boolean;
   /** The Vercel AI SDK 7 (`@toolscope/instrumentation-ai-sdk`). @default true */
   aiSdk?: boolean;
+  /** OpenAI Agents JS 0.20 (`@toolscope/instrumentation-openai-agents`). @default true */
+  openaiAgents?: boolean;
 }
 
 /** Counters of what the pipeline sent and lost, so nothing is lost silently. */
