@@ -8,7 +8,6 @@ import {
   type Attributes,
   type Context,
   context,
-  type HrTime,
   type Span,
   SpanKind,
   SpanStatusCode,
