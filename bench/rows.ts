@@ -326,6 +326,34 @@ function simpleRows(
 const usPerRun = (base: string) => (v: number, m: Record<string, number>) =>
   `${v.toFixed(0)} µs vs ${m[base]!.toFixed(0)} µs per run`;
 
+/** Section 7: the added cost of MCP instrumentation per `tools/call`, in bare spans. */
+function mcpRows(results: Results): Row[] {
+  const target = '≤ 4× bare span (stretch 3×)';
+  const line = (key: string, label: string) => ({
+    label: `MCP tools/call, ${label}, in-memory: instrumented both sides − bare`,
+    metric: `${key}.added.us`,
+    format: (v: number, m: Record<string, number>) =>
+      `+${v.toFixed(1)} µs (${m[`${key}.both.us`]!.toFixed(1)} vs ${m[`${key}.bare.us`]!.toFixed(1)} µs)`,
+    baseline: key === 'v1' ? '+37 µs ≈ 11× bare span (issue 13)' : '—',
+    target,
+    ok: (_v: number, m: Record<string, number>) => m[`${key}.both.addedXSpan`]! <= 4,
+    ratio: (m: Record<string, number>) =>
+      `${m[`${key}.both.addedXSpan`]!.toFixed(2)}× bare span (client ${m[`${key}.client.addedXSpan`]!.toFixed(2)}×, server ${m[`${key}.server.addedXSpan`]!.toFixed(2)}×); ${times(m[`${key}.both.xBare`]!, 'uninstrumented')}`,
+    note: key === 'v2' ? 'sdk2' : undefined,
+  });
+  return simpleRows(results, 'mcp', '7. MCP', [
+    {
+      label: 'bare OTel span in the same rounds (the unit of the rows below)',
+      metric: 'span.us',
+      format: (v) => ns(v * 1000),
+      baseline: '~4,100 ns',
+      target: '—',
+    },
+    line('v1', '@modelcontextprotocol/sdk 1.x'),
+    line('v2', '@modelcontextprotocol/client + server 2.x'),
+  ]);
+}
+
 export function buildRows(results: Results): Row[] {
   return [
     ...overheadRows(results),
@@ -389,17 +417,7 @@ export function buildRows(results: Results): Row[] {
         target: '—',
       },
     ]),
-    ...simpleRows(results, 'mcp', '7. MCP', [
-      {
-        label: 'MCP tools/call over in-memory transport: instrumented vs bare',
-        metric: 'instrumented.us',
-        format: (v, m) =>
-          `${v.toFixed(1)} µs vs ${m['bare.us']!.toFixed(1)} µs (+${(v - m['bare.us']!).toFixed(1)} µs)`,
-        baseline: '—',
-        target: '—',
-        ratio: (m) => times(m['instrumented.xBare']!, 'uninstrumented'),
-      },
-    ]),
+    ...mcpRows(results),
     ...simpleRows(results, 'ai-sdk', '8. AI SDK', [
       {
         label: 'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
@@ -437,7 +455,35 @@ export function buildRows(results: Results): Row[] {
           `${times(m['both.xOtel']!, '@ai-sdk/otel alone')}; ${times(m['both.xBare']!, 'uninstrumented')}`,
       },
     ]),
-    ...simpleRows(results, 'gateway', '9. gateway tier', [
+    ...simpleRows(results, 'openai-agents', '9. OpenAI Agents', [
+      {
+        label: 'OpenAI Agents run with one tool call (ScriptedModel): toolscope vs uninstrumented',
+        metric: 'toolscope.us',
+        format: (v, m) =>
+          `${v.toFixed(1)} µs vs ${m['bare.us']!.toFixed(1)} µs (+${(v - m['bare.us']!).toFixed(1)} µs)`,
+        baseline: '—',
+        target: '≤ 1.10× uninstrumented',
+        ok: (_v, m) => m['toolscope.xBare']! <= 1.1,
+        ratio: (m) => times(m['toolscope.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'same run, a minimal OTel trace processor (spans only) vs uninstrumented',
+        metric: 'otelProcessor.us',
+        format: (v) => `${v.toFixed(1)} µs`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['otelProcessor.xBare']!, 'uninstrumented'),
+      },
+      {
+        label: 'same run, the SDK’s tracing off (no spans at all)',
+        metric: 'tracingOff.us',
+        format: (v) => `${v.toFixed(1)} µs`,
+        baseline: '—',
+        target: '—',
+        ratio: (m) => times(m['tracingOff.xBare']!, 'uninstrumented'),
+      },
+    ]),
+    ...simpleRows(results, 'gateway', '10. gateway tier', [
       {
         label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
         metric: 'gateway.spansPerCpuSecond',

@@ -29,6 +29,7 @@ const FULL: PlanItem[] = [
   { scenario: 'probes', processes: 1 },
   { scenario: 'mcp', processes: 3 },
   { scenario: 'ai-sdk', processes: 3 },
+  { scenario: 'openai-agents', processes: 3 },
   // Real collectors and Jaeger (scripts/backends.sh install); one process: it starts its own.
   { scenario: 'gateway', processes: 1 },
 ];
@@ -68,7 +69,8 @@ function sectionOf(scenario: string): string {
     probes: '6. probes',
     mcp: '7. MCP',
     'ai-sdk': '8. AI SDK',
-    gateway: '9. gateway tier',
+    'openai-agents': '9. OpenAI Agents',
+    gateway: '10. gateway tier',
   };
   return sections[scenario] ?? '';
 }

@@ -9,6 +9,7 @@ import { exportThroughput } from './scenarios/export.ts';
 import { gateway } from './scenarios/gateway.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
+import { openaiAgents } from './scenarios/openai-agents.ts';
 import { overhead } from './scenarios/overhead.ts';
 import { probes } from './scenarios/probes.ts';
 import { report } from './scenarios/report.ts';
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, Scenario> = {
   mcp,
   'ai-sdk': aiSdk,
   gateway,
+  'openai-agents': openaiAgents,
 };
 
 const [name, ...flags] = process.argv.slice(2);

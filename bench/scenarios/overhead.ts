@@ -5,7 +5,7 @@
  * inside `withCorrelationId`, and yields to the event loop every 256 calls so the
  * BatchSpanProcessor can export (into a discarding exporter) instead of dropping.
  */
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import {
   configureInstrumentation,
   DURATION_BUCKETS_SECONDS,
@@ -20,6 +20,7 @@ import {
   enablePreAggregatedMetrics,
 } from '@toolscope/instrumentation/internal';
 import { ToolscopeMetricProducer } from '@toolscope/node';
+import { inBareSpan } from '../support/bare-span.ts';
 import { baselineImport } from '../support/optional-import.ts';
 import { createBenchOtel, DiscardingSpanExporter, registerContext } from '../support/otel.ts';
 import { median, yieldToLoop } from '../support/stats.ts';
@@ -111,29 +112,22 @@ export async function overhead(options: ScenarioOptions): Promise<ScenarioOutput
 
   const variants: Record<string, Call> = {
     none: (arg) => searchTool(arg),
-    bare: async (arg) => {
-      const parent = context.active();
-      const span = bareTracer.startSpan(
+    bare: (arg) =>
+      inBareSpan(
+        bareTracer,
         'execute_tool search',
+        SpanKind.INTERNAL,
         {
-          kind: SpanKind.INTERNAL,
-          attributes: {
-            'gen_ai.operation.name': 'execute_tool',
-            'gen_ai.tool.name': 'search',
-            'gen_ai.tool.type': 'function',
-            [TOOLSCOPE_CORRELATION_ID]: propagation
-              .getBaggage(parent)
-              ?.getEntry(TOOLSCOPE_CORRELATION_ID)?.value,
-          },
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'search',
+          'gen_ai.tool.type': 'function',
+          [TOOLSCOPE_CORRELATION_ID]: propagation
+            .getBaggage(context.active())
+            ?.getEntry(TOOLSCOPE_CORRELATION_ID)?.value,
         },
-        parent,
-      );
-      try {
-        return await context.with(trace.setSpan(parent, span), searchTool, undefined, arg);
-      } finally {
-        span.end();
-      }
-    },
+        searchTool,
+        arg,
+      ),
     toolscope: (arg) => traced(arg),
     toolscopeExponential: (arg) => traced(arg),
     toolscopeNoStore: (arg) => traced(arg),

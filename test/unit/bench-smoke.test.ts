@@ -51,7 +51,9 @@ const EXPECTED_ROWS = [
   'CPU, 1,000 HTTP checks at 1 s intervals',
   'scheduling jitter p99',
   'handle growth',
-  'MCP tools/call over in-memory transport',
+  'bare OTel span in the same rounds',
+  'MCP tools/call, @modelcontextprotocol/sdk 1.x, in-memory',
+  'MCP tools/call, @modelcontextprotocol/client + server 2.x, in-memory',
   'AI SDK tool call (generateText, mock model): toolscope vs uninstrumented',
   'AI SDK tool call: a no-op integration of the same shape vs uninstrumented',
   'AI SDK tool call: @ai-sdk/otel alone vs uninstrumented',
@@ -61,6 +63,8 @@ const EXPECTED_ROWS = [
   'agent: heap per span queued for an unreachable gateway',
   'gateway: heap per span waiting for a tail-sampling decision',
   'gateway: heap per span queued for a Jaeger that is down',
+  'OpenAI Agents run with one tool call (ScriptedModel)',
+  'a minimal OTel trace processor (spans only)',
 ];
 
 describe('bench/run.ts --quick', () => {

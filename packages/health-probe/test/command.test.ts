@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProbeConfigError, parseProbeConfig, runProbeCommand } from '../src/index.ts';
+import { ProbeConfigError, parseProbeConfig } from '../src/index.ts';
 import { runCommand, startContinuous, startOtlpJsonSink } from './support/command.ts';
 import { startHttpServer, type TestServer, waitFor } from './support/servers.ts';
 

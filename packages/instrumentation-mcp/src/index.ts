@@ -1,5 +1,6 @@
 export { instrumentMcpClient, instrumentMcpServer } from './instrument.ts';
 export { McpInstrumentation } from './instrumentation.ts';
+export { MCP_LOADER_INCLUDE } from './loader-include.ts';
 export {
   ATTR_JSONRPC_REQUEST_ID,
   ATTR_MCP_METHOD_NAME,
@@ -9,4 +10,9 @@ export {
   ERROR_TYPE_VALUE_TOOL_ERROR,
 } from './semconv.ts';
 export type { InstrumentMcpOptions, McpInstrumentationConfig } from './types.ts';
-export { isSupportedSdkVersion, SUPPORTED_SDK_VERSIONS } from './version.ts';
+export {
+  isSupportedSdk2Version,
+  isSupportedSdkVersion,
+  SUPPORTED_SDK_VERSIONS,
+  SUPPORTED_SDK2_VERSIONS,
+} from './version.ts';

@@ -1,24 +1,36 @@
-import { createTracedRequest } from './client.ts';
+import type { TracerProvider } from '@opentelemetry/api';
 import { warnOnce } from './diag.ts';
 import type { PatchHooks, ProtocolLike } from './internal-types.ts';
-import { isTraced, patchMethod } from './patch.ts';
-import { createTracedOnRequest } from './server.ts';
-import { tracerGetter } from './tracer.ts';
+import { tracerGetter } from './providers.ts';
+import { applyPatches } from './surface.ts';
 import type { InstrumentMcpOptions } from './types.ts';
-import { optionalTracerProvider, requireObject } from './validate.ts';
-import { SUPPORTED_SDK_VERSIONS } from './version.ts';
+import { optionalProvider, requireObject } from './validate.ts';
+import { SUPPORTED_SDK_VERSIONS, SUPPORTED_SDK2_VERSIONS } from './version.ts';
+
+const SUPPORTED =
+  `@modelcontextprotocol/sdk ${SUPPORTED_SDK_VERSIONS} and ` +
+  `@modelcontextprotocol/client / server ${SUPPORTED_SDK2_VERSIONS}`;
 
 function hooksFor(options: InstrumentMcpOptions | undefined): PatchHooks {
   if (options !== undefined) requireObject('options', options, 'an object or be left out');
-  optionalTracerProvider('options.tracerProvider', options?.tracerProvider);
-  return { getTracer: tracerGetter(options?.tracerProvider), isEnabled: () => true };
+  optionalProvider(
+    'options.tracerProvider',
+    options?.tracerProvider,
+    'getTracer',
+    'TracerProvider',
+  );
+  const tracer = tracerGetter(options?.tracerProvider as TracerProvider | undefined);
+  return { tracer, isEnabled: () => true };
 }
 
 /**
- * Instruments one MCP `Client` (of `@modelcontextprotocol/sdk`): every request it sends gets a
- * CLIENT span and carries the trace context and baggage in `params._meta`; `tools/call` is a
- * tool invocation (duration histogram, success rate). Returns the same client. Idempotent, and
- * a no-op on a client the zero-code `McpInstrumentation` already covers.
+ * Instruments one MCP `Client` (`@modelcontextprotocol/sdk` 1.x or `@modelcontextprotocol/client`
+ * 2.x): every request and notification it sends gets a CLIENT span and carries the trace context
+ * and baggage in `params._meta`; requests the server sends it (sampling, elicitation, roots)
+ * get SERVER spans; `tools/call` is a tool call of the core (duration histogram, success rate,
+ * adoption of an enclosing `execute_tool` span of the same tool); the MCP histograms are
+ * recorded. Returns the same client. Idempotent, and a no-op on a client the zero-code
+ * `McpInstrumentation` already covers.
  *
  * @example
  * const client = instrumentMcpClient(new Client({ name: 'orchestrator', version: '1.0.0' }));
@@ -29,26 +41,26 @@ export function instrumentMcpClient<T extends object>(
   client: T,
   options?: InstrumentMcpOptions,
 ): T {
-  requireObject('client', client, 'an MCP Client from @modelcontextprotocol/sdk');
+  requireObject('client', client, 'an MCP Client');
   const hooks = hooksFor(options);
   const target = client as ProtocolLike;
-  if (typeof target.request !== 'function') {
+  if (typeof target.request !== 'function' || typeof target._onrequest !== 'function') {
     warnOnce(
-      `instrumentMcpClient: the object has no request() method; only @modelcontextprotocol/sdk ` +
-        `${SUPPORTED_SDK_VERSIONS} clients are supported; left uninstrumented`,
+      `instrumentMcpClient: the object has no request()/_onrequest(); only Clients of ` +
+        `${SUPPORTED} are supported; left uninstrumented`,
     );
     return client;
   }
-  if (!isTraced(target.request)) {
-    patchMethod(target, 'request', (original) => createTracedRequest(original, hooks));
-  }
+  applyPatches(target, 'client', hooks);
   return client;
 }
 
 /**
- * Instruments one MCP server, an `McpServer` or a low-level `Server`: every request it handles
- * gets a SERVER span, child of the caller's span found in `params._meta`, with the caller's
- * correlation ID. Returns the same server. Idempotent, and a no-op on a server the zero-code
+ * Instruments one MCP server, an `McpServer` or a low-level `Server` of either SDK line: every
+ * request and notification it handles gets a SERVER span, child of the caller's span found in
+ * `params._meta` (or, on Streamable HTTP, in the `traceparent` header), with the caller's
+ * correlation ID; what it sends the client (sampling, elicitation, roots, progress, logging)
+ * gets CLIENT spans. Returns the same server. Idempotent, and a no-op on a server the zero-code
  * `McpInstrumentation` already covers.
  *
  * @example
@@ -58,7 +70,7 @@ export function instrumentMcpServer<T extends object>(
   server: T,
   options?: InstrumentMcpOptions,
 ): T {
-  requireObject('server', server, 'an McpServer or Server from @modelcontextprotocol/sdk');
+  requireObject('server', server, 'an McpServer or Server');
   const hooks = hooksFor(options);
   const inner = (server as { server?: unknown }).server;
   const target = (
@@ -70,13 +82,11 @@ export function instrumentMcpServer<T extends object>(
   ) as ProtocolLike;
   if (typeof target._onrequest !== 'function' || !(target._requestHandlers instanceof Map)) {
     warnOnce(
-      `instrumentMcpServer: the object is not an McpServer or Server of @modelcontextprotocol/sdk ` +
-        `${SUPPORTED_SDK_VERSIONS} (no _onrequest/_requestHandlers); left uninstrumented`,
+      `instrumentMcpServer: the object is not an McpServer or Server of ${SUPPORTED} ` +
+        `(no _onrequest/_requestHandlers); left uninstrumented`,
     );
     return server;
   }
-  if (!isTraced(target._onrequest)) {
-    patchMethod(target, '_onrequest', (original) => createTracedOnRequest(original, hooks));
-  }
+  applyPatches(target, 'server', hooks);
   return server;
 }

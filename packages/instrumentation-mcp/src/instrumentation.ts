@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   type InstrumentationModuleDefinition,
@@ -8,27 +9,27 @@ import {
 } from '@opentelemetry/instrumentation';
 import { SCOPE_NAMES, TOOLSCOPE_VERSION } from '@toolscope/instrumentation/internal';
 import { Hook as RequireHook } from 'require-in-the-middle';
-import { createTracedRequest } from './client.ts';
 import { warnOnce } from './diag.ts';
-import type { PatchHooks } from './internal-types.ts';
-import { isTraced, patchMethod, unpatchMethod } from './patch.ts';
-import { createTracedOnRequest } from './server.ts';
+import type { PatchHooks, ProtocolLike, Role } from './internal-types.ts';
+import { tracerGetter } from './providers.ts';
+import { applyPatches, removePatches } from './surface.ts';
 import type { McpInstrumentationConfig } from './types.ts';
-import { checkSdkVersion, SUPPORTED_SDK_VERSIONS } from './version.ts';
+import { checkSdkVersion } from './version.ts';
 
 const SDK = '@modelcontextprotocol/sdk';
+const SDK2_CLIENT = '@modelcontextprotocol/client';
+const SDK2_SERVER = '@modelcontextprotocol/server';
 
 /**
- * CommonJS entry points, as `require-in-the-middle` names them: the public specifiers (matched
- * when the application requires them) and the package-relative paths, which
- * require-in-the-middle normalises by dropping `/index.js` (matched when the SDK requires the
- * file itself, as `server/mcp.js` does with `./index.js`).
+ * CommonJS entry points of the 1.x SDK, as `require-in-the-middle` names them: the public
+ * specifiers (matched when the application requires them) and the package-relative paths,
+ * which require-in-the-middle normalises by dropping `/index.js` (matched when the SDK
+ * requires the file itself, as `server/mcp.js` does with `./index.js`).
  */
 const CJS_CLIENT = [`${SDK}/client/index.js`, `${SDK}/client`, `${SDK}/dist/cjs/client`];
 const CJS_SERVER = [`${SDK}/server/index.js`, `${SDK}/server`, `${SDK}/dist/cjs/server`];
 
-type ClassLike = { prototype: Record<string, unknown> };
-type Side = 'client' | 'server';
+type ClassLike = { prototype: ProtocolLike };
 
 function classExport(moduleExports: unknown, name: string): ClassLike | undefined {
   if (moduleExports === null || typeof moduleExports !== 'object') return undefined;
@@ -47,54 +48,83 @@ function packageVersion(baseDir: string | undefined): string | undefined {
 }
 
 /**
- * Zero-code instrumentation of the MCP TypeScript SDK (`@modelcontextprotocol/sdk`
- * `>=1.10.0 <2.0.0`) for ESM (import-in-the-middle) and CommonJS (require-in-the-middle)
- * consumers: patches `Client.prototype.request` and `Server.prototype._onrequest` when the SDK's
- * `client/index.js` / `server/index.js` are loaded (`McpServer` uses `Server`, so it is covered).
- * An unsupported SDK version is logged once and left untouched.
+ * Zero-code instrumentation of the MCP TypeScript SDK, both lines side by side:
+ * `@modelcontextprotocol/sdk` `>=1.10.0 <2.0.0` and the split 2.x packages
+ * `@modelcontextprotocol/client` / `@modelcontextprotocol/server` `>=2.0.0 <3.0.0`, for ESM
+ * (import-in-the-middle) and CommonJS (require-in-the-middle) consumers. It patches the
+ * `Client` and `Server` classes when the SDK loads (`McpServer` uses `Server`, so it is covered;
+ * see `surface.ts` for the methods). A version outside these ranges is logged once and left
+ * untouched.
  *
  * Register it like any OpenTelemetry instrumentation, before the SDK is loaded
  * (`registerInstrumentations({ instrumentations: [new McpInstrumentation()] })`, or
  * `startToolscope({ instrumentations: [...] })`); ESM applications also need the loader hook,
  * which `node --import @toolscope/instrumentation-mcp/register` sets up.
+ *
+ * The tracer is looked up on every call (the provider given to `setTracerProvider`, else the
+ * process-wide, else the global one), never taken once when the instrumentation is made: an
+ * SDK registered later, or through another copy of `@opentelemetry/api`, gets every span. The
+ * metrics are the core's recorders, looked up the same way.
  */
 export class McpInstrumentation extends InstrumentationBase<McpInstrumentationConfig> {
   // `declare`d, not initialised: the base constructor calls `enable()` before field
   // initialisers would run, and an initialiser would then wipe what `enable()` set.
-  /** CommonJS module exports seen by our own require hook, re-patched on `enable()`. */
+  /** CommonJS module exports of the 1.x SDK seen by our own require hook, re-patched on `enable()`. */
   declare private cjsExports:
-    | { side: Side; exports: unknown; version: string | undefined }[]
+    | { role: Role; exports: unknown; version: string | undefined }[]
     | undefined;
   declare private requireHook: RequireHook | undefined;
   /** Per patched prototype: switched off by `unpatch`, so handlers wrapped earlier go quiet. */
   declare private patchStates: WeakMap<object, { active: boolean }> | undefined;
+  /** The tracer getter: of the provider given to `setTracerProvider`, else the rule's. */
+  declare private tracerOf: (() => Tracer) | undefined;
 
   constructor(config: McpInstrumentationConfig = {}) {
     super(SCOPE_NAMES.mcp, TOOLSCOPE_VERSION, config);
   }
 
+  override setTracerProvider(tracerProvider: TracerProvider): void {
+    super.setTracerProvider(tracerProvider);
+    this.tracerOf = tracerGetter(tracerProvider);
+  }
+
   /**
-   * The ESM files, hooked by the base class through import-in-the-middle. (The base class's
-   * shared require hook cannot see this package's CommonJS files: it resolves the package's
-   * main entry to tell internal files apart, and the SDK has none. `enable()` adds a require
-   * hook of its own for them.)
+   * The 1.x ESM files and the 2.x packages' main entries. (The base class's shared require
+   * hook cannot see the 1.x CommonJS files: it resolves the package's main entry to tell
+   * internal files apart, and the 1.x SDK has none. `enable()` adds a require hook of its own
+   * for them. The 2.x packages have a main entry: the base class's hooks cover ESM and CJS.)
    */
   protected override init(): InstrumentationModuleDefinition[] {
     const files = [
       new InstrumentationNodeModuleFile(
         `${SDK}/dist/esm/client/index.js`,
         ['*'],
-        (moduleExports: unknown, version?: string) => this.patch('client', moduleExports, version),
+        (moduleExports: unknown, version?: string) =>
+          this.patch(SDK, 'client', moduleExports, version),
         (moduleExports?: unknown) => this.unpatch('client', moduleExports),
       ),
       new InstrumentationNodeModuleFile(
         `${SDK}/dist/esm/server/index.js`,
         ['*'],
-        (moduleExports: unknown, version?: string) => this.patch('server', moduleExports, version),
+        (moduleExports: unknown, version?: string) =>
+          this.patch(SDK, 'server', moduleExports, version),
         (moduleExports?: unknown) => this.unpatch('server', moduleExports),
       ),
     ];
-    return [new InstrumentationNodeModuleDefinition(SDK, ['*'], undefined, undefined, files)];
+    const sdk2 = (name: string, role: Role) =>
+      new InstrumentationNodeModuleDefinition(
+        name,
+        // Every version reaches `patch`, which logs the unsupported ones once.
+        ['*'],
+        (moduleExports: unknown, version?: string) =>
+          this.patch(name, role, moduleExports, version),
+        (moduleExports?: unknown) => this.unpatch(role, moduleExports),
+      );
+    return [
+      new InstrumentationNodeModuleDefinition(SDK, ['*'], undefined, undefined, files),
+      sdk2(SDK2_CLIENT, 'client'),
+      sdk2(SDK2_SERVER, 'server'),
+    ];
   }
 
   override enable(): void {
@@ -105,27 +135,28 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         [...CJS_CLIENT, ...CJS_SERVER],
         { internals: true },
         (moduleExports, name, baseDir) => {
-          const side: Side = CJS_CLIENT.includes(name) ? 'client' : 'server';
+          const role: Role = CJS_CLIENT.includes(name) ? 'client' : 'server';
           const version = packageVersion(baseDir);
-          this.cjsExports?.push({ side, exports: moduleExports, version });
-          if (this._enabled) this.patch(side, moduleExports, version);
+          this.cjsExports?.push({ role, exports: moduleExports, version });
+          if (this._enabled) this.patch(SDK, role, moduleExports, version);
           return moduleExports;
         },
       );
       return;
     }
-    for (const seen of this.cjsExports) this.patch(seen.side, seen.exports, seen.version);
+    for (const seen of this.cjsExports) this.patch(SDK, seen.role, seen.exports, seen.version);
   }
 
   override disable(): void {
     super.disable();
-    for (const seen of this.cjsExports ?? []) this.unpatch(seen.side, seen.exports);
+    for (const seen of this.cjsExports ?? []) this.unpatch(seen.role, seen.exports);
   }
 
   /**
-   * Hooks of the patch of one prototype: the tracer follows `setTracerProvider`; tracing stops
-   * on `disable()` and when this prototype is unpatched (handlers wrapped lazily before that
-   * stay in the servers' handler maps, as pass-throughs).
+   * Hooks of the patch of one prototype: the tracer follows `setTracerProvider` and the global
+   * registration; tracing stops on `disable()` and when this
+   * prototype is unpatched (handlers wrapped lazily before that stay in the handler maps, as
+   * pass-throughs).
    */
   private patchHooks(prototype: object): PatchHooks {
     this.patchStates ??= new WeakMap();
@@ -137,42 +168,43 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     }
     state.active = true;
     const live = state;
-    return { getTracer: () => this.tracer, isEnabled: () => this._enabled && live.active };
+    return {
+      tracer: () => {
+        this.tracerOf ??= tracerGetter();
+        return this.tracerOf();
+      },
+      isEnabled: () => this._enabled && live.active,
+    };
   }
 
-  private patch(side: Side, moduleExports: unknown, version: string | undefined): unknown {
-    if (!checkSdkVersion(version)) return moduleExports;
-    if (side === 'client') {
-      const Client = classExport(moduleExports, 'Client');
-      if (Client === undefined || typeof Client.prototype.request !== 'function') {
-        warnOnce(`${SDK} ${version}: Client.prototype.request not found; left uninstrumented`);
-        return moduleExports;
-      }
-      if (isTraced(Client.prototype.request)) return moduleExports;
-      const hooks = this.patchHooks(Client.prototype);
-      patchMethod(Client.prototype, 'request', (original) => createTracedRequest(original, hooks));
-    } else {
-      const Server = classExport(moduleExports, 'Server');
-      if (Server === undefined || typeof Server.prototype._onrequest !== 'function') {
-        warnOnce(
-          `${SDK} ${version}: Server.prototype._onrequest not found (supported: ` +
-            `${SUPPORTED_SDK_VERSIONS}); left uninstrumented`,
-        );
-        return moduleExports;
-      }
-      if (isTraced(Server.prototype._onrequest)) return moduleExports;
-      const hooks = this.patchHooks(Server.prototype);
-      patchMethod(Server.prototype, '_onrequest', (original) =>
-        createTracedOnRequest(original, hooks),
+  private patch(
+    name: string,
+    role: Role,
+    moduleExports: unknown,
+    version: string | undefined,
+  ): unknown {
+    if (!checkSdkVersion(name, version)) return moduleExports;
+    const className = role === 'client' ? 'Client' : 'Server';
+    const cls = classExport(moduleExports, className);
+    const prototype = cls?.prototype;
+    if (
+      prototype === undefined ||
+      typeof prototype._onrequest !== 'function' ||
+      typeof prototype.request !== 'function'
+    ) {
+      warnOnce(
+        `${name} ${version}: ${className}.prototype is not as expected; left uninstrumented`,
       );
+      return moduleExports;
     }
+    applyPatches(prototype, role, this.patchHooks(prototype));
     return moduleExports;
   }
 
-  private unpatch(side: Side, moduleExports: unknown): void {
-    const cls = classExport(moduleExports, side === 'client' ? 'Client' : 'Server');
+  private unpatch(role: Role, moduleExports: unknown): void {
+    const cls = classExport(moduleExports, role === 'client' ? 'Client' : 'Server');
     if (cls === undefined) return;
-    unpatchMethod(cls.prototype, side === 'client' ? 'request' : '_onrequest');
+    removePatches(cls.prototype);
     const state = this.patchStates?.get(cls.prototype);
     if (state !== undefined) state.active = false;
   }

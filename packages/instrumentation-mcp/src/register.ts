@@ -1,7 +1,8 @@
 /**
  * `node --import @toolscope/instrumentation-mcp/register app.mjs`: installs the ESM loader hook
- * (import-in-the-middle, limited to the MCP SDK's files) and enables `McpInstrumentation`, so an
- * application's MCP clients and servers are traced without code changes, whether it imports
+ * (import-in-the-middle, limited to the MCP SDK's files of both lines: `MCP_LOADER_INCLUDE`)
+ * and enables `McpInstrumentation`, so an application's MCP clients and servers are traced
+ * without code changes, whether it imports
  * the SDK (ESM) or requires it (CommonJS). Spans go to the global tracer provider the
  * application registers later (for example with `startToolscope()`).
  */
@@ -12,9 +13,7 @@ import {
 } from 'import-in-the-middle/register-hooks.mjs';
 import { logger } from './diag.ts';
 import { McpInstrumentation } from './instrumentation.ts';
-
-/** Only the SDK's own files go through the loader hook. */
-const SDK_FILES = /\/node_modules\/@modelcontextprotocol\/sdk\//;
+import { MCP_LOADER_INCLUDE as SDK_FILES } from './loader-include.ts';
 
 try {
   if (supportsSyncHooks()) {

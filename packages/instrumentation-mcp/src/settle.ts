@@ -1,8 +1,13 @@
 import { logger } from './diag.ts';
 
+function failedObserver(err: unknown): void {
+  logger.error('recording an MCP response failed; ignored', err);
+}
+
 /**
  * Calls `onResult` or `onError` when `pending` settles and returns a promise of the same value
- * or error. Observers never break the call: a throw in them is logged.
+ * or error (or `pending` itself when it is not a promise). Observers never break the call: a
+ * throw in them is logged.
  */
 export function observe(
   pending: unknown,
@@ -10,25 +15,29 @@ export function observe(
   onError: (err: unknown) => void,
 ): unknown {
   if (!(pending instanceof Promise)) {
-    safely(() => onResult(pending));
+    try {
+      onResult(pending);
+    } catch (err) {
+      failedObserver(err);
+    }
     return pending;
   }
   return pending.then(
     (result: unknown) => {
-      safely(() => onResult(result));
+      try {
+        onResult(result);
+      } catch (err) {
+        failedObserver(err);
+      }
       return result;
     },
     (err: unknown) => {
-      safely(() => onError(err));
+      try {
+        onError(err);
+      } catch (e) {
+        failedObserver(e);
+      }
       throw err;
     },
   );
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    logger.error('recording an MCP response failed; ignored', err);
-  }
 }

@@ -13,16 +13,22 @@ export function requireObject(field: string, value: unknown, what: string): obje
   return value;
 }
 
-export function optionalTracerProvider(field: string, value: unknown): void {
+/** `value` is undefined or an object with the method `method` (a tracer or meter provider). */
+export function optionalProvider(
+  field: string,
+  value: unknown,
+  method: string,
+  what: string,
+): void {
   if (value === undefined) return;
   if (
     value === null ||
     typeof value !== 'object' ||
-    typeof (value as { getTracer?: unknown }).getTracer !== 'function'
+    typeof (value as Record<string, unknown>)[method] !== 'function'
   ) {
     throw validate.error(
       field,
-      'must be an OpenTelemetry TracerProvider (an object with getTracer()) or be left out',
+      `must be an OpenTelemetry ${what} (an object with ${method}()) or be left out`,
     );
   }
 }

@@ -220,3 +220,89 @@ describe('explicit entry points: bad input and failures', () => {
     }
   });
 });
+
+describe('McpInstrumentation and the split 2.x packages', () => {
+  let otel: TestOtel;
+  beforeAll(() => {
+    otel = setupTestOtel();
+  });
+  afterAll(async () => otel.shutdown());
+  beforeEach(() => otel.reset());
+
+  /** The module definition of `@modelcontextprotocol/client` or `/server` (their main entries). */
+  function sdk2Definition(instrumentation: McpInstrumentation, name: string) {
+    const found = instrumentation.getModuleDefinitions().find((d) => d.name === name);
+    if (found?.patch === undefined || found.unpatch === undefined) {
+      throw new Error(`no module definition for ${name}`);
+    }
+    return found as typeof found & {
+      patch: NonNullable<typeof found.patch>;
+      unpatch: NonNullable<typeof found.unpatch>;
+    };
+  }
+
+  it('patches the client and server packages on load, and unpatches them', async () => {
+    const clientPkg = await import('@modelcontextprotocol/client');
+    const serverPkg = await import('@modelcontextprotocol/server');
+    const local = new McpInstrumentation();
+    const client = sdk2Definition(local, '@modelcontextprotocol/client');
+    const server = sdk2Definition(local, '@modelcontextprotocol/server');
+    client.patch(clientPkg, '2.4.0');
+    server.patch(serverPkg, '2.4.0');
+    try {
+      expect(Object.hasOwn(clientPkg.Client.prototype, 'request')).toBe(true);
+      expect(Object.hasOwn(serverPkg.Server.prototype, '_requestWithSchemaViaCodec')).toBe(true);
+      const mcp = new serverPkg.McpServer({ name: 's', version: '1' });
+      mcp.registerTool('echo', {}, async () => ({ content: [] }));
+      const [a, b] = clientPkg.InMemoryTransport.createLinkedPair();
+      await mcp.connect(b);
+      const c = new clientPkg.Client({ name: 'c', version: '1' });
+      await c.connect(a);
+      otel.reset();
+      await c.callTool({ name: 'echo', arguments: {} });
+      expect(
+        otel
+          .spans()
+          .map((s) => `${s.kind} ${s.name}`)
+          .sort(),
+      ).toEqual(
+        [`${SpanKind.SERVER} tools/call echo`, `${SpanKind.CLIENT} tools/call echo`].sort(),
+      );
+      client.unpatch(clientPkg);
+      server.unpatch(serverPkg);
+      otel.reset();
+      await c.callTool({ name: 'echo', arguments: {} });
+      expect(otel.spans()).toEqual([]);
+      await c.close();
+    } finally {
+      client.unpatch(clientPkg);
+      server.unpatch(serverPkg);
+      local.disable();
+    }
+    expect(Object.hasOwn(clientPkg.Client.prototype, 'request')).toBe(false);
+    expect(Object.hasOwn(serverPkg.Server.prototype, '_onrequest')).toBe(false);
+  });
+
+  it.each(['3.0.0', '1.32.2', undefined])(
+    'leaves @modelcontextprotocol/client %s untouched and logs it once',
+    async (version) => {
+      const clientPkg = await import('@modelcontextprotocol/client');
+      const warnings = captureWarnings();
+      const local = new McpInstrumentation();
+      try {
+        const client = sdk2Definition(local, '@modelcontextprotocol/client');
+        client.patch(clientPkg, version);
+        client.patch(clientPkg, version);
+        expect(Object.hasOwn(clientPkg.Client.prototype, 'request')).toBe(false);
+        const about = warnings.messages.filter(
+          (m) => m.includes('@modelcontextprotocol/client') && m.includes(version ?? 'unknown'),
+        );
+        expect(about).toHaveLength(1);
+        expect(about[0]).toContain('>=2.0.0 <3.0.0');
+      } finally {
+        warnings.restore();
+        local.disable();
+      }
+    },
+  );
+});

@@ -75,6 +75,8 @@ describe('stdio server in a child process', () => {
       'mcp.protocol.version': client_.attributes['mcp.protocol.version'],
       'toolscope.correlation_id': 'booking-42',
     });
+    expect(server.attributes['network.transport']).toBe('pipe');
+    expect(client_.attributes['network.transport']).toBe('pipe');
     // stdio has no session: no mcp.session.id on either side.
     expect(server.attributes['mcp.session.id']).toBeUndefined();
     expect(client_.attributes['mcp.session.id']).toBeUndefined();

@@ -1,11 +1,11 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { withCorrelationId, withTool } from '@toolscope/instrumentation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
 import { type HttpPair, startHttpPair } from './helpers/http-pair.ts';
 import { loadNewestSdk, loadOldestSdk, type Sdk } from './helpers/sdk.ts';
+import { spanFinder } from './helpers/spans.ts';
 
 const sdks: [string, () => Promise<Sdk>][] = [
   ['newest SDK', loadNewestSdk],
@@ -30,13 +30,7 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
   });
   beforeEach(() => otel.reset());
 
-  const spans = (name: string, kind: SpanKind): ReadableSpan[] =>
-    otel.spans().filter((s) => s.name === name && s.kind === kind);
-  const one = (name: string, kind: SpanKind): ReadableSpan => {
-    const found = spans(name, kind);
-    expect(found.map((s) => s.name)).toEqual([name]);
-    return found[0]!;
-  };
+  const { spans, one } = spanFinder(() => otel);
 
   it('traces a tools/call on both sides as one trace, the server span parented by the client span', async () => {
     const result = await pair.client.callTool({ name: 'echo', arguments: { text: 'ramen' } });
@@ -136,17 +130,17 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(one('tools/call crash', SpanKind.CLIENT).attributes['error.type']).toBe('-32603');
   });
 
-  it('adds the MCP attributes to an enclosing execute_tool span instead of a duplicate span', async () => {
-    const result = await withTool({ name: 'weather', kind: SpanKind.CLIENT }, () =>
+  it('joins an enclosing execute_tool call of the same tool: one span, with the MCP attributes', async () => {
+    const result = await withTool({ name: 'echo', kind: SpanKind.CLIENT }, () =>
       pair.client.callTool({ name: 'echo', arguments: { text: 'sunny' } }),
     );
     expect(result.content).toEqual([{ type: 'text', text: 'sunny' }]);
     expect(spans('tools/call echo', SpanKind.CLIENT)).toEqual([]);
-    const outer = one('execute_tool weather', SpanKind.CLIENT);
+    const outer = one('execute_tool echo', SpanKind.CLIENT);
     const server = one('tools/call echo', SpanKind.SERVER);
     expect(otel.spans()).toHaveLength(2);
     expect(outer.attributes).toMatchObject({
-      'gen_ai.tool.name': 'weather',
+      'gen_ai.tool.name': 'echo',
       'mcp.method.name': 'tools/call',
       'mcp.session.id': pair.sessionId(),
       'mcp.protocol.version': server.attributes['mcp.protocol.version'],
@@ -155,39 +149,38 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(server.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
   });
 
-  it('marks the enclosing execute_tool span failed on an isError result', async () => {
-    const result = await withTool({ name: 'weather' }, () =>
-      pair.client.callTool({ name: 'fail' }),
-    );
+  it('marks the enclosing call of the same tool failed on an isError result', async () => {
+    const result = await withTool({ name: 'fail' }, () => pair.client.callTool({ name: 'fail' }));
     expect(result.isError).toBe(true);
-    const outer = one('execute_tool weather', SpanKind.INTERNAL);
+    const outer = one('execute_tool fail', SpanKind.INTERNAL);
     expect(outer.attributes['error.type']).toBe('tool_error');
     expect(outer.status.code).toBe(SpanStatusCode.ERROR);
     expect(spans('tools/call fail', SpanKind.CLIENT)).toEqual([]);
   });
 
   it('lets a successful retry clear the failure of an isError attempt', async () => {
-    await withTool({ name: 'forecast' }, async (call) => {
+    await withTool({ name: 'flaky' }, async (call) => {
       const first = await pair.client.callTool({ name: 'flaky', arguments: { fail: true } });
       expect(first.isError).toBe(true);
       call.recordRetry('tool_error');
       return pair.client.callTool({ name: 'flaky', arguments: { fail: false } });
     });
-    const outer = one('execute_tool forecast', SpanKind.INTERNAL);
+    const outer = one('execute_tool flaky', SpanKind.INTERNAL);
+    expect(spans('tools/call flaky', SpanKind.CLIENT)).toEqual([]);
     expect(outer.attributes['error.type']).toBeUndefined();
     expect(outer.status.code).not.toBe(SpanStatusCode.ERROR);
     expect(outer.attributes['toolscope.tool.retry_count']).toBe(1);
   });
 
-  it('gives a call of another MCP tool inside the same execute_tool span its own span', async () => {
+  it('gives MCP tools called inside another tool their own tools/call spans under it', async () => {
     await withTool({ name: 'trip_planner' }, async () => {
       await pair.client.callTool({ name: 'echo', arguments: { text: 'a' } });
       await pair.client.callTool({ name: 'lookup' });
     });
     const outer = one('execute_tool trip_planner', SpanKind.INTERNAL);
-    expect(spans('tools/call echo', SpanKind.CLIENT)).toEqual([]);
-    const second = one('tools/call lookup', SpanKind.CLIENT);
-    expect(second.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    for (const name of ['tools/call echo', 'tools/call lookup']) {
+      expect(one(name, SpanKind.CLIENT).parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+    }
   });
 
   it('names and attributes other requests after the conventions', async () => {
@@ -227,6 +220,21 @@ describe.each(sdks)('Streamable HTTP, explicit instrumentation, %s', (_label, lo
     expect(received.traceparent).toBe(
       `00-${client.spanContext().traceId}-${client.spanContext().spanId}-01`,
     );
+  });
+
+  it('records the transport: tcp and http on both sides, the server address on the client', async () => {
+    await pair.client.listTools();
+    const port = Number(new URL(pair.url).port);
+    expect(one('tools/list', SpanKind.CLIENT).attributes).toMatchObject({
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+    });
+    expect(one('tools/list', SpanKind.SERVER).attributes).toMatchObject({
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+    });
   });
 
   it('is idempotent: instrumenting the same client and server again adds no spans', async () => {
@@ -269,6 +277,47 @@ describe('initialize over Streamable HTTP', () => {
       expect(server?.parentSpanContext?.spanId).toBe(client?.spanContext().spanId);
     } finally {
       await pair.close();
+    }
+  });
+});
+
+describe('Streamable HTTP (newest 1.x): the HTTP headers as the fallback of _meta', () => {
+  let otel: TestOtel;
+  afterEach(async () => otel.shutdown());
+
+  it('parents the server span by the traceparent header of an uninstrumented client', async () => {
+    otel = setupTestOtel();
+    const sdk = await loadNewestSdk();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const spanId = '00f067aa0ba902b7';
+    const pair = await startHttpPair(sdk, {
+      prepareServer: (server) => instrumentMcpServer(server),
+      requestInit: { headers: { traceparent: `00-${traceId}-${spanId}-01` } },
+    });
+    try {
+      otel.reset();
+      await pair.client.listTools();
+      const server = otel.spans().find((s) => s.name === 'tools/list');
+      expect(server?.kind).toBe(SpanKind.SERVER);
+      expect(server?.spanContext().traceId).toBe(traceId);
+      expect(server?.parentSpanContext?.spanId).toBe(spanId);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('records the session durations of a sessionful server and its client on close', async () => {
+    otel = setupTestOtel();
+    const sdk = await loadNewestSdk();
+    const pair = await startHttpPair(sdk, {
+      prepareServer: (server) => instrumentMcpServer(server),
+      prepareClient: (client) => instrumentMcpClient(client),
+    });
+    await pair.close();
+    for (const side of ['client', 'server']) {
+      const metric = await otel.metric(`mcp.${side}.session.duration`);
+      expect(histogramCount(metric)).toBe(1);
+      expect(metric?.dataPoints[0]?.attributes).toMatchObject({ 'network.transport': 'tcp' });
     }
   });
 });

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type OtlpReceiver,
+  type ReceivedMetricPoint,
   type ReceivedSpan,
   startOtlpReceiver,
 } from '../../../test/support/otlp-receiver.ts';
@@ -11,13 +12,22 @@ import {
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
+interface App {
+  spans: ReceivedSpan[];
+  points: ReceivedMetricPoint[];
+}
+
 /**
  * Runs a fixture application in a child process started with
  * `--import @toolscope/instrumentation-mcp/register` (no other toolscope MCP code in the app)
- * and returns the spans it exported.
+ * and returns the spans and metric points it exported.
  */
-async function runApp(receiver: OtlpReceiver, fixture: string): Promise<ReceivedSpan[]> {
-  const service = `zero-code-${fixture}`;
+async function runApp(
+  receiver: OtlpReceiver,
+  fixture: string,
+  env: Record<string, string> = {},
+): Promise<App> {
+  const service = `zero-code-${fixture}-${env.SDK_LINE ?? ''}`;
   await run(
     process.execPath,
     [
@@ -28,42 +38,70 @@ async function runApp(receiver: OtlpReceiver, fixture: string): Promise<Received
     ],
     {
       cwd: packageDir,
-      env: { ...process.env, OTLP_URL: receiver.url, SERVICE_NAME: service },
+      env: { ...process.env, ...env, OTLP_URL: receiver.url, SERVICE_NAME: service },
       timeout: 30_000,
     },
   );
-  return receiver.spans().filter((s) => s.resource['service.name'] === service);
+  return {
+    spans: receiver.spans().filter((s) => s.resource['service.name'] === service),
+    points: receiver.metricPoints().filter((p) => p.resource['service.name'] === service),
+  };
 }
 
-describe.each(['zero-code-esm', 'zero-code-cjs'])('zero-code path: %s', (fixture) => {
+/** Every request and notification of the scenario, on both sides (OTLP kinds 2 SERVER, 3 CLIENT). */
+const EXPECTED = [
+  'initialize',
+  'notifications/initialized',
+  'prompts/get greet',
+  'resources/read',
+  'tools/call echo',
+  'tools/call fail',
+  'tools/list',
+]
+  .flatMap((name) => [`2 ${name}`, `3 ${name}`])
+  .sort();
+
+const APPS: [string, string, Record<string, string>?][] = [
+  ['1.x ESM', 'zero-code-esm'],
+  ['1.x CommonJS', 'zero-code-cjs'],
+  ['2.x ESM', 'zero-code-esm2'],
+  ['2.x CommonJS', 'zero-code-cjs2'],
+  [
+    '1.x, SDK registered through a second copy of @opentelemetry/api',
+    'zero-code-two-apis',
+    { SDK_LINE: '1' },
+  ],
+  [
+    '2.x, SDK registered through a second copy of @opentelemetry/api',
+    'zero-code-two-apis',
+    { SDK_LINE: '2' },
+  ],
+];
+
+describe.each(APPS)('zero-code path: %s', (_label, fixture, env) => {
   let receiver: OtlpReceiver;
-  let spans: ReceivedSpan[];
+  let app: App;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    spans = await runApp(receiver, fixture);
+    app = await runApp(receiver, fixture, env);
   });
   afterAll(async () => receiver?.close());
 
   const one = (name: string, kind: number): ReceivedSpan => {
-    const found = spans.filter((s) => s.name === name && s.kind === kind);
+    const found = app.spans.filter((s) => s.name === name && s.kind === kind);
     expect(found.map((s) => s.name)).toEqual([name]);
     return found[0]!;
   };
 
-  it('traces every request on both sides without any code change', () => {
-    // OTLP span kinds: 2 = SERVER, 3 = CLIENT.
-    expect(spans.map((s) => `${s.kind} ${s.name}`).sort()).toEqual([
-      '2 initialize',
-      '2 tools/call echo',
-      '2 tools/call fail',
-      '3 initialize',
-      '3 tools/call echo',
-      '3 tools/call fail',
-    ]);
+  it('traces every request and notification on both sides without any code change', () => {
+    expect(app.spans.map((s) => `${s.kind} ${s.name}`).sort()).toEqual(EXPECTED);
   });
 
-  it('parents the server span by the client span and carries the correlation ID', () => {
+  it('parents each server span by its client span and carries the correlation ID', () => {
+    for (const name of ['initialize', 'tools/list', 'resources/read', 'prompts/get greet']) {
+      expect(one(name, 2).parentSpanId).toBe(one(name, 3).spanId);
+    }
     const client = one('tools/call echo', 3);
     const server = one('tools/call echo', 2);
     expect(server.traceId).toBe(client.traceId);
@@ -84,5 +122,28 @@ describe.each(['zero-code-esm', 'zero-code-cjs'])('zero-code path: %s', (fixture
   it('classifies the isError result as tool_error', () => {
     expect(one('tools/call fail', 3).attributes['error.type']).toBe('tool_error');
     expect(one('tools/call fail', 2).attributes['error.type']).toBe('tool_error');
+  });
+
+  it('records the MCP operation and session durations, without session or request ids', () => {
+    const histogram = (name: string) => app.points.filter((p) => p.metric === name);
+    for (const side of ['client', 'server']) {
+      const ops = histogram(`mcp.${side}.operation.duration`);
+      expect(ops.map((p) => p.attributes['mcp.method.name']).sort()).toEqual([
+        'initialize',
+        'notifications/initialized',
+        'prompts/get',
+        'resources/read',
+        'tools/call',
+        'tools/call',
+        'tools/list',
+      ]);
+      expect(ops.every((p) => p.unit === 's' && p.type === 'histogram')).toBe(true);
+      expect(histogram(`mcp.${side}.session.duration`).map((p) => p.count)).toEqual([1]);
+    }
+    for (const p of app.points) {
+      expect(
+        Object.keys(p.attributes).filter((k) => /session\.id|request\.id|correlation/.test(k)),
+      ).toEqual([]);
+    }
   });
 });

@@ -31,6 +31,7 @@ import {
   setErrorStatus,
   whenForeignSpanEnds,
 } from './span-outcome.ts';
+import { preciseNow } from './tool-call.ts';
 
 /** How an agent run starts. */
 export interface AgentRunStart {
@@ -88,9 +89,14 @@ export function startAgentRun(start: AgentRunStart): AgentRunHandle | undefined 
     return {
       span,
       context: adopted !== undefined ? parent : trace.setSpan(parent, span),
-      end(outcome = {}) {
+      end(given = {}) {
         if (ended) return;
         ended = true;
+        // A run given its start time ends on the same clock when no end time is given.
+        const outcome =
+          given.endTime === undefined && start.startTime !== undefined
+            ? { ...given, endTime: preciseNow() }
+            : given;
         try {
           const measuredS =
             outcome.endTime !== undefined && start.startTime !== undefined

@@ -27,10 +27,12 @@ export {
   OBJECTIVE_ALERT_NAMES,
   type ObjectiveAlertKind,
 } from './alerts/alert-names.ts';
+export { applyCorrelation } from './correlation.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
 export { readProperty } from './error-type.ts';
 export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
+export { metricNameOf } from './metrics/cardinality.ts';
 export * from './metrics/catalogue.ts';
 export { createCounter, createHistogram, createObservableGauge } from './metrics/create.ts';
 export {

@@ -40,8 +40,16 @@ export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name' as const;
 export const MCP_METHOD_NAME_VALUE_TOOLS_CALL = 'tools/call' as const;
 export const MCP_METHOD_NAME_VALUE_PROMPTS_GET = 'prompts/get' as const;
 export const MCP_METHOD_NAME_VALUE_INITIALIZE = 'initialize' as const;
+/** The notification a peer sends to cancel one of its requests. */
+export const MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED = 'notifications/cancelled' as const;
+/** The first MCP revision of the stateless era: no `initialize`, no sessions (spec 2026-07-28). */
+export const MCP_PROTOCOL_VERSION_FIRST_STATELESS = '2026-07-28' as const;
+/** JSON-RPC "Internal error": what the MCP SDK answers for a thrown value without a code. */
+export const JSONRPC_ERROR_CODE_INTERNAL = -32603;
 /** `error.type` of a `tools/call` whose result has `isError: true` (MCP convention). */
 export const ERROR_TYPE_VALUE_TOOL_ERROR = 'tool_error' as const;
+/** `error.type` of a call the model made to a tool the framework does not have. */
+export const ERROR_TYPE_VALUE_TOOL_NOT_FOUND = 'tool_not_found' as const;
 
 // --- MCP `_meta` keys reserved for trace context (SEP-414, MCP spec 2026-07-28) ---
 export const META_KEY_TRACEPARENT = 'traceparent' as const;
@@ -76,6 +84,20 @@ export const ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE =
 export const ATTR_TOOLSCOPE_TOOL_RECORDED = 'toolscope.tool.recorded' as const;
 export const ATTR_TOOLSCOPE_SELECTION_CONFIDENCE = 'toolscope.selection.confidence' as const;
 export const ATTR_TOOLSCOPE_PAYLOAD_DIRECTION = 'toolscope.payload.direction' as const;
+
+// --- toolscope: agents ---
+/** `error.type` of a tool call a person (or an approval policy) rejected before it ran. */
+export const ERROR_TYPE_VALUE_TOOL_REJECTED = 'tool_rejected' as const;
+/**
+ * Span event on the `invoke_agent` span of an agent that handed the conversation to another
+ * agent; the receiving agent's `invoke_agent` span links back to it (link attribute
+ * `toolscope.handoff.from_agent`).
+ */
+export const EVENT_TOOLSCOPE_AGENT_HANDOFF = 'toolscope.agent.handoff' as const;
+export const ATTR_TOOLSCOPE_HANDOFF_FROM_AGENT = 'toolscope.handoff.from_agent' as const;
+export const ATTR_TOOLSCOPE_HANDOFF_TO_AGENT = 'toolscope.handoff.to_agent' as const;
+/** The name an agent framework gives the MCP server a tool came from (span attribute only). */
+export const ATTR_TOOLSCOPE_MCP_SERVER_NAME = 'toolscope.mcp.server.name' as const;
 
 // --- toolscope: workflows ---
 export const ATTR_TOOLSCOPE_WORKFLOW_STEPS_TOTAL = 'toolscope.workflow.steps.total' as const;

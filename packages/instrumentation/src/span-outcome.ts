@@ -3,7 +3,7 @@
  * thrown values survived), and the span's own duration read back, so that the histogram point
  * of a call is its span's duration ("one duration").
  */
-import { type HrTime, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Exception, type HrTime, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { logger } from './diag.ts';
 import { errorTypeOf } from './error-type.ts';
 import { boundText, safeString } from './shared/bound.ts';
@@ -13,7 +13,9 @@ const FOREIGN_END_WAIT_MS = 60_000;
 
 function hrSeconds(hr: unknown): number | undefined {
   if (!Array.isArray(hr) || hr.length !== 2) return undefined;
-  const [s, ns] = hr as HrTime;
+  // Indexed, not destructured: no iterator on the hot path (every tool call ends here).
+  const s = (hr as HrTime)[0];
+  const ns = (hr as HrTime)[1];
   return typeof s === 'number' && typeof ns === 'number' && s >= 0 ? s + ns / 1e9 : undefined;
 }
 
@@ -77,15 +79,26 @@ function isRecording(span: Span): boolean {
 }
 
 /**
- * Records a thrown value on a span: `exception` event, ERROR status with the (bounded)
- * message. A hostile value (throwing getters, a Proxy) is described without touching it
- * further; recording never throws.
+ * Records a thrown value on a span: `exception` event and ERROR status, both with the message
+ * bounded (a peer's text in an error, such as a 1 MB tool name in "Tool … not found", is cut
+ * once and counted at `error.message`). A hostile value (throwing getters, a Proxy) is
+ * described without touching it further; recording never throws.
  */
 export function recordError(span: Span, error: unknown): void {
+  let message: string | undefined;
   try {
-    span.recordException(
-      error !== null && typeof error === 'object' ? (error as Error) : safeString(error),
-    );
+    let exception: Exception;
+    if (error !== null && typeof error === 'object') {
+      const raw = (error as { message?: unknown }).message;
+      message = typeof raw === 'string' ? boundText(raw, 'error.message') : undefined;
+      exception =
+        typeof raw === 'string' && message !== raw
+          ? boundedException(error, raw, message!)
+          : (error as Error);
+    } else {
+      exception = safeString(error);
+    }
+    span.recordException(exception);
   } catch {
     try {
       span.addEvent('exception', { 'exception.type': errorTypeOf(error) });
@@ -93,7 +106,30 @@ export function recordError(span: Span, error: unknown): void {
       // nothing more to do
     }
   }
-  setErrorStatus(span, error);
+  try {
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? message : undefined,
+    });
+  } catch {
+    // nothing more to do
+  }
+}
+
+/** A copy of a thrown object whose message (and the stack's copy of it) was cut. */
+function boundedException(error: object, raw: string, message: string): Exception {
+  const e = error as { name?: unknown; code?: unknown; stack?: unknown };
+  const stack = typeof e.stack === 'string' ? e.stack : undefined;
+  const at = stack === undefined ? -1 : stack.indexOf(raw);
+  return {
+    name: typeof e.name === 'string' ? e.name : undefined,
+    message,
+    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+    stack:
+      stack === undefined || at < 0
+        ? undefined
+        : stack.slice(0, at) + message + stack.slice(at + raw.length),
+  };
 }
 
 /** ERROR status with the thrown value's (bounded) message, when it has one. Never throws. */

@@ -8,7 +8,6 @@ import {
   type Attributes,
   type Context,
   context,
-  type HrTime,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -111,6 +110,11 @@ export interface ToolCallHandle {
   end(outcome?: ToolCallEnd): void;
 }
 
+/** Epoch milliseconds with sub-millisecond precision (the performance clock). */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** The state of one tool call; also the `ToolInvocation` handle users see. */
 export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
   readonly span: Span;
@@ -204,8 +208,11 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
   }
 
   /** Ends the call once: span (own only), metrics, store, workflow. Never throws. */
-  finish(error: unknown, hasError: boolean, result: unknown, endTime?: number): void {
+  finish(error: unknown, hasError: boolean, result: unknown, givenEndTime?: number): void {
     if (this.ended) return;
+    // A call given its start time ends on the same clock, to the microsecond, when no end time
+    // is given (the SDK would take Date.now(): milliseconds, on the wall clock).
+    const endTime = givenEndTime ?? (this.startTimeMs !== undefined ? preciseNow() : undefined);
     this.ended = true;
     this.unregister?.();
     const measuredS =

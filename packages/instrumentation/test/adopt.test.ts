@@ -280,3 +280,21 @@ describe('agent runs', () => {
     expect(otel.spans().filter((s) => s.name.startsWith('invoke_agent'))).toHaveLength(0);
   });
 });
+
+describe('calls and runs observed after the fact', () => {
+  it('end on the clock of their start time, to sub-millisecond precision, when no end time is given', async () => {
+    const start = performance.timeOrigin + performance.now();
+    const call = startToolCall(toolCallSpec({ name: 'observed_no_end' }), { startTime: start })!;
+    await new Promise((r) => setImmediate(r));
+    call.end({ result: 'ok' });
+    const run = startAgentRun({ name: 'observed_agent', startTime: start })!;
+    run.end();
+    const [span] = toolSpans().filter((s) => s.name === 'execute_tool observed_no_end');
+    const seconds = span!.duration[0] + span!.duration[1] / 1e9;
+    // Date.now() would give whole milliseconds, often 0 for a call this short.
+    expect(seconds).toBeGreaterThan(0);
+    expect(span!.duration[1] % 1_000_000).not.toBe(0);
+    const [point] = await durationPoints('observed_no_end');
+    expect(point!.value.sum).toBeCloseTo(seconds, 9);
+  });
+});

@@ -8,7 +8,8 @@
  * `@toolscope/instrumentation-`.
  */
 import { AiSdkInstrumentation } from '@toolscope/instrumentation-ai-sdk';
-import { McpInstrumentation } from '@toolscope/instrumentation-mcp';
+import { MCP_LOADER_INCLUDE, McpInstrumentation } from '@toolscope/instrumentation-mcp';
+import { OpenAIAgentsInstrumentation } from '@toolscope/instrumentation-openai-agents';
 
 /** An integration of a framework, by id. */
 export interface FrameworkIntegration {
@@ -19,11 +20,15 @@ export interface FrameworkIntegration {
 }
 
 /** The ids of the frameworks toolscope instruments. */
-export type FrameworkId = 'mcp' | 'ai-sdk';
+export type FrameworkId = 'mcp' | 'ai-sdk' | 'openai-agents';
 
 export const FRAMEWORKS: readonly FrameworkIntegration[] = [
   { id: 'mcp', create: () => new McpInstrumentation({ enabled: false }) },
   { id: 'ai-sdk', create: () => new AiSdkInstrumentation({ enabled: false }) },
+  {
+    id: 'openai-agents',
+    create: () => new OpenAIAgentsInstrumentation({ enabled: false }),
+  },
 ];
 
 /** The option key of a framework id: `ai-sdk` → `aiSdk`. */
@@ -36,5 +41,8 @@ export function frameworkOptionKey(id: FrameworkId): string {
  * untouched). The AI SDK integration needs none: it registers with the SDK's telemetry list.
  */
 export const HOOKED_MODULE_FILES: readonly RegExp[] = [
-  /\/node_modules\/@modelcontextprotocol\/(sdk|client|server)\//,
+  MCP_LOADER_INCLUDE,
+  // Lets the OpenAI Agents integration see every copy of the SDK as it loads (it also finds the
+  // SDK without the hook).
+  /\/node_modules\/@openai\/agents-core\//,
 ];

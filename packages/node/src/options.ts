@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   metricExportTimeoutMs: number;
   histograms: HistogramAggregation;
   batch: Required<BatchOptions>;
+  attributeValueLengthLimit: number;
   inProcess: InvocationStoreOptions | undefined;
   instrumentations: readonly unknown[];
   /** The framework integrations to enable, by id. */
@@ -70,6 +71,9 @@ function resolveHistograms(option: unknown): HistogramAggregation {
   }
   return aggregation;
 }
+
+/** The span attribute value length limit when neither the option nor OTEL_* sets one. */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -228,6 +232,13 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   );
 
   const histograms = resolveHistograms(options.histograms);
+  const attributeValueLengthLimit = positiveInt(
+    'attributeValueLengthLimit',
+    options.attributeValueLengthLimit,
+    envPositiveInt('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      envPositiveInt('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  );
 
   let inProcess: InvocationStoreOptions | undefined;
   if (options.inProcess === undefined || options.inProcess === true) inProcess = {};
@@ -273,6 +284,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     metricExportTimeoutMs,
     histograms,
     batch,
+    attributeValueLengthLimit,
     inProcess,
     instrumentations: options.instrumentations ?? [],
     frameworks,

@@ -91,7 +91,8 @@ interface Enableable {
  * thousands of calls per second, drop and failure counters, and the in-process aggregates
  * the report reads. Honors OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT,
  * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES,
- * OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER=none, OTEL_METRIC_EXPORT_INTERVAL and OTEL_BSP_*.
+ * OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER=none, OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_* and
+ * OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT (span attribute values are capped at 4096 by default).
  *
  * When the application already registered its own SDK, toolscope leaves it in place: it
  * creates no providers, and its spans and metrics go through the application's SDK.
@@ -188,7 +189,11 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
         }),
       );
     }
-    tracerProvider = new TracerProvider({ resource, spanProcessors: processors });
+    tracerProvider = new TracerProvider({
+      resource,
+      spanProcessors: processors,
+      spanLimits: { attributeValueLengthLimit: o.attributeValueLengthLimit },
+    });
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(
       new CompositePropagator({

@@ -71,6 +71,14 @@ export interface ToolscopeOptions {
   /** BatchSpanProcessor settings (defaults chosen not to drop at thousands of calls/s). */
   batch?: BatchOptions;
   /**
+   * Longest span attribute value (string characters, array elements) toolscope's tracer
+   * provider keeps; longer values are cut. A last line of defence against values from outside
+   * the process that no instrumentation bounded (an exception message of another library, a
+   * peer's text), on top of toolscope's own per-site bounds.
+   * @default OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, else 4096
+   */
+  attributeValueLengthLimit?: number;
+  /**
    * Keep in-process aggregates (`Toolscope.store`) so the process can report on itself
    * without any collector. `false` turns it off; an object configures it.
    * @default true
@@ -111,6 +119,8 @@ export interface FrameworkOptions {
   mcp?: boolean;
   /** The Vercel AI SDK 7 (`@toolscope/instrumentation-ai-sdk`). @default true */
   aiSdk?: boolean;
+  /** OpenAI Agents JS 0.20 (`@toolscope/instrumentation-openai-agents`). @default true */
+  openaiAgents?: boolean;
 }
 
 /** Counters of what the pipeline sent and lost, so nothing is lost silently. */

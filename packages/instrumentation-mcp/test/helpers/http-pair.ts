@@ -29,6 +29,8 @@ export interface PairOptions {
   prepareServer?: (server: McpServer) => void;
   /** Called with the client before it connects. */
   prepareClient?: (client: McpClient) => void;
+  /** Options of the client's HTTP requests (such as headers). */
+  requestInit?: RequestInit;
 }
 
 /** Builds the fixture server's handlers on a low-level `Server`. */
@@ -100,7 +102,9 @@ export async function startHttpPair(sdk: Sdk, options: PairOptions = {}): Promis
 
   const client = new sdk.client.Client({ name: 'orchestrator', version: '1.0.0' });
   options.prepareClient?.(client);
-  const clientTransport = new sdk.httpClient.StreamableHTTPClientTransport(new URL(url));
+  const clientTransport = new sdk.httpClient.StreamableHTTPClientTransport(new URL(url), {
+    requestInit: options.requestInit,
+  });
   await client.connect(clientTransport);
   return {
     client,

@@ -34,8 +34,11 @@ export interface ToolMetricAttributes {
 }
 
 const MAX_ERROR_TYPES_PER_TOOL = LIMITS.errorTypesPerTool;
-/** Attribute sets by metric name (admitted names and `_OTHER`): bounded by the guard. */
-const toolAttrs = new Map<string, ToolMetricAttributes>();
+/**
+ * Attribute sets by tool type, then metric name (admitted names and `_OTHER`): bounded by the
+ * guard. Two levels rather than a joined key: no string is built on the hot path.
+ */
+const toolAttrs = new Map<ToolType, Map<string, ToolMetricAttributes>>();
 const workflowAttrs = new Map<
   string,
   { outcomes: Map<WorkflowOutcome, Attributes>; ok: Attributes; failed: Map<string, Attributes> }
@@ -63,8 +66,12 @@ export function metricNameOf(name: string): string {
  */
 export function toolMetricAttributes(name: string, type: ToolType): ToolMetricAttributes {
   const metricName = metricNameOf(name);
-  const key = type === 'function' ? metricName : `${metricName}\u0000${type}`;
-  let attrs = toolAttrs.get(key);
+  let byName = toolAttrs.get(type);
+  if (byName === undefined) {
+    byName = new Map();
+    toolAttrs.set(type, byName);
+  }
+  let attrs = byName.get(metricName);
   if (attrs === undefined) {
     attrs = {
       metricName,
@@ -78,7 +85,7 @@ export function toolMetricAttributes(name: string, type: ToolType): ToolMetricAt
       },
       fallbacks: new Map(),
     };
-    toolAttrs.set(key, attrs);
+    byName.set(metricName, attrs);
   }
   return attrs;
 }

@@ -9,6 +9,10 @@ import { ATTR_TOOLSCOPE_TRUNCATION_SITE, INSTRUMENTATION_SCOPE } from '../semcon
 import { onTruncation, type TruncationSite } from '../shared/bound.ts';
 import {
   AGENT_DURATION,
+  MCP_CLIENT_OPERATION_DURATION,
+  MCP_CLIENT_SESSION_DURATION,
+  MCP_SERVER_OPERATION_DURATION,
+  MCP_SERVER_SESSION_DURATION,
   type MetricDefinition,
   PAYLOAD_SIZE,
   TOOL_DURATION,
@@ -37,6 +41,11 @@ export interface Recorders {
   readonly toolFallbacks: Counter;
   readonly payloadSize: Histogram;
   readonly valuesTruncated: Counter;
+  /** The MCP histograms, recorded by `@toolscope/instrumentation-mcp`. */
+  readonly mcpClientOperation: Histogram;
+  readonly mcpServerOperation: Histogram;
+  readonly mcpClientSession: Histogram;
+  readonly mcpServerSession: Histogram;
 }
 
 /** Which catalogue entry each recorder is. */
@@ -49,6 +58,10 @@ const RECORDERS: Readonly<Record<keyof Recorders, MetricDefinition>> = {
   toolFallbacks: TOOL_FALLBACKS,
   payloadSize: PAYLOAD_SIZE,
   valuesTruncated: VALUES_TRUNCATED,
+  mcpClientOperation: MCP_CLIENT_OPERATION_DURATION,
+  mcpServerOperation: MCP_SERVER_OPERATION_DURATION,
+  mcpClientSession: MCP_CLIENT_SESSION_DURATION,
+  mcpServerSession: MCP_SERVER_SESSION_DURATION,
 };
 
 const meterHooks: ((meter: Meter) => void)[] = [];

@@ -21,6 +21,7 @@ import {
   ATTR_TOOLSCOPE_PAYLOAD_DIRECTION,
   ATTR_TOOLSCOPE_PROBE_SHARD,
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
+  ATTR_TOOLSCOPE_TRUNCATION_SITE,
   ATTR_TOOLSCOPE_WORKFLOW_OUTCOME,
 } from '../semconv.ts';
 import {
@@ -30,7 +31,9 @@ import {
   HEALTH_CONSECUTIVE_FAILURES,
   HEALTH_STATUS,
   MCP_CLIENT_OPERATION_DURATION,
+  MCP_CLIENT_SESSION_DURATION,
   MCP_SERVER_OPERATION_DURATION,
+  MCP_SERVER_SESSION_DURATION,
   type MetricDefinition,
   PAYLOAD_SIZE,
   PROBE_CHECK_INTERVAL,
@@ -86,6 +89,8 @@ export const PROM_METRICS = Object.freeze({
   valuesTruncated: prometheusMetricName(VALUES_TRUNCATED),
   mcpClientOperationDuration: prometheusMetricName(MCP_CLIENT_OPERATION_DURATION),
   mcpServerOperationDuration: prometheusMetricName(MCP_SERVER_OPERATION_DURATION),
+  mcpClientSessionDuration: prometheusMetricName(MCP_CLIENT_SESSION_DURATION),
+  mcpServerSessionDuration: prometheusMetricName(MCP_SERVER_SESSION_DURATION),
 });
 
 /** The Prometheus labels toolscope's readers use. */
@@ -102,5 +107,6 @@ export const PROM_LABELS = Object.freeze({
   healthState: prometheusLabel(ATTR_TOOLSCOPE_HEALTH_STATE),
   probeShard: prometheusLabel(ATTR_TOOLSCOPE_PROBE_SHARD),
   mcpMethodName: prometheusLabel(ATTR_MCP_METHOD_NAME),
+  truncationSite: prometheusLabel(ATTR_TOOLSCOPE_TRUNCATION_SITE),
   le: 'le',
 });

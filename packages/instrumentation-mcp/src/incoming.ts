@@ -1,0 +1,316 @@
+/**
+ * Requests and notifications a client or a server receives: a SERVER span around the handler
+ * (the conventions' receiver side, whichever role receives: a server handling `tools/call`, a
+ * client handling `sampling/createMessage`), parented by the context in `params._meta` (with
+ * the HTTP headers' context as the fallback on Streamable HTTP), and a point on
+ * `mcp.server.operation.duration`.
+ *
+ * The SDK dispatches through `_onrequest` / `_onnotification`; their wrappers replace the
+ * handler registered for the method, once, by a traced one before the SDK looks it up, so
+ * handlers registered at any time (by `McpServer`, `setRequestHandler`, the SDK itself) are
+ * covered and never wrapped twice. Messages the SDK answers without a handler (unknown
+ * methods, era mismatches) make no span: a peer cannot mint span names that way.
+ */
+import { type Context, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import {
+  applyCorrelation,
+  boundName,
+  endedSpanSeconds,
+  getRecorders,
+  recordError,
+} from '@toolscope/instrumentation/internal';
+import { logger } from './diag.ts';
+import { type Endpoint, endpointOf } from './endpoint.ts';
+import type {
+  HandlerExtraLike,
+  JsonRpcMessageLike,
+  PatchHooks,
+  ProtocolLike,
+  Role,
+} from './internal-types.ts';
+import { operationAttributes, recordDuration } from './metrics.ts';
+import {
+  describeOperation,
+  isJsonRpcMessage,
+  isToolErrorResult,
+  jsonRpcCode,
+  markFailed,
+  nonEmpty,
+  type Operation,
+  withToolAttributes,
+} from './operation.ts';
+import { isTraced, markTraced } from './patch.ts';
+import { extractIncoming } from './propagation.ts';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MCP_PROTOCOL_VERSION,
+  ATTR_RPC_RESPONSE_STATUS_CODE,
+  ERROR_TYPE_VALUE_OTHER,
+  ERROR_TYPE_VALUE_TOOL_ERROR,
+  JSONRPC_ERROR_CODE_INTERNAL,
+  MCP_METHOD_NAME_VALUE_INITIALIZE,
+  MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED,
+  META_KEY_PROTOCOL_VERSION,
+} from './semconv.ts';
+import { observe } from './settle.ts';
+
+type DispatchFn = (this: ProtocolLike, message: unknown, extra?: unknown) => unknown;
+type HandlerFn = (this: unknown, message: unknown, extra?: unknown) => unknown;
+
+type Kind = 'request' | 'notification';
+
+const TABLES = {
+  request: { map: '_requestHandlers', fallback: 'fallbackRequestHandler' },
+  notification: { map: '_notificationHandlers', fallback: 'fallbackNotificationHandler' },
+} as const;
+
+/**
+ * Wraps `_onrequest` (`kind` request) or `_onnotification` (`kind` notification): before the
+ * SDK looks the handler up, the one registered for the method is replaced by a traced one.
+ */
+export function createTracedDispatch(
+  original: DispatchFn,
+  hooks: PatchHooks,
+  role: Role,
+  kind: Kind,
+): DispatchFn {
+  return function tracedDispatch(this: ProtocolLike, message: unknown, extra?: unknown): unknown {
+    if (hooks.isEnabled() && isJsonRpcMessage(message)) {
+      try {
+        traceHandlerOf(this, message.method, hooks, role, kind);
+      } catch (err) {
+        logger.error(`wrapping an MCP ${kind} handler failed; handled untraced`, err);
+      }
+    }
+    return original.call(this, message, extra);
+  };
+}
+
+function traceHandlerOf(
+  instance: ProtocolLike,
+  method: string,
+  hooks: PatchHooks,
+  role: Role,
+  kind: Kind,
+): void {
+  const table = TABLES[kind];
+  const handlers = instance[table.map];
+  if (handlers instanceof Map) {
+    const handler: unknown = handlers.get(method);
+    if (typeof handler === 'function') {
+      if (!isTraced(handler)) {
+        handlers.set(
+          method,
+          traceHandler(instance, handler as HandlerFn, hooks, role, kind, false),
+        );
+      }
+      return;
+    }
+  }
+  const fallback = instance[table.fallback];
+  if (typeof fallback === 'function' && !isTraced(fallback)) {
+    instance[table.fallback] = traceHandler(
+      instance,
+      fallback as HandlerFn,
+      hooks,
+      role,
+      kind,
+      true,
+    );
+  }
+}
+
+/** One received message being handled. */
+interface Handling {
+  readonly hooks: PatchHooks;
+  readonly endpoint: Endpoint;
+  readonly message: JsonRpcMessageLike;
+  readonly op: Operation;
+  /** The message's protocol version, when it declares one the endpoint did not negotiate. */
+  readonly version: string | undefined;
+  readonly span: Span;
+  readonly ctx: Context;
+  readonly startMs: number;
+  /** Served by the fallback handler: the method is the peer's, `_OTHER` on metrics. */
+  readonly fallback: boolean;
+}
+
+function traceHandler(
+  instance: ProtocolLike,
+  handler: HandlerFn,
+  hooks: PatchHooks,
+  role: Role,
+  kind: Kind,
+  fallback: boolean,
+): HandlerFn {
+  const isRequest = kind === 'request';
+  const traced = function (this: unknown, message: unknown, extra?: unknown): unknown {
+    if (!hooks.isEnabled() || !isJsonRpcMessage(message)) {
+      return handler.call(this, message, extra);
+    }
+    let h: Handling;
+    try {
+      h = startHandling(instance, message, isRequest ? extra : undefined, hooks, role, fallback);
+    } catch (err) {
+      logger.error('starting an MCP server span failed; handled untraced', err);
+      return handler.call(this, message, extra);
+    }
+    let pending: unknown;
+    try {
+      pending = context.with(h.ctx, handler, this, message, extra);
+    } catch (err) {
+      endFailed(h, err);
+      throw err;
+    }
+    return observe(
+      pending,
+      (result) => endOk(h, instance, result),
+      (err) => endFailed(h, err),
+    );
+  };
+  return markTraced(traced, handler);
+}
+
+/** The HTTP headers of a Streamable HTTP request: 2.x `ctx.http.req`, 1.x `extra.requestInfo`. */
+function headersOf(extra: HandlerExtraLike | undefined): unknown {
+  if (extra === undefined || extra === null || typeof extra !== 'object') return undefined;
+  return extra.http?.req?.headers ?? extra.requestInfo?.headers;
+}
+
+function headerValue(headers: unknown, name: string): unknown {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const get = (headers as { get?: unknown }).get;
+  const value =
+    typeof get === 'function'
+      ? get.call(headers, name)
+      : (headers as Record<string, unknown>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The protocol version a received message declares when the connection negotiated none (a
+ * stateless request: the `_meta` key, or the `mcp-protocol-version` header), bounded.
+ */
+function declaredVersion(
+  endpoint: Endpoint,
+  message: JsonRpcMessageLike,
+  headers: unknown,
+): string | undefined {
+  if (endpoint.version !== undefined || message.method === MCP_METHOD_NAME_VALUE_INITIALIZE) {
+    return endpoint.version;
+  }
+  const declared =
+    nonEmpty(message.params?._meta?.[META_KEY_PROTOCOL_VERSION]) ??
+    nonEmpty(headerValue(headers, 'mcp-protocol-version'));
+  return declared === undefined ? undefined : boundName(declared, 'mcp.protocol.version');
+}
+
+function startHandling(
+  instance: ProtocolLike,
+  message: JsonRpcMessageLike,
+  extra: unknown,
+  hooks: PatchHooks,
+  role: Role,
+  fallback: boolean,
+): Handling {
+  const startMs = performance.now();
+  const headers = headersOf(extra as HandlerExtraLike | undefined);
+  const endpoint = endpointOf(instance, role);
+  const version = declaredVersion(endpoint, message, headers);
+  const isRequest = extra !== undefined || message.id !== undefined;
+  const op = describeOperation(message, isRequest ? message.id : undefined, endpoint, version);
+  const meta = message.params?._meta;
+  const ambient =
+    message.method === MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED
+      ? cancelledRequestContext(endpoint, message)
+      : context.active();
+  const { parent, links } = extractIncoming(meta, headers, ambient);
+  const span = hooks
+    .tracer()
+    .startSpan(
+      op.spanName,
+      { kind: SpanKind.SERVER, attributes: withToolAttributes(op), links },
+      parent,
+    );
+  applyCorrelation(span, parent);
+  if (isRequest && message.id !== undefined) endpoint.inFlight.set(message.id, span);
+  return {
+    hooks,
+    endpoint,
+    message,
+    op,
+    version,
+    span,
+    ctx: trace.setSpan(parent, span),
+    startMs,
+    fallback,
+  };
+}
+
+/**
+ * A `notifications/cancelled` names the request it cancels: while that request's SERVER span is
+ * open, the cancellation is handled under it (the SDK sends cancellations without `_meta`).
+ */
+function cancelledRequestContext(endpoint: Endpoint, message: JsonRpcMessageLike): Context {
+  const span = endpoint.inFlight.get(message.params?.requestId);
+  return span === undefined ? context.active() : trace.setSpan(context.active(), span);
+}
+
+const OTHER_TARGET = {
+  method: ERROR_TYPE_VALUE_OTHER,
+  toolName: undefined,
+  promptName: undefined,
+  metricKey: ERROR_TYPE_VALUE_OTHER,
+} as const;
+
+function finish(h: Handling, errorType: string | undefined, statusCode: string | undefined): void {
+  const id = h.message.id;
+  if (id !== undefined && h.endpoint.inFlight.get(id) === h.span) h.endpoint.inFlight.delete(id);
+  h.span.end();
+  try {
+    recordDuration(
+      getRecorders().mcpServerOperation,
+      endedSpanSeconds(h.span) ?? (performance.now() - h.startMs) / 1000,
+      operationAttributes(
+        h.endpoint,
+        h.fallback ? OTHER_TARGET : h.op,
+        errorType,
+        statusCode,
+        h.version,
+      ),
+    );
+  } catch (err) {
+    logger.error('recording an MCP server operation failed; ignored', err);
+  }
+}
+
+function endOk(h: Handling, instance: ProtocolLike, result: unknown): void {
+  let handling = h;
+  if (h.message.method === MCP_METHOD_NAME_VALUE_INITIALIZE) {
+    h.endpoint.noteInitialized(result);
+    const version = h.endpoint.refresh(instance).version;
+    if (version !== undefined) {
+      h.span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, version);
+      handling = { ...h, version };
+    }
+  }
+  let errorType: string | undefined;
+  if (isToolErrorResult(result)) {
+    errorType = ERROR_TYPE_VALUE_TOOL_ERROR;
+    markFailed(h.span, errorType);
+  }
+  finish(handling, errorType, undefined);
+}
+
+/** `error.type` is the JSON-RPC error code the SDK answers with (`-32603` without a code). */
+function endFailed(h: Handling, err: unknown): void {
+  try {
+    const code = String(jsonRpcCode(err) ?? JSONRPC_ERROR_CODE_INTERNAL);
+    recordError(h.span, err);
+    h.span.setAttribute(ATTR_ERROR_TYPE, code);
+    h.span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, code);
+    finish(h, code, code);
+  } catch (e) {
+    logger.error('ending an MCP server span failed; ignored', e);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The attribute sets of the four MCP histograms (`mcp.{client,server}.operation.duration`,
+ * `mcp.{client,server}.session.duration`): the catalogue's small, fixed subset of a span's
+ * attributes, never a session, request or correlation ID. Sets are built once per endpoint
+ * and reused, so recording costs a map lookup. Tool and prompt names share the core's name
+ * guard (`maxToolNames`, then `_OTHER`), and past `MAX_ATTRIBUTE_SETS` sets per endpoint every
+ * new combination folds into one `_OTHER` set, whatever a peer sends.
+ */
+import type { Attributes, Histogram } from '@opentelemetry/api';
+import { metricNameOf } from '@toolscope/instrumentation/internal';
+import type { Connection } from './connection.ts';
+import { logger } from './diag.ts';
+import type { Endpoint } from './endpoint.ts';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROMPT_NAME,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_MCP_METHOD_NAME,
+  ATTR_MCP_PROTOCOL_VERSION,
+  ATTR_NETWORK_PROTOCOL_NAME,
+  ATTR_NETWORK_TRANSPORT,
+  ATTR_RPC_RESPONSE_STATUS_CODE,
+  ERROR_TYPE_VALUE_OTHER,
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+} from './semconv.ts';
+
+/** Attribute sets kept per endpoint before new combinations fold into `_OTHER`. */
+export const MAX_ATTRIBUTE_SETS = 1000;
+
+const SEP = '\u0000';
+
+/** What a metric point describes: the operation's method and its tool or prompt, if any. */
+export interface MetricTarget {
+  readonly method: string;
+  readonly toolName: string | undefined;
+  readonly promptName: string | undefined;
+  /** Unique per method and target (see `operation.ts`). */
+  readonly metricKey: string;
+}
+
+function withConnection(attrs: Attributes, connection: Connection): Attributes {
+  if (connection.networkTransport !== undefined) {
+    attrs[ATTR_NETWORK_TRANSPORT] = connection.networkTransport;
+  }
+  if (connection.protocolName !== undefined) {
+    attrs[ATTR_NETWORK_PROTOCOL_NAME] = connection.protocolName;
+  }
+  return attrs;
+}
+
+/** A protocol version fit for a metric: the date-shaped revisions only. */
+function metricVersion(version: string | undefined): string | undefined {
+  return version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) ? version : undefined;
+}
+
+/**
+ * The attributes of one operation's duration point on `endpoint`. `version` is the operation's
+ * protocol version when it differs from the endpoint's (a stateless request declaring its own).
+ *
+ * @example // a failed `tools/call search` on a stdio client that negotiated 2025-06-18
+ * operationAttributes(endpoint, op, 'tool_error')
+ *   // { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'search',
+ *   //   'gen_ai.operation.name': 'execute_tool', 'error.type': 'tool_error',
+ *   //   'mcp.protocol.version': '2025-06-18', 'network.transport': 'pipe' }
+ */
+export function operationAttributes(
+  endpoint: Endpoint,
+  target: MetricTarget,
+  errorType?: string,
+  statusCode?: string,
+  version: string | undefined = endpoint.version,
+): Attributes {
+  let key = target.metricKey;
+  if (errorType !== undefined) key += SEP + errorType + SEP + (statusCode ?? '');
+  if (version !== endpoint.version) key += SEP + SEP + (version ?? '');
+  const sets = endpoint.operationSets;
+  let attrs = sets.get(key);
+  if (attrs !== undefined) return attrs;
+  if (sets.size >= MAX_ATTRIBUTE_SETS) {
+    attrs = sets.get(ERROR_TYPE_VALUE_OTHER);
+    if (attrs === undefined) {
+      attrs = withConnection(
+        { [ATTR_MCP_METHOD_NAME]: ERROR_TYPE_VALUE_OTHER },
+        endpoint.connection,
+      );
+      sets.set(ERROR_TYPE_VALUE_OTHER, attrs);
+    }
+    return attrs;
+  }
+  attrs = { [ATTR_MCP_METHOD_NAME]: target.method };
+  if (target.toolName !== undefined) {
+    attrs[ATTR_GEN_AI_TOOL_NAME] = metricNameOf(target.toolName);
+    attrs[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+  }
+  if (target.promptName !== undefined) {
+    attrs[ATTR_GEN_AI_PROMPT_NAME] = metricNameOf(target.promptName);
+  }
+  const v = metricVersion(version);
+  if (v !== undefined) attrs[ATTR_MCP_PROTOCOL_VERSION] = v;
+  if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
+  if (statusCode !== undefined) attrs[ATTR_RPC_RESPONSE_STATUS_CODE] = statusCode;
+  withConnection(attrs, endpoint.connection);
+  sets.set(key, attrs);
+  return attrs;
+}
+
+/** The attributes of one session's duration point (a few per process: never cached). */
+export function sessionAttributes(endpoint: Endpoint, errorType: string | undefined): Attributes {
+  const attrs: Attributes = {};
+  const v = metricVersion(endpoint.version);
+  if (v !== undefined) attrs[ATTR_MCP_PROTOCOL_VERSION] = v;
+  if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
+  return withConnection(attrs, endpoint.connection);
+}
+
+/** Records `seconds` on `histogram`; never throws into the caller. */
+export function recordDuration(
+  histogram: Histogram,
+  seconds: number,
+  attributes: Attributes,
+): void {
+  try {
+    histogram.record(seconds, attributes);
+  } catch (err) {
+    logger.error('recording an MCP duration failed; ignored', err);
+  }
+}
