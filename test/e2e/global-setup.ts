@@ -26,7 +26,8 @@ function run(step: string, capture = false): string {
     cwd: ROOT,
     stdio: capture ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
     encoding: 'utf8',
-    // A cold install builds two Go programs; CI allows 90 minutes in total.
+    // A cold install builds three Go programs (collector, Jaeger, Prometheus 3); CI allows 90
+    // minutes in total.
     timeout: 60 * 60 * 1000,
   });
   if (r.error || r.status !== 0) {

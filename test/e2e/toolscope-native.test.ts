@@ -14,13 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { HealthMonitor } from '@toolscope/health-probe';
 import { withWorkflow } from '@toolscope/instrumentation';
 import type { Toolscope } from '@toolscope/node';
-import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, pollUntil, prometheus3 } from './backends.ts';
 import {
   expectAccuracy,
   expectReportAccuracy,
   lognormalTools,
+  prometheusReader,
+  reportFromPrometheus,
   startE2eToolscope,
   Workload,
 } from './workload.ts';
@@ -73,19 +74,10 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
     probingSince = Date.now();
     await withWorkflow({ name: `batch_${SHORT}` }, () => workload.runAll(TOOLS));
     await toolscope.forceFlush();
-    const tool = (name: string, extra = '') => `{${SEL}, gen_ai_tool_name="${name}"${extra}}`;
     await expectAccuracy(
       TOOLS,
       workload,
-      {
-        label: 'path (b) native histograms, OTLP',
-        tolerance: 0.02,
-        count: (name) => prometheus3().value(`sum(histogram_count(${X}${tool(name)}))`),
-        successes: (name) =>
-          prometheus3().value(`sum(histogram_count(${X}${tool(name, ', error_type=""')}))`),
-        quantile: (name, q) =>
-          prometheus3().value(`histogram_quantile(${q}, sum(${X}${tool(name)}))`),
-      },
+      prometheusReader('native', SEL, prometheus3()),
       pollUntil,
     );
     // Native histograms only: no classic series for this service, workflows included.
@@ -108,26 +100,18 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
         )) ?? 0) >= 4,
       { timeoutMs: 30_000, description: 'four health samples in Prometheus' },
     );
-    const source = new PrometheusSource({
-      url: backends().TOOLSCOPE_PROMETHEUS_URL,
-      selector: SEL,
-      timeoutMs: 10_000,
-    });
-    try {
-      const now = Date.now();
-      const report = await buildReport(source, { window: '5m', now, compare: false });
-      expectReportAccuracy(report, TOOLS, workload, 'path (b) native histograms, OTLP', 0.02);
-      expect(report.source.accuracy.histograms).toBe('native');
-      expect(report.source.accuracy.statement).toContain("Prometheus' native histograms");
-      // The tools table's health column is joined to the tool (the check id is local/<tool>).
-      const search = report.tools.find((t) => t.tool === TOOLS[0]!.name)!;
-      expect(search.health?.state).toBe('healthy');
-      // "since" is when the state began (the first probe), not the report's own time.
-      const since = Date.parse(search.health!.since);
-      expect(since).toBeLessThan(now - 2_000);
-      expect(since).toBeGreaterThanOrEqual(probingSince - 5_000);
-    } finally {
-      await source.close();
-    }
+    const now = Date.now();
+    const report = await reportFromPrometheus(backends().TOOLSCOPE_PROMETHEUS_URL, SEL, now);
+    const reader = prometheusReader('native', SEL, prometheus3());
+    expectReportAccuracy(report, TOOLS, workload, reader.label, reader.tolerance);
+    expect(report.source.accuracy.histograms).toBe('native');
+    expect(report.source.accuracy.statement).toContain("Prometheus' native histograms");
+    // The tools table's health column is joined to the tool (the check id is local/<tool>).
+    const search = report.tools.find((t) => t.tool === TOOLS[0]!.name)!;
+    expect(search.health?.state).toBe('healthy');
+    // "since" is when the state began (the first probe), not the report's own time.
+    const since = Date.parse(search.health!.since);
+    expect(since).toBeLessThan(now - 2_000);
+    expect(since).toBeGreaterThanOrEqual(probingSince - 5_000);
   });
 });

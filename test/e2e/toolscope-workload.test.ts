@@ -18,7 +18,6 @@ import {
   withWorkflow,
 } from '@toolscope/instrumentation';
 import type { Toolscope } from '@toolscope/node';
-import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   backends,
@@ -34,6 +33,8 @@ import {
   expectAccuracy,
   expectReportAccuracy,
   lognormalTools,
+  prometheusReader,
+  reportFromPrometheus,
   startE2eToolscope,
   type ToolSpec,
   Workload,
@@ -104,37 +105,11 @@ describe('toolscope workload -> collector -> Jaeger + Prometheus', () => {
     // Every call not made yet (the previous test made call 0 of two tools).
     await withWorkflow({ name: `batch_${SHORT}` }, () => workload.runAll(TOOLS));
     await toolscope.forceFlush();
-    const tool = (name: string, extra = '') => `{${SEL}, gen_ai_tool_name="${name}"${extra}}`;
-    await expectAccuracy(
-      TOOLS,
-      workload,
-      {
-        label: 'path (a) classic buckets, scrape',
-        tolerance: 0.05,
-        count: (name) => promValue(`sum(gen_ai_execute_tool_duration_seconds_count${tool(name)})`),
-        successes: (name) =>
-          promValue(
-            `sum(gen_ai_execute_tool_duration_seconds_count${tool(name, ', error_type=""')})`,
-          ),
-        quantile: (name, q) =>
-          promValue(
-            `histogram_quantile(${q}, sum by (le) (gen_ai_execute_tool_duration_seconds_bucket${tool(name)}))`,
-          ),
-      },
-      pollUntil,
-    );
-    const source = new PrometheusSource({
-      url: backends().TOOLSCOPE_PROMETHEUS_URL,
-      selector: SEL,
-      timeoutMs: 10_000,
-    });
-    try {
-      const report = await buildReport(source, { window: '5m', compare: false });
-      expectReportAccuracy(report, TOOLS, workload, 'path (a) classic buckets, scrape', 0.05);
-      expect(report.source.accuracy.histograms).toBe('classic');
-    } finally {
-      await source.close();
-    }
+    const reader = prometheusReader('classic', SEL, { value: promValue });
+    await expectAccuracy(TOOLS, workload, reader, pollUntil);
+    const report = await reportFromPrometheus(backends().TOOLSCOPE_PROMETHEUS_URL, SEL);
+    expectReportAccuracy(report, TOOLS, workload, reader.label, reader.tolerance);
+    expect(report.source.accuracy.histograms).toBe('classic');
   });
 
   it('a failing tool makes ToolErrorRateHigh fire in /api/v1/alerts', async () => {

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { withTool } from '@toolscope/instrumentation';
 import { seededRandom } from '@toolscope/instrumentation/internal';
 import { startToolscope, type Toolscope, type ToolscopeOptions } from '@toolscope/node';
-import type { Report } from '@toolscope/report';
+import { buildReport, PrometheusSource, type Report } from '@toolscope/report';
 import { expect } from 'vitest';
 import { nearestRank, stratifiedLognormal } from '../support/random.ts';
 
@@ -113,6 +113,48 @@ export class Workload {
       while (next < tasks.length) await tasks[next++]!();
     };
     await Promise.all(Array.from({ length: limit }, worker));
+  }
+}
+
+const X = 'gen_ai_execute_tool_duration_seconds';
+
+/**
+ * How a path's tool durations are read from Prometheus: `classic` (`_bucket`/`_count` series,
+ * path a; within 5 %) or `native` (native histograms, path b; within 2 %), for the tools of
+ * the series `selector` matches.
+ */
+export function prometheusReader(
+  kind: 'classic' | 'native',
+  selector: string,
+  prom: { value(q: string): Promise<number | undefined> },
+): AccuracyReader {
+  const tool = (name: string, extra = '') => `{${selector}, gen_ai_tool_name="${name}"${extra}}`;
+  const ok = ', error_type=""';
+  return kind === 'classic'
+    ? {
+        label: 'path (a) classic buckets, scrape',
+        tolerance: 0.05,
+        count: (name) => prom.value(`sum(${X}_count${tool(name)})`),
+        successes: (name) => prom.value(`sum(${X}_count${tool(name, ok)})`),
+        quantile: (name, q) =>
+          prom.value(`histogram_quantile(${q}, sum by (le) (${X}_bucket${tool(name)}))`),
+      }
+    : {
+        label: 'path (b) native histograms, OTLP',
+        tolerance: 0.02,
+        count: (name) => prom.value(`sum(histogram_count(${X}${tool(name)}))`),
+        successes: (name) => prom.value(`sum(histogram_count(${X}${tool(name, ok)}))`),
+        quantile: (name, q) => prom.value(`histogram_quantile(${q}, sum(${X}${tool(name)}))`),
+      };
+}
+
+/** `toolscope report --prometheus` over the last 5 minutes of the series `selector` matches. */
+export async function reportFromPrometheus(url: string, selector: string, now = Date.now()) {
+  const source = new PrometheusSource({ url, selector, timeoutMs: 10_000 });
+  try {
+    return await buildReport(source, { window: '5m', now, compare: false });
+  } finally {
+    await source.close();
   }
 }
 
