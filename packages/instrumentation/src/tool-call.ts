@@ -202,8 +202,17 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     this.span.setAttributes(attributes);
   }
 
-  /** Ends the call once: span (own only), metrics, store, workflow. Never throws. */
-  finish(error: unknown, hasError: boolean, result: unknown, endTime?: number): void {
+  /**
+   * Ends the call once: span (own only), metrics, store, workflow. Never throws. `errorTypeOverride`
+   * replaces the thrown value's type (a framework's exception whose `name` is plain `Error`).
+   */
+  finish(
+    error: unknown,
+    hasError: boolean,
+    result: unknown,
+    endTime?: number,
+    errorTypeOverride?: string,
+  ): void {
     if (this.ended) return;
     this.ended = true;
     this.unregister?.();
@@ -215,7 +224,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     const spec = this.spec;
     let errorType: string | undefined;
     if (hasError) {
-      errorType = boundName(errorTypeOf(error), 'error.type');
+      errorType = boundName(errorTypeOverride ?? errorTypeOf(error), 'error.type');
       // An adopted span's owner records the exception itself; toolscope adds status and type.
       if (this.adopted) setErrorStatus(span, error);
       else recordError(span, error);
@@ -361,11 +370,17 @@ export function startToolCall(
       mode: adopted ? 'span' : 'own',
       end(outcome: ToolCallEnd = {}) {
         try {
-          if (outcome.errorType !== undefined && !('error' in outcome)) {
+          const hasError = 'error' in outcome;
+          if (outcome.errorType !== undefined && !hasError) {
             invocation.fail(outcome.errorType, outcome.message);
           }
-          const hasError = 'error' in outcome;
-          invocation.finish(outcome.error, hasError, outcome.result, outcome.endTime);
+          invocation.finish(
+            outcome.error,
+            hasError,
+            outcome.result,
+            outcome.endTime,
+            hasError ? outcome.errorType : undefined,
+          );
         } catch (err) {
           logger.error(`ending tool call ${spec.name} failed; ignored`, err);
         }
