@@ -1,0 +1,3 @@
+export { instrumentLangChain } from './instrument.ts';
+export { LangChainInstrumentation } from './instrumentation.ts';
+export type { LangChainInstrumentationConfig } from './types.ts';
