@@ -28,6 +28,7 @@ const FULL: PlanItem[] = [
   { scenario: 'report', processes: 3 },
   { scenario: 'probes', processes: 1 },
   { scenario: 'mcp', processes: 3 },
+  { scenario: 'langchain', processes: 3 },
 ];
 
 const plan = FULL.filter((p) => only === undefined || only.includes(p.scenario)).map((p) =>
@@ -64,6 +65,7 @@ function sectionOf(scenario: string): string {
     report: '5. report',
     probes: '6. probes',
     mcp: '7. MCP',
+    langchain: '8. LangChain',
   };
   return sections[scenario] ?? '';
 }

@@ -5,6 +5,7 @@
  */
 import { accuracy } from './scenarios/accuracy.ts';
 import { exportThroughput } from './scenarios/export.ts';
+import { langchain } from './scenarios/langchain.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
 import { overhead } from './scenarios/overhead.ts';
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   report,
   probes,
   mcp,
+  langchain,
 };
 
 const [name, ...flags] = process.argv.slice(2);

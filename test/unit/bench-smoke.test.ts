@@ -52,6 +52,10 @@ const EXPECTED_ROWS = [
   'scheduling jitter p99',
   'handle growth',
   'MCP tools/call over in-memory transport',
+  'LangChain createAgent run (fakeModel, 1 tool call): toolscope vs uninstrumented',
+  'LangChain createAgent run: OpenLLMetry LangChain instrumentation',
+  'LangChain tool.invoke of a trivial tool: toolscope vs uninstrumented',
+  "LangChain run with the framework's own OpenTelemetry integration",
 ];
 
 describe('bench/run.ts --quick', () => {

@@ -13,14 +13,14 @@ import {
 } from 'import-in-the-middle/register-hooks.mjs';
 import { logger } from './diag.ts';
 import { LangChainInstrumentation } from './instrumentation.ts';
-import { ESM_FILE_PATTERN } from './targets.ts';
+import { LOADER_HOOK_INCLUDE } from './targets.ts';
 
 try {
   if (supportsSyncHooks()) {
-    registerSyncHooks({ include: [ESM_FILE_PATTERN] });
+    registerSyncHooks({ include: [LOADER_HOOK_INCLUDE] });
   } else {
     registerAsyncHooks('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-      data: { include: [ESM_FILE_PATTERN] },
+      data: { include: [LOADER_HOOK_INCLUDE] },
     });
   }
 } catch (err) {

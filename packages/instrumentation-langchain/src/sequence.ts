@@ -13,21 +13,12 @@ import { beginSteps, countingSequence } from './steps.ts';
 
 function noop(): void {}
 
-/** The wrapper of `RunnableSequence.prototype.invoke` and `.batch`. */
-export function traceSequenceRun(original: AnyMethod): AnyMethod {
+/**
+ * The wrapper of `RunnableSequence.prototype.invoke`, `.batch` and `._streamIterator`. The
+ * stream path returns an async generator: each of its `next()` calls runs in the context too.
+ */
+export function traceSequence(original: AnyMethod): AnyMethod {
   return function run(this: object, ...args: unknown[]): unknown {
-    if (!state.workflowSteps) return original.apply(this, args);
-    const parent = context.active();
-    const ctx = beginSteps(parent);
-    if (ctx === undefined) return original.apply(this, args);
-    const view = countingSequence(this, parent) ?? this;
-    return context.with(ctx, original, view, ...args);
-  };
-}
-
-/** The wrapper of `RunnableSequence.prototype._streamIterator`: each `next()` runs in the context. */
-export function traceSequenceStream(original: AnyMethod): AnyMethod {
-  return function _streamIterator(this: object, ...args: unknown[]): unknown {
     if (!state.workflowSteps) return original.apply(this, args);
     const parent = context.active();
     const ctx = beginSteps(parent);

@@ -5,7 +5,7 @@
  */
 import { traceGraphRun } from './graph.ts';
 import type { AnyMethod } from './patch.ts';
-import { traceSequenceRun, traceSequenceStream } from './sequence.ts';
+import { traceSequence } from './sequence.ts';
 import { traceToolCall } from './tool-call.ts';
 import { traceRunTool } from './tool-node.ts';
 
@@ -42,9 +42,9 @@ export const TARGETS: readonly Target[] = [
     file: 'dist/runnables/base',
     className: 'RunnableSequence',
     methods: {
-      invoke: traceSequenceRun,
-      batch: traceSequenceRun,
-      _streamIterator: traceSequenceStream,
+      invoke: traceSequence,
+      batch: traceSequence,
+      _streamIterator: traceSequence,
     },
   },
   {
@@ -67,7 +67,10 @@ export const TARGETS: readonly Target[] = [
   },
 ];
 
-/** The ESM files of every target, as the loader hook should include them. */
-export const ESM_FILE_PATTERN = new RegExp(
+/**
+ * The ESM files this package patches, as an import-in-the-middle loader hook's `include`
+ * (`register.ts` uses it; a process-wide hook for several integrations can add it to its own).
+ */
+export const LOADER_HOOK_INCLUDE = new RegExp(
   `/node_modules/(?:${TARGETS.map((t) => `${t.pkg}/${t.file}`.replaceAll('/', '\\/')).join('|')})\\.js$`,
 );
