@@ -17,7 +17,7 @@ async function runApp(
   const { stdout } = await run(
     process.execPath,
     ['--conditions=toolscope-source', ...flags, `test/fixtures/${fixture}.ts`],
-    { cwd: packageDir, env: { ...process.env, ...env }, timeout: 60_000 },
+    { cwd: packageDir, env: { ...process.env, ...env }, timeout: 110_000 },
   );
   const line = stdout.split('\n').find((l) => l.startsWith('SPANS '));
   if (line === undefined) throw new Error(`no spans printed:\n${stdout}`);
@@ -33,8 +33,11 @@ const CASES: [string, string, string[], Record<string, string>][] = [
   ['CommonJS, enabled after require', 'cjs-app', [], { ORDER: 'late' }],
 ];
 
-describe.concurrent.each(CASES)('%s', (_title, fixture, flags, env) => {
-  it('traces every tool call once, failures included, under the agent and the workflow', async () => {
+describe.each(CASES)('%s', (_title, fixture, flags, env) => {
+  // One child process at a time, each loading LangChain: slow on a busy machine.
+  it('traces every tool call once, failures included, under the agent and the workflow', {
+    timeout: 120_000,
+  }, async () => {
     const spans = await runApp(fixture, flags, env);
     const summary = spans
       .filter((s) => s.name !== 'invoke_workflow fixture')
