@@ -56,6 +56,7 @@ export {
   resolveTracerProvider,
   tracerGetter,
 } from './providers.ts';
+export { type Finish, runInSpan } from './run-in-span.ts';
 export * from './semconv.ts';
 export {
   boundName,
