@@ -22,7 +22,7 @@
 import { configureInstrumentation, InvocationStore } from '@toolscope/instrumentation';
 import { enablePreAggregatedMetrics } from '@toolscope/instrumentation/internal';
 import { ToolscopeMetricProducer } from '@toolscope/node';
-import { optionalImport } from '../support/optional-import.ts';
+import { baselineImport, optionalImport } from '../support/optional-import.ts';
 import { createBenchOtel, registerContext } from '../support/otel.ts';
 import { median, yieldToLoop } from '../support/stats.ts';
 import type { ScenarioOptions, ScenarioOutput } from './types.ts';
@@ -84,7 +84,7 @@ async function loadLangChain(): Promise<LangChain | string> {
  * method are swapped instead.
  */
 async function openllmetrySwitch(lc: LangChain): Promise<Switch | string> {
-  const mod = await optionalImport<{
+  const mod = await baselineImport<{
     LangChainInstrumentation: new (config: Record<string, unknown>) => unknown;
   }>('@traceloop/instrumentation-langchain');
   if (!mod.ok) return mod.reason;
