@@ -354,6 +354,71 @@ function mcpRows(results: Results): Row[] {
   ]);
 }
 
+function langchainRows(results: Results): Row[] {
+  const s = '10. LangChain';
+  const agg = results.get('langchain');
+  const why = reasonOf(agg, 'unavailable');
+  const m = agg?.metrics ?? {};
+  const us = (v: number | undefined) =>
+    v !== undefined && Number.isFinite(v) ? `${v.toFixed(1)} µs` : '—';
+  const labels = {
+    agent: 'LangChain createAgent run (fakeModel, 1 tool call): toolscope vs uninstrumented',
+    peer: 'LangChain createAgent run: OpenLLMetry LangChain instrumentation (content off)',
+    tool: 'LangChain tool.invoke of a trivial tool: toolscope vs uninstrumented',
+    own: "LangChain run with the framework's own OpenTelemetry integration",
+  };
+  const row = (label: string, measured: string, ratio: string, target = '—', met = '—'): Row => ({
+    section: s,
+    label,
+    measured,
+    baseline: '—',
+    ratio,
+    target,
+    met,
+  });
+  const cpu = (key: string) => `CPU ${times(m[`${key}.cpuXBare`]!, 'uninstrumented')}`;
+  const rows: Row[] = [];
+  if (why !== undefined) {
+    rows.push(missing(s, labels.agent, why, '—', '≤ 1.10× uninstrumented'));
+    rows.push(missing(s, labels.peer, why, '—', 'toolscope faster'));
+    rows.push(missing(s, labels.tool, why, '—', '—'));
+  } else {
+    const agentX = m['agent.toolscope.xBare']!;
+    rows.push(
+      row(
+        labels.agent,
+        `${us(m['agent.toolscope.us'])} vs ${us(m['agent.bare.us'])} (${cpu('agent.toolscope')})`,
+        times(agentX, 'uninstrumented'),
+        '≤ 1.10× uninstrumented',
+        yesNo(agentX <= 1.1),
+      ),
+    );
+    const peerWhy = agg?.notes.openllmetry;
+    const peerX = m['agent.openllmetry.xBare']!;
+    rows.push(
+      peerWhy !== undefined
+        ? missing(s, labels.peer, peerWhy, '—', 'toolscope faster')
+        : row(
+            labels.peer,
+            `${us(m['agent.openllmetry.us'])} (${cpu('agent.openllmetry')})`,
+            `${times(peerX, 'uninstrumented')}; toolscope ${(agentX / peerX).toFixed(2)}× this`,
+            'toolscope faster',
+            yesNo(agentX < peerX),
+          ),
+    );
+    const added = m['tool.toolscope.us']! - m['tool.bare.us']!;
+    rows.push(
+      row(
+        labels.tool,
+        `${us(m['tool.toolscope.us'])} vs ${us(m['tool.bare.us'])} (+${us(added)}; ${cpu('tool.toolscope')})`,
+        times(m['tool.toolscope.xBare']!, 'uninstrumented'),
+      ),
+    );
+  }
+  rows.push(missing(s, labels.own, 'LangChain.js has none', '—', '—'));
+  return rows;
+}
+
 export function buildRows(results: Results): Row[] {
   return [
     ...overheadRows(results),
@@ -483,7 +548,8 @@ export function buildRows(results: Results): Row[] {
         ratio: (m) => times(m['tracingOff.xBare']!, 'uninstrumented'),
       },
     ]),
-    ...simpleRows(results, 'gateway', '10. gateway tier', [
+    ...langchainRows(results),
+    ...simpleRows(results, 'gateway', '11. gateway tier', [
       {
         label: 'gateway: spans per CPU-second (tail sampling, span metrics, Jaeger export)',
         metric: 'gateway.spansPerCpuSecond',

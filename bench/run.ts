@@ -30,6 +30,7 @@ const FULL: PlanItem[] = [
   { scenario: 'mcp', processes: 3 },
   { scenario: 'ai-sdk', processes: 3 },
   { scenario: 'openai-agents', processes: 3 },
+  { scenario: 'langchain', processes: 3 },
   // Real collectors and Jaeger (scripts/backends.sh install); one process: it starts its own.
   { scenario: 'gateway', processes: 1 },
 ];
@@ -70,7 +71,8 @@ function sectionOf(scenario: string): string {
     mcp: '7. MCP',
     'ai-sdk': '8. AI SDK',
     'openai-agents': '9. OpenAI Agents',
-    gateway: '10. gateway tier',
+    langchain: '10. LangChain',
+    gateway: '11. gateway tier',
   };
   return sections[scenario] ?? '';
 }

@@ -7,6 +7,7 @@ import { accuracy } from './scenarios/accuracy.ts';
 import { aiSdk } from './scenarios/ai-sdk.ts';
 import { exportThroughput } from './scenarios/export.ts';
 import { gateway } from './scenarios/gateway.ts';
+import { langchain } from './scenarios/langchain.ts';
 import { mcp } from './scenarios/mcp.ts';
 import { memory } from './scenarios/memory.ts';
 import { openaiAgents } from './scenarios/openai-agents.ts';
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'ai-sdk': aiSdk,
   gateway,
   'openai-agents': openaiAgents,
+  langchain,
 };
 
 const [name, ...flags] = process.argv.slice(2);

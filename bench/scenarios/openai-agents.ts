@@ -1,5 +1,5 @@
 /**
- * (8) OpenAI Agents: one `run()` of an agent that makes one tool call (two model turns, the
+ * (9) OpenAI Agents: one `run()` of an agent that makes one tool call (two model turns, the
  * SDK's `ScriptedModel`, no network), measured in interleaved rounds in one process:
  *
  * - `bare`: no toolscope; the SDK's tracing on (its default) with no processor;

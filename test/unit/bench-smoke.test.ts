@@ -65,6 +65,10 @@ const EXPECTED_ROWS = [
   'gateway: heap per span queued for a Jaeger that is down',
   'OpenAI Agents run with one tool call (ScriptedModel)',
   'a minimal OTel trace processor (spans only)',
+  'LangChain createAgent run (fakeModel, 1 tool call): toolscope vs uninstrumented',
+  'LangChain createAgent run: OpenLLMetry LangChain instrumentation',
+  'LangChain tool.invoke of a trivial tool: toolscope vs uninstrumented',
+  "LangChain run with the framework's own OpenTelemetry integration",
 ];
 
 describe('bench/run.ts --quick', () => {

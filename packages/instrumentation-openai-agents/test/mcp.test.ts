@@ -36,8 +36,12 @@ const callSpans = (spans: SpanSummary[], tool: string) =>
         s.attributes['mcp.method.name'] === 'tools/call'),
   );
 
-/** One span per call, under the agent, under the workflow: what must hold in every set-up. */
-function expectOneSpanPerCall(spans: SpanSummary[]): void {
+/**
+ * One span per call, under the agent, under the workflow: what must hold in every set-up. With
+ * toolscope's MCP instrumentation loaded (`mcpLayer`), the MCP call enriches that one span: the
+ * MCP attributes, and the server's `isError` result as `tool_error`.
+ */
+function expectOneSpanPerCall(spans: SpanSummary[], mcpLayer = false): void {
   const workflow = spans.filter((s) => s.name === 'invoke_workflow mcp_workflow');
   const agent = spans.filter((s) => s.name === 'invoke_agent Calculator');
   expect(workflow).toHaveLength(1);
@@ -57,9 +61,15 @@ function expectOneSpanPerCall(spans: SpanSummary[]): void {
     });
   }
   // The server's `isError` result is visible only through the MCP layer.
-  expect([undefined, 'tool_error']).toContain(
-    callSpans(spans, 'fail')[0]!.attributes['error.type'],
-  );
+  const failed = callSpans(spans, 'fail')[0]!.attributes['error.type'];
+  if (mcpLayer) {
+    expect(failed).toBe('tool_error');
+    for (const tool of ['add', 'fail']) {
+      expect(callSpans(spans, tool)[0]!.attributes['mcp.method.name']).toBe('tools/call');
+    }
+  } else {
+    expect([undefined, 'tool_error']).toContain(failed);
+  }
 }
 
 describe('in process, with a stand-in MCP client layer', () => {
@@ -159,7 +169,10 @@ describe('in an application of its own', () => {
   });
 
   it('one span per call with toolscope’s MCP instrumentation loaded too (zero-code hook)', async () => {
-    expectOneSpanPerCall(await runApp(['--import', '@toolscope/instrumentation-mcp/register']));
+    expectOneSpanPerCall(
+      await runApp(['--import', '@toolscope/instrumentation-mcp/register']),
+      true,
+    );
   });
 });
 

@@ -67,6 +67,7 @@ export {
   resolveTracerProvider,
   tracerGetter,
 } from './providers.ts';
+export { type Finish, runInSpan } from './run-in-span.ts';
 export * from './semconv.ts';
 export {
   boundName,

@@ -50,6 +50,13 @@ export const JSONRPC_ERROR_CODE_INTERNAL = -32603;
 export const ERROR_TYPE_VALUE_TOOL_ERROR = 'tool_error' as const;
 /** `error.type` of a call the model made to a tool the framework does not have. */
 export const ERROR_TYPE_VALUE_TOOL_NOT_FOUND = 'tool_not_found' as const;
+/**
+ * Span event of a tool call or agent run ended by a framework's control-flow signal that is
+ * not a failure (a LangGraph interrupt, a command for the parent graph), with its class in
+ * `toolscope.bubble_up.type`.
+ */
+export const EVENT_TOOLSCOPE_BUBBLE_UP = 'toolscope.bubble_up' as const;
+export const ATTR_TOOLSCOPE_BUBBLE_UP_TYPE = 'toolscope.bubble_up.type' as const;
 
 // --- MCP `_meta` keys reserved for trace context (SEP-414, MCP spec 2026-07-28) ---
 export const META_KEY_TRACEPARENT = 'traceparent' as const;

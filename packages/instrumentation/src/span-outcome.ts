@@ -106,11 +106,15 @@ export function recordError(span: Span, error: unknown): void {
       // nothing more to do
     }
   }
+  // `instanceof` itself throws on a hostile Proxy: the status must not depend on it.
+  let isError = false;
   try {
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? message : undefined,
-    });
+    isError = error instanceof Error;
+  } catch {
+    isError = false;
+  }
+  try {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: isError ? message : undefined });
   } catch {
     // nothing more to do
   }

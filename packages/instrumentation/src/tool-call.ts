@@ -207,8 +207,17 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     this.span.setAttributes(attributes);
   }
 
-  /** Ends the call once: span (own only), metrics, store, workflow. Never throws. */
-  finish(error: unknown, hasError: boolean, result: unknown, givenEndTime?: number): void {
+  /**
+   * Ends the call once: span (own only), metrics, store, workflow. Never throws. `errorTypeOverride`
+   * replaces the thrown value's type (a framework's exception whose `name` is plain `Error`).
+   */
+  finish(
+    error: unknown,
+    hasError: boolean,
+    result: unknown,
+    givenEndTime?: number,
+    errorTypeOverride?: string,
+  ): void {
     if (this.ended) return;
     // A call given its start time ends on the same clock, to the microsecond, when no end time
     // is given (the SDK would take Date.now(): milliseconds, on the wall clock).
@@ -223,7 +232,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     const spec = this.spec;
     let errorType: string | undefined;
     if (hasError) {
-      errorType = boundName(errorTypeOf(error), 'error.type');
+      errorType = boundName(errorTypeOverride ?? errorTypeOf(error), 'error.type');
       // An adopted span's owner records the exception itself; toolscope adds status and type.
       if (this.adopted) setErrorStatus(span, error);
       else recordError(span, error);
@@ -370,11 +379,17 @@ export function startToolCall(
       mode: adopted ? 'span' : 'own',
       end(outcome: ToolCallEnd = {}) {
         try {
-          if (outcome.errorType !== undefined && !('error' in outcome)) {
+          const hasError = 'error' in outcome;
+          if (outcome.errorType !== undefined && !hasError) {
             invocation.fail(outcome.errorType, outcome.message);
           }
-          const hasError = 'error' in outcome;
-          invocation.finish(outcome.error, hasError, outcome.result, outcome.endTime);
+          invocation.finish(
+            outcome.error,
+            hasError,
+            outcome.result,
+            outcome.endTime,
+            hasError ? outcome.errorType : undefined,
+          );
         } catch (err) {
           logger.error(`ending tool call ${spec.name} failed; ignored`, err);
         }

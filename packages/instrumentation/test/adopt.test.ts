@@ -174,6 +174,20 @@ describe('adopt, do not duplicate', () => {
     expect(points.every((p) => !JSON.stringify(p.attributes).includes('req-42'))).toBe(true);
     expect(points.every((p) => p.attributes['gen_ai.tool.call.id'] === undefined)).toBe(true);
   });
+  it('an observed call ended with a thrown value and an errorType takes that type', async () => {
+    // A framework exception whose name is plain `Error` (LangChain's ToolInputParsingException).
+    class ToolInputParsingException extends Error {}
+    const call = startToolCall(toolCallSpec({ name: 'parse' }))!;
+    call.end({
+      error: new ToolInputParsingException('bad'),
+      errorType: 'ToolInputParsingException',
+    });
+    const [span] = toolSpans();
+    expect(span!.attributes['error.type']).toBe('ToolInputParsingException');
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    const [point] = await durationPoints('parse');
+    expect(point!.attributes['error.type']).toBe('ToolInputParsingException');
+  });
 });
 
 describe('one duration', () => {

@@ -8,6 +8,10 @@
  * `@toolscope/instrumentation-`.
  */
 import { AiSdkInstrumentation } from '@toolscope/instrumentation-ai-sdk';
+import {
+  LOADER_HOOK_INCLUDE as LANGCHAIN_LOADER_INCLUDE,
+  LangChainInstrumentation,
+} from '@toolscope/instrumentation-langchain';
 import { MCP_LOADER_INCLUDE, McpInstrumentation } from '@toolscope/instrumentation-mcp';
 import { OpenAIAgentsInstrumentation } from '@toolscope/instrumentation-openai-agents';
 
@@ -20,7 +24,7 @@ export interface FrameworkIntegration {
 }
 
 /** The ids of the frameworks toolscope instruments. */
-export type FrameworkId = 'mcp' | 'ai-sdk' | 'openai-agents';
+export type FrameworkId = 'mcp' | 'ai-sdk' | 'openai-agents' | 'langchain';
 
 export const FRAMEWORKS: readonly FrameworkIntegration[] = [
   { id: 'mcp', create: () => new McpInstrumentation({ enabled: false }) },
@@ -29,6 +33,7 @@ export const FRAMEWORKS: readonly FrameworkIntegration[] = [
     id: 'openai-agents',
     create: () => new OpenAIAgentsInstrumentation({ enabled: false }),
   },
+  { id: 'langchain', create: () => new LangChainInstrumentation({ enabled: false }) },
 ];
 
 /** The option key of a framework id: `ai-sdk` → `aiSdk`. */
@@ -38,10 +43,13 @@ export function frameworkOptionKey(id: FrameworkId): string {
 
 /**
  * The files of the frameworks the ESM loader hook must see (every other module loads
- * untouched). The AI SDK integration needs none: it registers with the SDK's telemetry list.
+ * untouched). One hook serves every integration: import-in-the-middle takes one synchronous
+ * registration per process, so each integration's own `register` must not be added beside it. The AI SDK integration needs none: it registers with the SDK's telemetry list.
  */
 export const HOOKED_MODULE_FILES: readonly RegExp[] = [
   MCP_LOADER_INCLUDE,
+  // The LangChain and LangGraph files whose classes the LangChain integration patches.
+  LANGCHAIN_LOADER_INCLUDE,
   // Lets the OpenAI Agents integration see every copy of the SDK as it loads (it also finds the
   // SDK without the hook).
   /\/node_modules\/@openai\/agents-core\//,

@@ -121,6 +121,8 @@ export interface FrameworkOptions {
   aiSdk?: boolean;
   /** OpenAI Agents JS 0.20 (`@toolscope/instrumentation-openai-agents`). @default true */
   openaiAgents?: boolean;
+  /** LangChain.js 1.x and LangGraph 1.x (`@toolscope/instrumentation-langchain`). @default true */
+  langchain?: boolean;
 }
 
 /** Counters of what the pipeline sent and lost, so nothing is lost silently. */

@@ -6,6 +6,7 @@ import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp
 
 const SCRIPT = join(import.meta.dirname, 'fixtures', 'short-lived.ts');
 const AI_SDK_APP = join(import.meta.dirname, 'fixtures', 'ai-sdk-app.ts');
+const LANGCHAIN_APP = join(import.meta.dirname, 'fixtures', 'langchain-app.ts');
 
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -117,6 +118,17 @@ describe('node --import @toolscope/node/register', () => {
     const agent = spansOf('zero-code-ai').find((s) => s.name.startsWith('invoke_agent'))!;
     expect(tools.every((s) => s.parentSpanId === agent.spanId)).toBe(true);
     expect(toolPointsOf('zero-code-ai').reduce((n, p) => n + (p.count ?? 0), 0)).toBe(2);
+  });
+
+  it('traces a LangChain application (ESM, through the one loader hook) that has no toolscope code', async () => {
+    const { child, output } = runScript('zero-code-langchain', [], {}, LANGCHAIN_APP);
+    expect((await exitOf(child)).code).toBe(0);
+    expect(output().stderr).toBe('');
+    const tools = spansOf('zero-code-langchain').filter((s) => s.name === 'execute_tool lookup');
+    expect(tools.map((s) => s.attributes['error.type']).sort()).toEqual([
+      'ToolInputParsingException',
+      undefined,
+    ]);
   });
 
   it('reports a bad variable in one line and lets the application run', async () => {
