@@ -35,7 +35,8 @@ beforeAll(async () => {
   // Bounded. Before the export deadlines a 3 s demo took over 30 s (exports retried for
   // their whole 10 s timeout in each stopping server process, then in the CLI), and the
   // outage happened after the run.
-  result = await runCli(['demo', '--duration', '3', '--format', 'json'], {
+  // 5 s: the restart at 60% of the run then has 2 s to finish on a loaded machine.
+  result = await runCli(['demo', '--duration', '5', '--format', 'json'], {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     timeoutMs: 45_000,
   });
