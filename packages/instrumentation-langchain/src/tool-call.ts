@@ -13,33 +13,22 @@ import {
   ATTR_TOOLSCOPE_BUBBLE_UP_TYPE,
   boundName,
   EVENT_TOOLSCOPE_BUBBLE_UP,
+  frameworkToolSpec,
   startToolCall,
   type ToolCallHandle,
   type ToolCallSpec,
-  toolCallSpec,
 } from '@toolscope/instrumentation/internal';
-import { logger } from './diag.ts';
 import { frameworkErrorType, isBubbleUp } from './errors.ts';
 import type { AnyMethod } from './patch.ts';
 import { PROBE_KEY, type Probe, state } from './state.ts';
 
-/** Tool specs by name; tool names come from code, but MCP adapters take them from servers. */
-const specs = new Map<string, ToolCallSpec>();
-const MAX_SPECS = 1_000;
-
-/** The validated spec of a tool named `name`, or undefined when it has no usable name. */
-export function specOf(name: unknown, cache = true): ToolCallSpec | undefined {
+/**
+ * The spec of a tool named `name` (the core's cache; names come from code, but MCP adapters take
+ * them from servers, so the core bounds them), or undefined when it has no usable name.
+ */
+export function specOf(name: unknown): ToolCallSpec | undefined {
   if (typeof name !== 'string' || name === '') return undefined;
-  let spec = specs.get(name);
-  if (spec !== undefined) return spec;
-  try {
-    spec = toolCallSpec({ name: boundName(name, 'framework.name') });
-  } catch (err) {
-    logger.debug(`tool name ${JSON.stringify(name)} not usable; call left untraced`, err);
-    return undefined;
-  }
-  if (cache && specs.size < MAX_SPECS) specs.set(name, spec);
-  return spec;
+  return frameworkToolSpec(name);
 }
 
 interface ToolCallLike {

@@ -41,7 +41,7 @@ function isErrorMessage(value: unknown): boolean {
 
 /** Records the call of an unknown tool, observed from its start to now. */
 function recordUnknownTool(call: ModelToolCall, parent: Context, startTime: number): void {
-  const spec = specOf(call.name, false);
+  const spec = specOf(call.name);
   if (spec === undefined) return;
   const handle = startToolCall(spec, {
     parent,

@@ -11,12 +11,12 @@ import type { ToolInvocation } from '@toolscope/instrumentation';
 import {
   applyCorrelation,
   endedSpanSeconds,
+  frameworkToolSpec,
   getRecorders,
   recordError,
   startToolCall,
   type ToolCallHandle,
   type ToolCallSpec,
-  toolCallSpec,
 } from '@toolscope/instrumentation/internal';
 import { logger } from './diag.ts';
 import { type Endpoint, endpointOf } from './endpoint.ts';
@@ -219,20 +219,14 @@ function afterInitialize(s: Sending, span: Span, result: unknown): void {
   if (endpoint.session !== undefined) span.setAttribute(ATTR_MCP_SESSION_ID, endpoint.session);
 }
 
-/** One spec per MCP tool name: kind CLIENT, type `extension`, span `tools/call {tool}`. */
-const specs = new Map<string, ToolCallSpec>();
-const MAX_SPECS = 1000;
-const noSize = () => undefined;
-
+/** The spec of an MCP tool (the core's cache): kind CLIENT, type `extension`, span `tools/call {tool}`. */
 function toolSpecOf(op: Operation): ToolCallSpec {
-  const name = op.toolName!;
-  let spec = specs.get(name);
-  if (spec === undefined) {
-    const base = toolCallSpec({ name, type: 'extension', kind: SpanKind.CLIENT });
-    spec = Object.freeze({ ...base, spanName: op.spanName, outputSize: noSize });
-    if (specs.size < MAX_SPECS) specs.set(name, spec);
-  }
-  return spec;
+  return frameworkToolSpec(op.toolName, {
+    type: 'extension',
+    kind: SpanKind.CLIENT,
+    spanName: op.spanName,
+    noOutputSize: true,
+  });
 }
 
 /**

@@ -1,17 +1,16 @@
 /**
- * The core's tool-call specs for Agents tools, one per (tool, type, content setting), and which
- * tools are MCP tools. The SDK says a call went to an MCP server only while it runs
+ * The core's tool-call specs for Agents tools (`frameworkToolSpec`), and which tools are MCP
+ * tools. The SDK says a call went to an MCP server only while it runs
  * (`mcp_data` on its span), but the tool type is a metric attribute fixed when the call starts;
  * so the MCP tools an agent listed (its `mcp_tools` spans, one per turn unless the server
  * caches its list) are remembered by agent and tool name, and the calls' `mcp_data` confirms
  * them for later calls.
  */
-import { boundName, type ToolCallSpec, toolCallSpec } from '@toolscope/instrumentation/internal';
+import { frameworkToolSpec, type ToolCallSpec } from '@toolscope/instrumentation/internal';
 
-/** Bound on remembered specs and MCP tools (names come from the model and from servers). */
+/** Bound on remembered MCP tools (names come from the model and from servers). */
 const MAX_ENTRIES = 2_000;
 
-const specs = new Map<string, ToolCallSpec>();
 /** `agent\0tool` → MCP server name. */
 const mcpTools = new Map<string, string>();
 
@@ -33,23 +32,16 @@ export function mcpServerOf(agent: string | undefined, tool: string): string | u
 }
 
 /**
- * The spec of a call of tool `name` (an SDK or model name: bounded) of type `function` or, for
- * MCP tools, `extension`.
+ * The spec of a call of tool `name` (an SDK or model name: the core bounds it) of type
+ * `function` or, for MCP tools, `extension`.
  */
 export function specFor(
   name: string,
   mcp: boolean,
   captureContent: boolean | undefined,
 ): ToolCallSpec {
-  const key = `${mcp ? 'e' : 'f'}${captureContent === undefined ? '' : captureContent ? '1' : '0'}\u0000${name}`;
-  let spec = specs.get(key);
-  if (spec === undefined) {
-    spec = toolCallSpec({
-      name: boundName(name === '' ? 'unknown' : name, 'framework.name'),
-      type: mcp ? 'extension' : 'function',
-      ...(captureContent !== undefined ? { captureContent } : {}),
-    });
-    remember(specs, key, spec);
-  }
-  return spec;
+  return frameworkToolSpec(name === '' ? 'unknown' : name, {
+    type: mcp ? 'extension' : 'function',
+    ...(captureContent !== undefined ? { captureContent } : {}),
+  });
 }

@@ -141,4 +141,5 @@ export {
   type ToolCallSpec,
   type ToolCallStart,
 } from './tool-call.ts';
+export { type FrameworkToolOptions, frameworkToolSpec } from './tool-specs.ts';
 export { noteFrameworkStep, startWorkflowRun, type WorkflowRunHandle } from './workflow.ts';
