@@ -33,7 +33,6 @@ import {
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
   ATTR_TOOLSCOPE_TOOL_INPUT_SIZE,
   ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE,
-  ATTR_TOOLSCOPE_TOOL_RECORDED,
   ATTR_TOOLSCOPE_TOOL_RETRY_COUNT,
   ERROR_TYPE_VALUE_OTHER,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
@@ -224,10 +223,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     const endTime = givenEndTime ?? (this.startTimeMs !== undefined ? preciseNow() : undefined);
     this.ended = true;
     this.unregister?.();
-    const measuredS =
-      endTime !== undefined && this.startTimeMs !== undefined
-        ? Math.max(0, endTime - this.startTimeMs) / 1000
-        : (performance.now() - this.startMs) / 1000;
+
     const span = this.span;
     const spec = this.spec;
     let errorType: string | undefined;
@@ -258,24 +254,33 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
         captureContent(span, ATTR_GEN_AI_TOOL_CALL_RESULT, 'result', spec.name, result);
       }
     }
-    const attrs: Attributes = {};
-    if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
-    if (this.retryCount > 0) attrs[ATTR_TOOLSCOPE_TOOL_RETRY_COUNT] = this.retryCount;
-    if (this.inputSize !== undefined) attrs[ATTR_TOOLSCOPE_TOOL_INPUT_SIZE] = this.inputSize;
-    if (this.outputSize !== undefined) attrs[ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE] = this.outputSize;
-    span.setAttributes(attrs);
+    // One setAttribute per known value: no object is built on the hot path.
+    if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
+    if (this.retryCount > 0) span.setAttribute(ATTR_TOOLSCOPE_TOOL_RETRY_COUNT, this.retryCount);
+    if (this.inputSize !== undefined) {
+      span.setAttribute(ATTR_TOOLSCOPE_TOOL_INPUT_SIZE, this.inputSize);
+    }
+    if (this.outputSize !== undefined) {
+      span.setAttribute(ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE, this.outputSize);
+    }
     this.workflow?.noteTool(spec.name, errorType === undefined, this.topLevel);
-    const record = (seconds: number | undefined) =>
-      this.record(seconds ?? measuredS, errorType, endTime);
     if (this.adopted) {
       // The owner ends the span: the histogram gets the span's own duration when it does.
-      whenForeignSpanEnds(span, record);
+      const measuredS = this.measuredSeconds(endTime);
+      whenForeignSpanEnds(span, (seconds) => this.record(seconds ?? measuredS, errorType, endTime));
     } else {
       if (endTime !== undefined) span.end(endTime);
       else span.end();
       // One duration: the histogram point is the span's duration (SDK spans expose it).
-      record(endedSpanSeconds(span));
+      this.record(endedSpanSeconds(span) ?? this.measuredSeconds(endTime), errorType, endTime);
     }
+  }
+
+  /** The call's own measure, taken now: used when the span has no duration to give. */
+  private measuredSeconds(endTime: number | undefined): number {
+    return endTime !== undefined && this.startTimeMs !== undefined
+      ? Math.max(0, endTime - this.startTimeMs) / 1000
+      : (performance.now() - this.startMs) / 1000;
   }
 
   private record(durationS: number, errorType: string | undefined, endTime?: number): void {
@@ -305,6 +310,47 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
         confidence: spec.confidence,
         workflow: this.workflow?.name,
       });
+    }
+  }
+}
+
+/** The handle of a call toolscope records (own or adopted span): a class, no closures per call. */
+class CallHandle implements ToolCallHandle {
+  readonly invocation: ToolInvocationImpl;
+  readonly span: Span;
+  readonly context: Context;
+  readonly mode: 'own' | 'span';
+  private readonly toolName: string;
+
+  constructor(
+    invocation: ToolInvocationImpl,
+    span: Span,
+    ctx: Context,
+    mode: 'own' | 'span',
+    toolName: string,
+  ) {
+    this.invocation = invocation;
+    this.span = span;
+    this.context = ctx;
+    this.mode = mode;
+    this.toolName = toolName;
+  }
+
+  end(outcome: ToolCallEnd = {}): void {
+    try {
+      const hasError = 'error' in outcome;
+      if (outcome.errorType !== undefined && !hasError) {
+        this.invocation.fail(outcome.errorType, outcome.message);
+      }
+      this.invocation.finish(
+        outcome.error,
+        hasError,
+        outcome.result,
+        outcome.endTime,
+        hasError ? outcome.errorType : undefined,
+      );
+    } catch (err) {
+      logger.error(`ending tool call ${this.toolName} failed; ignored`, err);
     }
   }
 }
@@ -363,7 +409,6 @@ export function startToolCall(
       started = span;
     }
     applyCorrelation(span, parent);
-    span.setAttribute(ATTR_TOOLSCOPE_TOOL_RECORDED, true);
     if (callId !== undefined) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
     const invocation = new ToolInvocationImpl(spec, span, parent, callId, adopted, start.startTime);
     invocation.register();
@@ -372,29 +417,7 @@ export function startToolCall(
       captureContent(span, ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, 'arguments', spec.name, start.args);
     }
     const ctx = (adopted ? parent : trace.setSpan(parent, span)).setValue(TOOL_KEY, invocation);
-    return {
-      invocation,
-      span,
-      context: ctx,
-      mode: adopted ? 'span' : 'own',
-      end(outcome: ToolCallEnd = {}) {
-        try {
-          const hasError = 'error' in outcome;
-          if (outcome.errorType !== undefined && !hasError) {
-            invocation.fail(outcome.errorType, outcome.message);
-          }
-          invocation.finish(
-            outcome.error,
-            hasError,
-            outcome.result,
-            outcome.endTime,
-            hasError ? outcome.errorType : undefined,
-          );
-        } catch (err) {
-          logger.error(`ending tool call ${spec.name} failed; ignored`, err);
-        }
-      },
-    };
+    return new CallHandle(invocation, span, ctx, adopted ? 'span' : 'own', spec.name);
   } catch (err) {
     logger.error(`starting the span of tool ${spec.name} failed; running untraced`, err);
     try {
