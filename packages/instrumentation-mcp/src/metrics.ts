@@ -5,6 +5,11 @@
  * and reused, so recording costs a map lookup. Tool and prompt names share the core's name
  * guard (`maxToolNames`, then `_OTHER`), and past `MAX_ATTRIBUTE_SETS` sets per endpoint every
  * new combination folds into one `_OTHER` set, whatever a peer sends.
+ *
+ * Every set is interned process-wide by its content (`internAttributes`): pre-aggregated cells
+ * are found by the attribute object's identity, so the same labels from a thousand sessions
+ * are one cell and one exported point, and memory follows the distinct label sets (at most
+ * `MAX_PROCESS_ATTRIBUTE_SETS`, then `_OTHER`), not the sessions.
  */
 import type { Attributes, Histogram } from '@opentelemetry/api';
 import { metricNameOf } from '@toolscope/instrumentation/internal';
@@ -28,7 +33,54 @@ import {
 /** Attribute sets kept per endpoint before new combinations fold into `_OTHER`. */
 export const MAX_ATTRIBUTE_SETS = 1000;
 
+/**
+ * Distinct attribute sets of the MCP histograms per process; past it a new set folds into
+ * its connection's `_OTHER` set (an `mcp.method.name="_OTHER"` series shows the fold, and
+ * the diag logger warns once).
+ */
+export const MAX_PROCESS_ATTRIBUTE_SETS = 2000;
+
 const SEP = '\u0000';
+
+/** The one frozen object per attribute content, shared by every endpoint and session. */
+const interned = new Map<string, Attributes>();
+let warnedFull = false;
+
+function contentKey(attrs: Attributes): string {
+  let key = '';
+  for (const name of Object.keys(attrs).sort()) key += `${name}=${String(attrs[name])}${SEP}`;
+  return key;
+}
+
+/**
+ * The process-wide object for `attrs`' content: the same labels always reach the same
+ * pre-aggregated cell. Past `MAX_PROCESS_ATTRIBUTE_SETS` sets, a new combination is recorded
+ * under its connection's `_OTHER` set instead (a handful: one per transport and protocol).
+ */
+export function internAttributes(attrs: Attributes, connection?: Connection): Attributes {
+  const key = contentKey(attrs);
+  const found = interned.get(key);
+  if (found !== undefined) return found;
+  if (interned.size >= MAX_PROCESS_ATTRIBUTE_SETS) {
+    if (!warnedFull) {
+      warnedFull = true;
+      logger.warn(
+        `MCP metrics: ${MAX_PROCESS_ATTRIBUTE_SETS} distinct attribute sets; new ones are recorded under mcp.method.name="${ERROR_TYPE_VALUE_OTHER}"`,
+      );
+    }
+    const other = withConnection({ [ATTR_MCP_METHOD_NAME]: ERROR_TYPE_VALUE_OTHER }, connection);
+    const otherKey = contentKey(other);
+    let kept = interned.get(otherKey);
+    if (kept === undefined) {
+      kept = Object.freeze(other);
+      interned.set(otherKey, kept);
+    }
+    return kept;
+  }
+  const kept = Object.freeze(attrs);
+  interned.set(key, kept);
+  return kept;
+}
 
 /** What a metric point describes: the operation's method and its tool or prompt, if any. */
 export interface MetricTarget {
@@ -39,7 +91,8 @@ export interface MetricTarget {
   readonly metricKey: string;
 }
 
-function withConnection(attrs: Attributes, connection: Connection): Attributes {
+function withConnection(attrs: Attributes, connection: Connection | undefined): Attributes {
+  if (connection === undefined) return attrs;
   if (connection.networkTransport !== undefined) {
     attrs[ATTR_NETWORK_TRANSPORT] = connection.networkTransport;
   }
@@ -80,8 +133,8 @@ export function operationAttributes(
   if (sets.size >= MAX_ATTRIBUTE_SETS) {
     attrs = sets.get(ERROR_TYPE_VALUE_OTHER);
     if (attrs === undefined) {
-      attrs = withConnection(
-        { [ATTR_MCP_METHOD_NAME]: ERROR_TYPE_VALUE_OTHER },
+      attrs = internAttributes(
+        withConnection({ [ATTR_MCP_METHOD_NAME]: ERROR_TYPE_VALUE_OTHER }, endpoint.connection),
         endpoint.connection,
       );
       sets.set(ERROR_TYPE_VALUE_OTHER, attrs);
@@ -101,17 +154,18 @@ export function operationAttributes(
   if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
   if (statusCode !== undefined) attrs[ATTR_RPC_RESPONSE_STATUS_CODE] = statusCode;
   withConnection(attrs, endpoint.connection);
+  attrs = internAttributes(attrs, endpoint.connection);
   sets.set(key, attrs);
   return attrs;
 }
 
-/** The attributes of one session's duration point (a few per process: never cached). */
+/** The attributes of one session's duration point (interned: one cell per distinct set). */
 export function sessionAttributes(endpoint: Endpoint, errorType: string | undefined): Attributes {
   const attrs: Attributes = {};
   const v = metricVersion(endpoint.version);
   if (v !== undefined) attrs[ATTR_MCP_PROTOCOL_VERSION] = v;
   if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
-  return withConnection(attrs, endpoint.connection);
+  return internAttributes(withConnection(attrs, endpoint.connection), endpoint.connection);
 }
 
 /** Records `seconds` on `histogram`; never throws into the caller. */
