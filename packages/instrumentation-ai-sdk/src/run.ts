@@ -10,13 +10,17 @@
  * whether another integration owns the run's spans.
  *
  * Steps: step k is open from its model call's end (`onLanguageModelCallEnd`, after retries)
- * through its tool calls, and ends when step k+1's model call starts or the run ends.
+ * through its tool calls, and ends when step k+1's model call starts or the run ends. Each is a
+ * core framework step (`startFrameworkStep`) the run's tool failures are reported to, so the
+ * core's rule applies: a step in which a tool call failed did not complete.
  */
 import { type Context, type SpanContext, trace } from '@opentelemetry/api';
 import {
   type AgentRunHandle,
+  type FrameworkStep,
   noteFrameworkStep,
   startAgentRun,
+  startFrameworkStep,
   type ToolCallHandle,
 } from '@toolscope/instrumentation/internal';
 import { findSdkAgentSpan, withParentSpan } from './sdk-spans.ts';
@@ -56,9 +60,12 @@ export class AiSdkRun {
   private agent: AgentRunHandle | undefined;
   /** Another integration owns the run's spans; toolscope's own spans go under this context. */
   private sdkParent: Context | undefined;
-  private stepFailures = 0;
+  /** A step failed a tool call while no step was open (reported to the next one). */
+  private failureBeforeStep = false;
   /** A step's model call ended; its tool calls may still run. */
   private stepOpen = false;
+  /** The open step in the caller's workflow (undefined outside a workflow). */
+  private step: FrameworkStep | undefined;
   /** A model call started and has not ended (it may fail the run). */
   private modelCallPending = false;
   /** How many times the integration is in the SDK's list (each entry is called). */
@@ -137,7 +144,8 @@ export class AiSdkRun {
 
   /** A tool call of the current step failed. */
   noteToolFailure(): void {
-    this.stepFailures++;
+    if (this.step !== undefined) this.step.noteToolFailure();
+    else if (!this.stepOpen) this.failureBeforeStep = true;
   }
 
   /** A model call (first attempt or retry) is about to start: the previous step has ended. */
@@ -148,18 +156,22 @@ export class AiSdkRun {
 
   /** The model call ended (its response parsed): its step stays open while its tools run. */
   modelCallEnded(): void {
-    this.stepOpen = true;
     this.modelCallPending = false;
+    if (this.stepOpen) return;
+    this.stepOpen = true;
+    this.step = startFrameworkStep(this.parent);
+    if (this.failureBeforeStep) this.step?.noteToolFailure();
+    this.failureBeforeStep = false;
   }
 
   /**
-   * One AI SDK step ended: a framework step of the caller's workflow, succeeded when none of
-   * its tool calls failed.
+   * One AI SDK step ended: a framework step of the caller's workflow, completed when none of
+   * its tool calls failed (the core's rule).
    */
   private closeStep(): void {
     this.stepOpen = false;
-    noteFrameworkStep(this.parent, this.stepFailures === 0);
-    this.stepFailures = 0;
+    this.step?.end(true);
+    this.step = undefined;
   }
 
   /**

@@ -13,7 +13,13 @@ import { type AgentRunHandle, boundName, startAgentRun } from '@toolscope/instru
 import { frameworkErrorType, isBubbleUp } from './errors.ts';
 import type { AnyMethod } from './patch.ts';
 import { state } from './state.ts';
-import { beginSteps, withGraphSteps, withoutGraphSteps } from './steps.ts';
+import {
+  beginSteps,
+  GraphSteps,
+  graphStepsOf,
+  withGraphSteps,
+  withoutGraphSteps,
+} from './steps.ts';
 
 /** What LangGraph names a graph that was given no name. */
 const DEFAULT_GRAPH_NAME = 'LangGraph';
@@ -118,9 +124,10 @@ export function traceGraphRun(original: AnyMethod): AnyMethod {
     const parent = context.active();
     let options = args[1];
     let ctx: Context = parent;
-    const stepsCtx = beginSteps(parent);
-    if (stepsCtx !== undefined) {
-      options = withGraphSteps(options, parent);
+    const stepsCtx = beginSteps(parent, () => new GraphSteps(args[1]));
+    const steps = stepsCtx === undefined ? undefined : graphStepsOf(stepsCtx);
+    if (stepsCtx !== undefined && steps !== undefined) {
+      options = withGraphSteps(options, parent, steps);
       ctx = stepsCtx;
     } else {
       options = withoutGraphSteps(options);

@@ -10,19 +10,31 @@
  * - a graph step: each node run that finished (LangGraph's own "node finished" signal: a
  *   `createAgent` run that calls the model, runs two tools and calls the model again has four).
  *
+ * The core's rule applies to both: a step in which a tool call failed did not complete. A
+ * sequence step's `invoke` / `batch` runs as a core framework step (a failed tool call made in
+ * it fails it); a graph node run fails when a `ToolNode` run in it saw a failed tool call or
+ * answered one with an error `ToolMessage` (`tool-node.ts` reports it to the run's
+ * `GraphSteps`, which the node's "finished" signal then reads).
+ *
  * Runs nested in that run (a sequence inside a graph node, a sub-agent) leave the counting to
  * it. No callback handler is involved: the sequence is run through a per-call view whose steps
  * report themselves, the graph gets a `configurable` entry. Outside a workflow nothing changes.
  */
-import type { Context } from '@opentelemetry/api';
-import { noteFrameworkStep, TOOL_KEY, WORKFLOW_KEY } from '@toolscope/instrumentation/internal';
+import { type Context, context } from '@opentelemetry/api';
+import {
+  noteFrameworkStep,
+  startFrameworkStep,
+  TOOL_KEY,
+  WORKFLOW_KEY,
+} from '@toolscope/instrumentation/internal';
 import { STEPS_KEY, state } from './state.ts';
 
 /**
  * Whether a run starting in `parent` reports steps; if so, switches the workflow to counting
- * framework steps and returns the context the run's work goes in (nested runs see it).
+ * framework steps and returns the context the run's work goes in (nested runs see it):
+ * `STEPS_KEY` holds what `steps` makes (a graph's `GraphSteps`), else `true` (a sequence).
  */
-export function beginSteps(parent: Context): Context | undefined {
+export function beginSteps(parent: Context, steps?: () => GraphSteps): Context | undefined {
   if (
     !state.workflowSteps ||
     parent.getValue(WORKFLOW_KEY) === undefined ||
@@ -33,7 +45,13 @@ export function beginSteps(parent: Context): Context | undefined {
   }
   // A step that did not succeed adds nothing, but switches the workflow to framework steps.
   noteFrameworkStep(parent, false);
-  return parent.setValue(STEPS_KEY, true);
+  return parent.setValue(STEPS_KEY, steps === undefined ? true : steps());
+}
+
+/** The graph run counting steps in `ctx`, if a graph (not a sequence) counts them. */
+export function graphStepsOf(ctx: Context): GraphSteps | undefined {
+  const steps = ctx.getValue(STEPS_KEY);
+  return steps instanceof GraphSteps ? steps : undefined;
 }
 
 // --- Graphs -------------------------------------------------------------------------------
@@ -53,12 +71,71 @@ interface RunConfigLike {
   readonly [key: string]: unknown;
 }
 
-/** `options` with a node-finished function that reports each node run to the workflow. */
-export function withGraphSteps(options: unknown, workflow: Context): RunConfigLike {
+/** Where LangGraph separates the namespaces of nested tasks in `checkpoint_ns`. */
+const NS_SEPARATOR = '|';
+/** Where a namespace segment's node name ends and its task id starts. */
+const NS_TASK = ':';
+/** Failed node runs remembered at once (a run that never reports them cannot grow past it). */
+const MAX_FAILED = 1_000;
+
+/**
+ * The node runs of one counting graph run in which a tool call failed, until their node's
+ * "finished" signal reads them. A node run is known by its task's segment of `checkpoint_ns`
+ * at this graph's depth (`tools:<task id>`), so a `ToolNode` run inside a subgraph, or inside
+ * a node's own function, fails the outermost node run it is part of, once.
+ */
+export class GraphSteps {
+  /** `checkpoint_ns` segments above this graph's tasks. */
+  private readonly depth: number;
+  /** Failed node runs: task segment → node name. */
+  private readonly failed = new Map<string, string>();
+  private anonymous = 0;
+
+  constructor(options: unknown) {
+    const ns = (options as RunConfigLike | undefined)?.configurable?.checkpoint_ns;
+    this.depth = typeof ns === 'string' && ns !== '' ? ns.split(NS_SEPARATOR).length : 0;
+  }
+
+  /** A tool call failed in the node run whose config (a `ToolNode`'s) is `config`. */
+  toolFailed(config: unknown): void {
+    if (this.failed.size >= MAX_FAILED) return;
+    const c = config as RunConfigLike | undefined;
+    const ns = c?.configurable?.checkpoint_ns;
+    const segment = typeof ns === 'string' ? ns.split(NS_SEPARATOR)[this.depth] : undefined;
+    const end = segment?.lastIndexOf(NS_TASK) ?? -1;
+    if (segment !== undefined && end > 0) {
+      this.failed.set(segment, segment.slice(0, end));
+      return;
+    }
+    const node = (c?.metadata as { langgraph_node?: unknown } | undefined)?.langgraph_node;
+    if (typeof node === 'string') this.failed.set(`${NS_TASK}${this.anonymous++}`, node);
+  }
+
+  /** A run of `node` finished: whether one of its runs failed a tool call (read once). */
+  takeFailure(node: string): boolean {
+    for (const [task, name] of this.failed) {
+      if (name === node) {
+        this.failed.delete(task);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * `options` with a node-finished function that reports each node run to the workflow: a
+ * completed step unless a tool call failed in it (`steps`).
+ */
+export function withGraphSteps(
+  options: unknown,
+  workflow: Context,
+  steps: GraphSteps,
+): RunConfigLike {
   const config = (options ?? {}) as RunConfigLike;
   const caller = config.configurable?.[NODE_FINISHED];
   const report: NodeFinished = (node: string) => {
-    noteFrameworkStep(workflow, true);
+    noteFrameworkStep(workflow, !steps.takeFailure(node));
     if (typeof caller === 'function') caller(node);
   };
   report[CALLER_FN] = caller;
@@ -113,23 +190,43 @@ async function* countEnd(
   }
 }
 
-/** `method` of `step`, reporting the step when the promise it returns settles. */
+/**
+ * `method` of `step`, run as one core framework step (a tool call that fails in it fails it),
+ * reported when the promise it returns settles.
+ */
 function countSettled(
   step: object,
   method: (...args: unknown[]) => unknown,
   workflow: Context,
 ): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) =>
-    Promise.resolve(method.apply(step, args)).then(
+  return (...args: unknown[]) => {
+    const active = context.active();
+    const frameworkStep = startFrameworkStep(active);
+    if (frameworkStep === undefined) {
+      return Promise.resolve(method.apply(step, args)).then(
+        (out) => {
+          noteFrameworkStep(workflow, true);
+          return out;
+        },
+        (err: unknown) => {
+          noteFrameworkStep(workflow, false);
+          throw err;
+        },
+      );
+    }
+    return Promise.resolve(
+      context.with(frameworkStep.context, () => method.apply(step, args)),
+    ).then(
       (out) => {
-        noteFrameworkStep(workflow, true);
+        frameworkStep.end(true);
         return out;
       },
       (err: unknown) => {
-        noteFrameworkStep(workflow, false);
+        frameworkStep.end(false);
         throw err;
       },
     );
+  };
 }
 
 /**

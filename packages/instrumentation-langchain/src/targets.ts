@@ -7,7 +7,7 @@ import { traceGraphRun } from './graph.ts';
 import type { AnyMethod } from './patch.ts';
 import { traceSequence } from './sequence.ts';
 import { traceToolCall } from './tool-call.ts';
-import { traceRunTool } from './tool-node.ts';
+import { traceRunTool, traceToolNodeRun } from './tool-node.ts';
 
 export type PackageName = '@langchain/core' | '@langchain/langgraph' | 'langchain';
 
@@ -57,13 +57,13 @@ export const TARGETS: readonly Target[] = [
     pkg: '@langchain/langgraph',
     file: 'dist/prebuilt/tool_node',
     className: 'ToolNode',
-    methods: { runTool: traceRunTool },
+    methods: { runTool: traceRunTool, run: traceToolNodeRun },
   },
   {
     pkg: 'langchain',
     file: 'dist/agents/nodes/ToolNode',
     className: 'ToolNode',
-    methods: { runTool: traceRunTool },
+    methods: { runTool: traceRunTool, run: traceToolNodeRun },
   },
 ];
 

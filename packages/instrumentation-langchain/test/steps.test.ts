@@ -2,12 +2,13 @@ import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { fakeModel } from '@langchain/core/testing';
+import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { withWorkflow } from '@toolscope/instrumentation';
 import { createAgent } from 'langchain';
 import { describe, expect, it } from 'vitest';
 import { named, one, parentOf, toolSpans, useHarness } from './helpers/setup.ts';
-import { add, search } from './helpers/tools.ts';
+import { add, boom, search } from './helpers/tools.ts';
 
 /** The issue's example: two steps, three tool calls (one, then two in parallel). */
 function twoStepsThreeCalls() {
@@ -136,6 +137,62 @@ describe('workflow steps', () => {
     const wf = workflowSpan('agentic');
     expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(4);
     expect(parentOf(h.otel, one(h.otel, 'invoke_agent calc'))).toBe(wf);
+  });
+
+  it('a node run in which a tool call failed is not a completed step (createAgent: one run per call)', async () => {
+    const model = fakeModel()
+      .respondWithTools([
+        { name: 'add', args: { a: 2, b: 3 }, id: 'call_f1' },
+        { name: 'add', args: { a: 'bad' }, id: 'call_f2' },
+        { name: 'nope', args: {}, id: 'call_f3' },
+        { name: 'boom', args: {}, id: 'call_f4' },
+      ])
+      .respond(new AIMessage('done despite failures'));
+    const agent = createAgent({ model, tools: [add, boom], name: 'failing' });
+    // Six node runs: model, four tool runs (one per call), model.
+    const out = await withWorkflow({ name: 'failing-agent', totalSteps: 6 }, () =>
+      agent.invoke({ messages: [new HumanMessage('go')] }),
+    );
+    expect(out.messages.at(-1)?.content).toBe('done despite failures');
+    expect(toolSpans(h.otel).filter((s) => s.status.code === SpanStatusCode.ERROR)).toHaveLength(3);
+    // The three tool runs whose call failed (schema, unknown tool, throw) did not complete.
+    const wf = workflowSpan('failing-agent');
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(3);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
+  });
+
+  it('a ToolNode run with several calls fails as one node run when any of them failed', async () => {
+    const model = fakeModel()
+      .respondWithTools([
+        { name: 'add', args: { a: 1, b: 1 }, id: 'call_r1' },
+        { name: 'boom', args: {}, id: 'call_r2' },
+      ])
+      .respondWithTools([{ name: 'add', args: { a: 2, b: 2 }, id: 'call_r3' }])
+      .respond(new AIMessage('done'));
+    // LangGraph's prebuilt agent: one tools-node run for all the calls of a model turn.
+    const agent = createReactAgent({ llm: model, tools: [add, boom], name: 'react' });
+    await withWorkflow({ name: 'react-failing', totalSteps: 5 }, () =>
+      agent.invoke({ messages: [new HumanMessage('go')] }),
+    );
+    // agent, tools (one of two calls failed), agent, tools, agent.
+    const wf = workflowSpan('react-failing');
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(4);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
+  });
+
+  it('a sequence step in which a tool call failed (caught by the step) is not completed', async () => {
+    const chain = RunnableSequence.from([
+      RunnableLambda.from(async (x: number) => {
+        const fallback = await boom.invoke({}).catch(() => 'fallback');
+        return `${fallback}:${await add.invoke({ a: x, b: 1 })}`;
+      }),
+      RunnableLambda.from(async (s: string) => search.invoke({ q: s })),
+    ]);
+    const out = await withWorkflow({ name: 'seq-failing', totalSteps: 2 }, () => chain.invoke(1));
+    expect(out).toBe('results for fallback:2');
+    const wf = workflowSpan('seq-failing');
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(1);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
   });
 
   it('changes nothing outside a workflow: no workflow span for a chain', async () => {

@@ -5,7 +5,7 @@
  * |---|---|
  * | `function` (function tools, MCP tools, agents used as tools) | one tool call of the core: `execute_tool {name}` (or the span it adopts), `gen_ai.execute_tool.duration`, the in-process store |
  * | `agent` | `invoke_agent {name}` and `gen_ai.invoke_agent.duration` |
- * | `turn` (one model call and the tools it asked for) | a step of the caller's workflow (`noteFrameworkStep`) |
+ * | `turn` (one model call and the tools it asked for) | a step of the caller's workflow (`startFrameworkStep`): completed when the turn did not fail and none of its tool calls failed |
  * | `handoff` | a `toolscope.agent.handoff` event on the handing agent's span, and a link to it from the receiving agent's span |
  * | `mcp_tools` | remembered: which of an agent's tools are MCP tools |
  * | an agent run failed on a tool the agent lacks | a failed tool call, `error.type=tool_not_found` |
@@ -32,8 +32,10 @@ import {
   coreLogger,
   ERROR_TYPE_VALUE_TOOL_NOT_FOUND,
   EVENT_TOOLSCOPE_AGENT_HANDOFF,
+  type FrameworkStep,
   noteFrameworkStep,
   startAgentRun,
+  startFrameworkStep,
   startToolCall,
   TOOL_KEY,
   type ToolCallHandle,
@@ -85,11 +87,18 @@ interface AgentEntry extends Entry {
   unknownToolRecorded: boolean;
 }
 
+/** A turn: its tool spans are its children, its tool calls run in its step's context. */
+interface TurnEntry extends Entry {
+  readonly kind: 'turn';
+  /** The workflow step of the turn (undefined outside a workflow or inside a tool call). */
+  readonly step: FrameworkStep | undefined;
+}
+
 interface OtherEntry extends Entry {
   readonly kind: 'other';
 }
 
-type AnyEntry = ToolEntry | AgentEntry | OtherEntry;
+type AnyEntry = ToolEntry | AgentEntry | TurnEntry | OtherEntry;
 
 /** What the tracker needs from the process-wide state. */
 export interface TrackerHooks {
@@ -168,7 +177,33 @@ export class SpanTracker {
     const data = span.spanData;
     if (data.type === 'function') this.toolStarting(span);
     else if (data.type === 'agent') this.agentStarted(span, data.name);
+    else if (data.type === 'turn') this.turnStarted(span);
     else this.track(span, { kind: 'other', parentId: span.parentId, ctx: undefined });
+  }
+
+  /**
+   * A turn of an agent run made in a workflow (not inside a tool call) is one of its steps: the
+   * turn's tool calls run in the step's context, so a failed one fails the step (core rule).
+   */
+  private turnStarted(span: AgentsSpan): void {
+    const parent = this.ancestorContext(span.parentId);
+    const step =
+      parent !== undefined && parent.getValue(TOOL_KEY) === undefined
+        ? startFrameworkStep(parent)
+        : undefined;
+    this.track(span, { kind: 'turn', parentId: span.parentId, ctx: step?.context, step });
+  }
+
+  /** The turn a tool span belongs to (its nearest turn ancestor below an agent). */
+  private turnOf(parentId: string | null): TurnEntry | undefined {
+    let id = parentId;
+    for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
+      const entry = this.entries.get(id);
+      if (entry === undefined || entry.kind === 'agent' || entry.kind === 'tool') return undefined;
+      if (entry.kind === 'turn') return entry;
+      id = entry.parentId;
+    }
+    return undefined;
   }
 
   private toolStarting(span: AgentsSpan): ToolEntry {
@@ -254,7 +289,9 @@ export class SpanTracker {
     try {
       if (entry?.kind === 'tool') this.toolEnded(span, entry);
       else if (entry?.kind === 'agent') this.agentEnded(span, entry);
-      else if (live && data.type === 'turn') this.turnEnded(span);
+      else if (entry?.kind === 'turn') {
+        if (live) this.turnEnded(span, entry);
+      } else if (live && data.type === 'turn') this.turnEnded(span, undefined);
       else if (live && data.type === 'handoff') this.handoffEnded(span, data);
       else if (live && data.type === 'mcp_tools') this.mcpToolsListed(span, data);
     } finally {
@@ -283,6 +320,8 @@ export class SpanTracker {
       const started = this.hooks.toolEventsLive() ? entry.toolStarted : undefined;
       const type = toolErrorType(error, started);
       handle.end({ error: failureOf(type, error.message), endTime });
+      // Its turn failed a tool call (also when the call ran in a context the user's code set).
+      this.turnOf(entry.parentId)?.step?.noteToolFailure();
     } else {
       handle.end({ result: entry.output ?? data.output, endTime });
     }
@@ -296,13 +335,18 @@ export class SpanTracker {
     else entry.run?.end({ error: failureOf(runErrorType(error), error.message), endTime });
   }
 
-  private turnEnded(span: AgentsSpan): void {
+  private turnEnded(span: AgentsSpan, entry: TurnEntry | undefined): void {
     const error = spanErrorOf(span.error);
     if (error !== undefined) {
       const agent = this.nearestAgent(span.parentId);
       if (agent !== undefined) this.recordUnknownTool(agent, error);
     }
-    // A turn of an agent running inside a tool call is part of that call, not a workflow step.
+    if (entry !== undefined) {
+      entry.step?.end(error === undefined);
+      return;
+    }
+    // A turn toolscope did not see start (no tool failures known). A turn of an agent running
+    // inside a tool call is part of that call, not a workflow step.
     const ctx = this.contextOf(span) ?? context.active();
     if (ctx.getValue(TOOL_KEY) === undefined) noteFrameworkStep(ctx, error === undefined);
   }

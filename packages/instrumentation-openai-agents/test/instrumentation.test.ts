@@ -152,6 +152,54 @@ describe('tool calls', () => {
     expect(workflow.attributes['toolscope.workflow.outcome']).toBe('completed');
   });
 
+  it('a turn in which a tool call failed is not a completed step: the workflow ends partial', async () => {
+    const hostile = {
+      get message(): string {
+        throw new Error('hostile message getter');
+      },
+      toString(): string {
+        throw new Error('hostile toString');
+      },
+    };
+    const agent = new Agent({
+      name: 'Failing',
+      instructions: 'x',
+      tools: [
+        weather('fine_tool', async (city) => `sunny in ${city}`),
+        weather('json_tool'),
+        weather('throwing_tool', async () => {
+          throw new Error('down');
+        }),
+        weather('hostile_tool', async () => {
+          throw hostile;
+        }),
+      ],
+      model: scripted(
+        [
+          call('fine_tool', { city: 'Paris' }, 'call_ok'),
+          call('json_tool', '{"city":', 'call_json'),
+          call('throwing_tool', { city: 'Oslo' }, 'call_throw'),
+          call('hostile_tool', { city: 'Rome' }, 'call_hostile'),
+        ],
+        [say('done despite failures')],
+      ),
+    });
+    const steps = await withWorkflow({ name: 'failing-turn', totalSteps: 2 }, async (wf) => {
+      expect((await run(agent, 'go')).finalOutput).toBe('done despite failures');
+      return wf.stepsCompleted;
+    });
+    const failed = otel
+      .spans()
+      .filter(isToolSpan)
+      .filter((s) => s.status.code === SpanStatusCode.ERROR);
+    expect(failed).toHaveLength(3);
+    // Turn 1 failed three of its four tool calls; only turn 2 completed.
+    expect(steps).toBe(1);
+    const workflow = only(otel, 'invoke_workflow failing-turn');
+    expect(workflow.attributes['toolscope.workflow.steps.completed']).toBe(1);
+    expect(workflow.attributes['toolscope.workflow.outcome']).toBe('partial');
+  });
+
   it('runs parallel calls in overlapping spans, each with its own id and parent', async () => {
     const agent = new Agent({
       name: 'Parallel',

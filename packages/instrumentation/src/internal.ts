@@ -30,7 +30,7 @@ export {
 export { applyCorrelation } from './correlation.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
 export { readProperty } from './error-type.ts';
-export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
+export { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export { metricNameOf } from './metrics/cardinality.ts';
 export * from './metrics/catalogue.ts';
@@ -142,4 +142,12 @@ export {
   type ToolCallStart,
 } from './tool-call.ts';
 export { type FrameworkToolOptions, frameworkToolSpec } from './tool-specs.ts';
-export { noteFrameworkStep, startWorkflowRun, type WorkflowRunHandle } from './workflow.ts';
+export {
+  type FrameworkStepOptions,
+  frameworkStepOf,
+  noteFrameworkStep,
+  startFrameworkStep,
+  startWorkflowRun,
+  type WorkflowRunHandle,
+} from './workflow.ts';
+export type { FrameworkStep } from './workflow-run.ts';

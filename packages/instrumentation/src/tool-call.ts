@@ -19,7 +19,7 @@ import { captureContent, cheapSize } from './content.ts';
 import { applyCorrelation } from './correlation.ts';
 import { logger, safeExecute } from './diag.ts';
 import { errorTypeOf } from './error-type.ts';
-import { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
+import { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
 import { getTracer } from './providers.ts';
 import {
@@ -46,7 +46,7 @@ import {
 } from './span-outcome.ts';
 import { recordToolMetrics, recordToolRetries } from './tool-metrics.ts';
 import type { ToolInvocation, ToolType } from './types.ts';
-import type { WorkflowRunImpl } from './workflow-run.ts';
+import type { FrameworkStep, WorkflowRunImpl } from './workflow-run.ts';
 
 /** What a tool call is, fixed before it starts (validated by the caller). */
 export interface ToolCallSpec {
@@ -126,6 +126,8 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
   private readonly workflow: WorkflowRunImpl | undefined;
   /** Whether the call runs directly in the workflow (a plain-code step), not inside a tool. */
   private readonly topLevel: boolean;
+  /** The framework step the call is made in; a failed call fails it. */
+  private readonly step: FrameworkStep | undefined;
   private readonly adopted: boolean;
   private fallbackFor: string | undefined;
   private inputSize: number | undefined;
@@ -147,7 +149,14 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     this.callId = callId;
     this.adopted = adopted;
     this.workflow = parent.getValue(WORKFLOW_KEY) as WorkflowRunImpl | undefined;
-    this.topLevel = parent.getValue(TOOL_KEY) === undefined;
+    const tool = parent.getValue(TOOL_KEY);
+    this.topLevel = tool === undefined;
+    // The framework step this call is made directly in (not inside another tool call of it).
+    const step =
+      this.workflow === undefined
+        ? undefined
+        : (parent.getValue(STEP_KEY) as FrameworkStep | undefined);
+    this.step = step !== undefined && step.tool === tool ? step : undefined;
     this.startMs = performance.now();
     this.startTimeMs = startTimeMs;
     this.fallbackFor = spec.fallbackFor;
@@ -264,6 +273,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
       span.setAttribute(ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE, this.outputSize);
     }
     this.workflow?.noteTool(spec.name, errorType === undefined, this.topLevel);
+    if (errorType !== undefined) this.step?.noteToolFailure();
     if (this.adopted) {
       // The owner ends the span: the histogram gets the span's own duration when it does.
       const measuredS = this.measuredSeconds(endTime);

@@ -119,8 +119,9 @@ export interface WorkflowRun {
   readonly totalSteps: number | undefined;
   /**
    * Steps completed, never more than `totalSteps`: the explicit count when `completeStep` was
-   * called; else the framework's own steps that succeeded (an AI SDK step, a LangChain
-   * sequence step or graph node, an OpenAI Agents turn) when an integration reports them;
+   * called; else the framework's own steps that completed (an AI SDK step, a LangChain
+   * sequence step or graph node, an OpenAI Agents turn; a step in which a tool call failed did
+   * not complete) when an integration reports them;
    * else the tool calls made directly in the run (not inside another tool) that succeeded.
    */
   readonly stepsCompleted: number;

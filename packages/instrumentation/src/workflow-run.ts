@@ -1,5 +1,6 @@
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { errorTypeOf } from './error-type.ts';
+import { STEP_KEY, TOOL_KEY } from './keys.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
 import { workflowAttributes } from './metrics/cardinality.ts';
 import { getRecorders } from './metrics/instruments.ts';
@@ -19,8 +20,9 @@ import type { WorkflowOutcome, WorkflowRun } from './types.ts';
  * ("Workflow steps") defines them:
  *
  * - `completeStep(n)` called by the user: exactly the steps counted that way (the override);
- * - else, steps a framework integration reports (`noteFrameworkStep`: an AI SDK step, a
- *   LangChain sequence step or graph node, an OpenAI Agents turn) that succeeded;
+ * - else, steps a framework integration reports (`FrameworkStep`, `noteFrameworkStep`: an AI
+ *   SDK step, a LangChain sequence step or graph node, an OpenAI Agents turn) that completed:
+ *   the step itself succeeded and no tool call in it failed (one rule for every framework);
  * - else, for plain code, tool calls made directly in the workflow (not inside another tool
  *   call) that succeeded.
  *
@@ -69,6 +71,7 @@ export class WorkflowRunImpl implements WorkflowRun {
    * directly in the workflow, not inside another tool call.
    */
   noteTool(name: string, succeeded: boolean, topLevel = true): void {
+    // (A failed call also fails the framework step it ran in: `FrameworkStep`, via tool-call.ts.)
     this.tools.add(name);
     if (succeeded && topLevel) this.succeededTools++;
   }
@@ -145,4 +148,54 @@ export function recordWorkflowMetrics(
   const attrs = workflowAttributes(name, outcome, errorType);
   instruments.workflowDuration.record(durationS, attrs.duration);
   instruments.workflowExecutions.add(1, attrs.counter);
+}
+
+/**
+ * One framework step in progress inside a workflow run (`startFrameworkStep`): an AI SDK step,
+ * a LangChain sequence step, an OpenAI Agents turn, or (not reported on its own) the part of a
+ * LangGraph node run a `ToolNode` does. The rule every integration shares: **a step in which a
+ * tool call failed did not complete.** A tool call started in `context` (directly, not inside
+ * another tool call of the step) that fails marks the step; an integration whose tool calls do
+ * not run in that context reports them with `noteToolFailure()`. A failure also marks the
+ * enclosing step, if any (a `ToolNode` inside a sequence step).
+ */
+export class FrameworkStep {
+  readonly context: Context;
+  /** The tool call the step runs inside (`TOOL_KEY` at its start), usually none. */
+  readonly tool: unknown;
+  private readonly run: WorkflowRunImpl;
+  private readonly outer: FrameworkStep | undefined;
+  private readonly report: boolean;
+  private failed = false;
+  private ended = false;
+
+  constructor(run: WorkflowRunImpl, parent: Context, report: boolean) {
+    this.run = run;
+    this.report = report;
+    this.tool = parent.getValue(TOOL_KEY);
+    const outer = parent.getValue(STEP_KEY) as FrameworkStep | undefined;
+    this.outer = outer?.tool === this.tool ? outer : undefined;
+    this.context = parent.setValue(STEP_KEY, this);
+  }
+
+  /** Whether a tool call of the step failed so far. */
+  get toolFailed(): boolean {
+    return this.failed;
+  }
+
+  /** A tool call of this step failed. */
+  noteToolFailure(): void {
+    this.failed = true;
+    this.outer?.noteToolFailure();
+  }
+
+  /**
+   * Ends the step once. A reported step counts as completed in its workflow when `succeeded`
+   * (the framework's own view: it returned, did not throw) and none of its tool calls failed.
+   */
+  end(succeeded: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.report) this.run.noteFrameworkStep(succeeded && !this.failed);
+  }
 }

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { applyCorrelation } from './correlation.ts';
 import { logger } from './diag.ts';
-import { WORKFLOW_KEY } from './keys.ts';
+import { STEP_KEY, WORKFLOW_KEY } from './keys.ts';
 import { getTracer } from './providers.ts';
 import { runInSpan } from './run-in-span.ts';
 import {
@@ -20,7 +20,7 @@ import {
 import { ToolscopeConfigError } from './shared/errors.ts';
 import { validate } from './shared/validate.ts';
 import type { WorkflowOptions, WorkflowRun } from './types.ts';
-import { WorkflowRunImpl } from './workflow-run.ts';
+import { FrameworkStep, WorkflowRunImpl } from './workflow-run.ts';
 
 interface ResolvedWorkflow {
   readonly name: string;
@@ -122,9 +122,42 @@ function invokeWorkflow(wf: ResolvedWorkflow, run: (r: WorkflowRun) => unknown):
 /**
  * Called by a framework integration when one of the framework's steps ended inside the
  * workflow active in `ctx` (see `WorkflowRun.stepsCompleted`). No-op outside a workflow.
+ * `succeeded` must already say whether a tool call of the step failed; an integration that
+ * can scope its steps uses `startFrameworkStep`, which applies that rule itself.
  */
 export function noteFrameworkStep(ctx: Context, succeeded: boolean): void {
   (ctx.getValue(WORKFLOW_KEY) as WorkflowRunImpl | undefined)?.noteFrameworkStep(succeeded);
+}
+
+/** Options of `startFrameworkStep`. */
+export interface FrameworkStepOptions {
+  /**
+   * Whether the step is reported to the workflow when it ends (default). `false`: the step only
+   * collects tool failures for the integration (`toolFailed`), which reports the step itself
+   * (a LangGraph `ToolNode` run, reported as its node's run).
+   */
+  readonly report?: boolean;
+}
+
+/**
+ * Starts a framework step inside the workflow run active in `parent` (undefined outside a
+ * workflow): the integration reports the step's boundaries (run the step's work in
+ * `step.context`, then `step.end(succeeded)`) and the core applies the one rule of
+ * docs/telemetry.md ("Workflow steps"): a step in which a tool call failed did not complete.
+ * Never throws.
+ */
+export function startFrameworkStep(
+  parent: Context,
+  options?: FrameworkStepOptions,
+): FrameworkStep | undefined {
+  const run = parent.getValue(WORKFLOW_KEY) as WorkflowRunImpl | undefined;
+  if (run === undefined) return undefined;
+  return new FrameworkStep(run, parent, options?.report !== false);
+}
+
+/** The framework step in progress in `ctx`, if any. */
+export function frameworkStepOf(ctx: Context): FrameworkStep | undefined {
+  return ctx.getValue(STEP_KEY) as FrameworkStep | undefined;
 }
 
 /**

@@ -14,10 +14,12 @@ import {
   withWorkflow,
 } from '../src/index.ts';
 import {
+  frameworkStepOf,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
   noteFrameworkStep,
   startAgentRun,
+  startFrameworkStep,
   startToolCall,
   toolCallSpec,
 } from '../src/internal.ts';
@@ -247,6 +249,81 @@ describe('workflow steps', () => {
     });
     const wf = otel.spans().find((s) => s.name === 'invoke_workflow chain')!;
     expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(1);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
+  });
+
+  it('a framework step in which a tool call failed did not complete (the one rule)', async () => {
+    const failing = traceTool(
+      async () => {
+        throw new Error('down');
+      },
+      { name: 'failing' },
+    );
+    await withWorkflow({ name: 'rule', totalSteps: 2 }, async () => {
+      // Step 1: one call succeeds, one fails (the step's code catches it and goes on).
+      const first = startFrameworkStep(context.active())!;
+      await context.with(first.context, async () => {
+        await withTool({ name: 'search' }, async () => 1);
+        await failing().catch(() => undefined);
+      });
+      expect(first.toolFailed).toBe(true);
+      first.end(true);
+      // Step 2: its calls succeed.
+      const second = startFrameworkStep(context.active())!;
+      await context.with(second.context, () => withTool({ name: 'search' }, async () => 2));
+      expect(second.toolFailed).toBe(false);
+      second.end(true);
+    });
+    const wf = otel.spans().find((s) => s.name === 'invoke_workflow rule')!;
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(1);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
+  });
+
+  it('a failed call inside another tool call of the step is that call’s, not the step’s', async () => {
+    const inner = traceTool(
+      async () => {
+        throw new Error('down');
+      },
+      { name: 'inner' },
+    );
+    await withWorkflow({ name: 'nested-step', totalSteps: 1 }, async () => {
+      const step = startFrameworkStep(context.active())!;
+      await context.with(step.context, () =>
+        withTool({ name: 'outer' }, async () => inner().catch(() => 'fallback')),
+      );
+      expect(step.toolFailed).toBe(false);
+      step.end(true);
+    });
+    const wf = otel.spans().find((s) => s.name === 'invoke_workflow nested-step')!;
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(1);
+    expect(wf.attributes['toolscope.workflow.outcome']).toBe('completed');
+  });
+
+  it('steps: reported failures, unreported collectors, the enclosing step, outside a workflow', async () => {
+    expect(startFrameworkStep(context.active())).toBeUndefined();
+    await withWorkflow({ name: 'collect', totalSteps: 3 }, async () => {
+      // A failure the integration saw itself (its tool call ran elsewhere).
+      const reported = startFrameworkStep(context.active())!;
+      reported.noteToolFailure();
+      reported.end(true);
+      reported.end(true); // once
+      // A collector inside a step: not a step of its own, its failures fail the step.
+      const outer = startFrameworkStep(context.active())!;
+      const part = startFrameworkStep(outer.context, { report: false })!;
+      expect(frameworkStepOf(part.context)).toBe(part);
+      await context.with(part.context, () =>
+        withTool({ name: 'broken' }, async () => {
+          throw new Error('down');
+        }).catch(() => undefined),
+      );
+      part.end(true);
+      expect(outer.toolFailed).toBe(true);
+      outer.end(true);
+      // A step that failed by itself.
+      startFrameworkStep(context.active())!.end(false);
+    });
+    const wf = otel.spans().find((s) => s.name === 'invoke_workflow collect')!;
+    expect(wf.attributes['toolscope.workflow.steps.completed']).toBe(0);
     expect(wf.attributes['toolscope.workflow.outcome']).toBe('partial');
   });
 
