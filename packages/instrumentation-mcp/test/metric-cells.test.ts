@@ -26,7 +26,10 @@ const MCP_HISTOGRAMS = [
 function cellsOf(pre: PreAggregatedMetrics, name: string) {
   const metric = pre.snapshot().find((m) => m.name === name);
   expect(metric, name).toBeDefined();
-  const cells = (metric?.cells ?? []) as { attributes: object; count?: number }[];
+  const cells = (metric?.cells ?? []) as unknown as readonly {
+    attributes: object;
+    count?: number;
+  }[];
   const labels = cells.map((c) => JSON.stringify(Object.entries(c.attributes).sort()));
   expect(new Set(labels).size, `${name}: one cell per distinct attribute set`).toBe(labels.length);
   return cells;
