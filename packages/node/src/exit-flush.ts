@@ -2,8 +2,12 @@
  * Flush on exit: a short-lived process that ends on its own, or is stopped by SIGTERM or
  * SIGINT, still exports what it recorded. Node's own behaviour is kept:
  *
- * - natural exit (`beforeExit`, the event loop ran empty): toolscope flushes once, within the
- *   deadline, and the process then exits as it would have;
+ * - natural exit (`beforeExit`, the event loop ran empty): toolscope flushes once and the
+ *   process then exits as it would have. If the flush does not finish within the deadline
+ *   (a collector that accepts and never answers), toolscope ends the process then, with the
+ *   exit code it would have had (`process.exitCode`, else 0): the exporters' requests in
+ *   flight would otherwise hold it until their own timeouts. What was still being sent is
+ *   lost, and counted in a diag warning;
  * - SIGTERM / SIGINT: toolscope flushes within the deadline; if the application has no handler
  *   of its own for that signal, the process then ends the way Node ends it for that signal
  *   (the handler is removed and the signal raised again, so the exit status is the signal's);
@@ -18,29 +22,51 @@ const logger = diag.createComponentLogger({ namespace: '@toolscope/node' });
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-/** Installs the hooks; returns the function that removes them. */
-export function installExitFlush(flush: () => Promise<void>, deadlineMs: number): () => void {
-  let flushing: Promise<void> | undefined;
-  const bounded = (): Promise<void> => {
-    flushing ??= new Promise<void>((resolve) => {
+/** What the exporters were given and have not answered for yet. */
+export interface InFlight {
+  spans: number;
+  metricExports: number;
+}
+
+const NOTHING_IN_FLIGHT = (): InFlight => ({ spans: 0, metricExports: 0 });
+
+/**
+ * Installs the hooks; returns the function that removes them. `inFlight` says what is lost
+ * when the flush is cut short.
+ */
+export function installExitFlush(
+  flush: () => Promise<void>,
+  deadlineMs: number,
+  inFlight: () => InFlight = NOTHING_IN_FLIGHT,
+): () => void {
+  /** Whether the flush finished (false: the deadline passed first). */
+  let flushing: Promise<boolean> | undefined;
+  const bounded = (): Promise<boolean> => {
+    flushing ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
-        logger.warn(`flush on exit did not finish within ${deadlineMs} ms; exiting anyway`);
-        resolve();
+        logger.warn(
+          `flush on exit did not finish within ${deadlineMs} ms; exiting without it (${lost()})`,
+        );
+        resolve(false);
       }, deadlineMs);
       timer.unref();
       flush().then(
         () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         },
         (err) => {
           clearTimeout(timer);
           logger.warn('flush on exit failed', err);
-          resolve();
+          resolve(true);
         },
       );
     });
     return flushing;
+  };
+  const lost = (): string => {
+    const { spans, metricExports } = inFlight();
+    return `lost: ${spans} spans and ${metricExports} metric exports still in flight`;
   };
 
   // beforeExit fires again after the flush's own work ends: flush only the first time.
@@ -48,7 +74,10 @@ export function installExitFlush(flush: () => Promise<void>, deadlineMs: number)
   const onBeforeExit = () => {
     if (exited) return;
     exited = true;
-    void bounded();
+    void bounded().then((finished) => {
+      // Requests still in flight would keep the event loop alive until their own timeouts.
+      if (!finished) process.exit(process.exitCode ?? 0);
+    });
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // Whether the application handles this signal itself (besides toolscope).
