@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
+import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
 import { main } from './main.ts';
 
 // Ctrl-C (SIGINT) or SIGTERM once: the running command stops early and cleans up (the demo
@@ -8,8 +9,7 @@ import { main } from './main.ts';
 //
 // The `toolscope` launcher forwards the signals it gets, so a Ctrl-C (which reaches the whole
 // process group) can arrive twice within moments: only a signal clearly after the first one
-// counts as "again".
-const DUPLICATE_WINDOW_MS = 300;
+// counts as "again" (REPEATED_SIGNAL_WINDOW_MS).
 const controller = new AbortController();
 let firstSignalAt: number | undefined;
 function onSignal(signal: NodeJS.Signals): void {
@@ -19,7 +19,7 @@ function onSignal(signal: NodeJS.Signals): void {
     const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} again`;
     process.stderr.write(`\nstopping (${again} to quit at once)\n`);
     controller.abort(signal);
-  } else if (now - firstSignalAt > DUPLICATE_WINDOW_MS) {
+  } else if (now - firstSignalAt > REPEATED_SIGNAL_WINDOW_MS) {
     process.exit(128 + (constants.signals[signal] ?? 2));
   }
 }

@@ -12,11 +12,16 @@
  *   of its own for that signal, the process then ends the way Node ends it for that signal
  *   (the handler is removed and the signal raised again, so the exit status is the signal's);
  *   if the application handles the signal itself, toolscope only flushes and lets it decide.
+ *   A second SIGTERM / SIGINT during that flush (clearly after the first: the same Ctrl-C
+ *   delivered twice, by a launcher that forwards it, counts once) ends the process at once
+ *   the same way, without waiting for the flush; what was still being sent is counted in a
+ *   diag warning. An application with its own handler decides again.
  *
  * `process.exit()` called by the application cannot be waited for (Node runs no asynchronous
  * work after it): call `await toolscope.shutdown()` before it.
  */
 import { diag } from '@opentelemetry/api';
+import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
 
 const logger = diag.createComponentLogger({ namespace: '@toolscope/node' });
 
@@ -79,14 +84,26 @@ export function installExitFlush(
       if (!finished) process.exit(process.exitCode ?? 0);
     });
   };
+  // Node's default for the signal: the process ends with the signal's exit status.
+  const endBy = (signal: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, signal);
+  };
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     // Whether the application handles this signal itself (besides toolscope).
     const others = process.listeners(signal).filter((l) => l !== handlers[signal]);
+    const now = Date.now();
+    if (firstSignalAt !== undefined) {
+      // Again while flushing: quit at once, unless it is the first one delivered twice.
+      if (now - firstSignalAt <= REPEATED_SIGNAL_WINDOW_MS || others.length > 0) return;
+      logger.warn(`${signal} again: exiting without waiting for the flush on exit (${lost()})`);
+      endBy(signal);
+      return;
+    }
+    firstSignalAt = now;
     void bounded().then(() => {
-      if (others.length > 0) return;
-      remove();
-      // Node's default for the signal: the process ends with the signal's exit status.
-      process.kill(process.pid, signal);
+      if (others.length === 0) endBy(signal);
     });
   };
   const handlers: Record<string, (signal: NodeJS.Signals) => void> = {};

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp-receiver.ts';
 
@@ -187,6 +188,38 @@ describe('node --import @toolscope/node/register', () => {
       }
     } finally {
       await Promise.all(collectors.map((c) => c.close()));
+    }
+  }, 90_000);
+
+  it('quits at once on a second SIGTERM during the flush on exit, still ending by the signal', async () => {
+    const collector = await startSilentCollector();
+    try {
+      const { child, output } = runScript('zero-code-again', ['wait'], {
+        ...HANGING_EXPORTS,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TOOLSCOPE_EXIT_FLUSH_TIMEOUT: '120000',
+      });
+      const exited = exitOf(child);
+      await until(() => output().stdout.includes('ready'), 30_000, 'the fixture is ready');
+      child.kill('SIGTERM');
+      // The exporters connecting means toolscope's handler ran and the flush is under way.
+      await until(() => collector.connectedAt.length > 0, 30_000, 'the flush on exit starts');
+      // The second signal must come clearly after the first, which the child saw before the
+      // exporters connected: within the window it would count as the first delivered twice.
+      const flushing = Date.now();
+      await until(() => Date.now() - flushing > 2 * REPEATED_SIGNAL_WINDOW_MS, 10_000, 'window');
+      const againAt = Date.now();
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      // At once: far sooner than the flush deadline (120 s) or the exporters' timeouts.
+      expect(Date.now() - againAt).toBeLessThan(20_000);
+      expect(output().stderr).toMatch(
+        /SIGTERM again: exiting without waiting for the flush on exit \(lost: 3 spans and \d+ metric exports still in flight\)/,
+      );
+      expect(alive(child.pid!)).toBe(false);
+    } finally {
+      await collector.close();
     }
   }, 90_000);
 
