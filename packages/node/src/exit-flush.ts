@@ -17,8 +17,11 @@
  *   the same way, without waiting for the flush; what was still being sent is counted in a
  *   diag warning. An application with its own handler decides again.
  *
- * `process.exit()` called by the application cannot be waited for (Node runs no asynchronous
- * work after it): call `await toolscope.shutdown()` before it.
+ * Not covered, because Node runs no asynchronous work after them: `process.exit()` called by
+ * the application (call `await toolscope.shutdown()` before it), and a crash by an uncaught
+ * exception or unhandled rejection: what was recorded since the last export (the batch in
+ * the queue, the metrics since the last interval) is lost. An application that wants it
+ * handles the error itself, awaits `toolscope.shutdown()`, then exits.
  */
 import { diag } from '@opentelemetry/api';
 import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
