@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
 import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
+import { installDiagLogger } from './diag-logger.ts';
 import { main } from './main.ts';
+
+// What the libraries log through the OpenTelemetry diag logger (deprecated config keys, lost
+// exports) reaches the user on stderr, at OTEL_LOG_LEVEL (warn by default).
+installDiagLogger(process.stderr, process.env);
 
 // Ctrl-C (SIGINT) or SIGTERM once: the running command stops early and cleans up (the demo
 // reaps its servers, `probe` stops its checks). Again: leave at once (the demo's exit hook
