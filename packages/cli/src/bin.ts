@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
+import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
+import { installDiagLogger } from './diag-logger.ts';
 import { main } from './main.ts';
+
+// What the libraries log through the OpenTelemetry diag logger (deprecated config keys, lost
+// exports) reaches the user on stderr, at OTEL_LOG_LEVEL (warn by default).
+installDiagLogger(process.stderr, process.env);
 
 // Ctrl-C (SIGINT) or SIGTERM once: the running command stops early and cleans up (the demo
 // reaps its servers, `probe` stops its checks). Again: leave at once (the demo's exit hook
@@ -8,8 +14,7 @@ import { main } from './main.ts';
 //
 // The `toolscope` launcher forwards the signals it gets, so a Ctrl-C (which reaches the whole
 // process group) can arrive twice within moments: only a signal clearly after the first one
-// counts as "again".
-const DUPLICATE_WINDOW_MS = 300;
+// counts as "again" (REPEATED_SIGNAL_WINDOW_MS).
 const controller = new AbortController();
 let firstSignalAt: number | undefined;
 function onSignal(signal: NodeJS.Signals): void {
@@ -19,7 +24,7 @@ function onSignal(signal: NodeJS.Signals): void {
     const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${signal} again`;
     process.stderr.write(`\nstopping (${again} to quit at once)\n`);
     controller.abort(signal);
-  } else if (now - firstSignalAt > DUPLICATE_WINDOW_MS) {
+  } else if (now - firstSignalAt > REPEATED_SIGNAL_WINDOW_MS) {
     process.exit(128 + (constants.signals[signal] ?? 2));
   }
 }

@@ -118,6 +118,7 @@ export {
   splitCredentials,
 } from './shared/redact.ts';
 export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export { REPEATED_SIGNAL_WINDOW_MS } from './shared/signals.ts';
 export {
   describeRange,
   isRecord,

@@ -18,6 +18,8 @@ export interface ExportCounts {
   exported: number;
   failed: number;
   failedExports: number;
+  /** Spans given to the exporter that it has not answered for yet. */
+  inFlight: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface ExportCounts {
  * through the diag logger (rate-limited).
  */
 export class CountingSpanExporter implements SpanExporter {
-  readonly counts: ExportCounts = { exported: 0, failed: 0, failedExports: 0 };
+  readonly counts: ExportCounts = { exported: 0, failed: 0, failedExports: 0, inFlight: 0 };
   private readonly inner: SpanExporter;
   private lastLog = 0;
 
@@ -34,7 +36,9 @@ export class CountingSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.counts.inFlight += spans.length;
     this.inner.export(spans, (result) => {
+      this.counts.inFlight -= spans.length;
       if (result.code === ExportResultCode.SUCCESS) {
         this.counts.exported += spans.length;
       } else {
@@ -61,9 +65,9 @@ export class CountingSpanExporter implements SpanExporter {
   }
 }
 
-/** Wraps a metric exporter to count successful and failed exports. */
+/** Wraps a metric exporter to count successful, failed and unanswered exports. */
 export class CountingMetricExporter implements PushMetricExporter {
-  readonly counts = { exports: 0, failed: 0 };
+  readonly counts = { exports: 0, failed: 0, inFlight: 0 };
   private readonly inner: PushMetricExporter;
   private lastLog = 0;
 
@@ -83,7 +87,9 @@ export class CountingMetricExporter implements PushMetricExporter {
   selectAggregation?: (instrumentType: InstrumentType) => AggregationOption;
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.counts.inFlight++;
     this.inner.export(metrics, (result) => {
+      this.counts.inFlight--;
       if (result.code === ExportResultCode.SUCCESS) {
         this.counts.exports++;
       } else {

@@ -309,7 +309,10 @@ export function startToolscope(options: ToolscopeOptions = {}): Toolscope {
     shutdown,
   } as Toolscope;
   if (o.flushOnExit && (tracerProvider !== undefined || meterProvider !== undefined)) {
-    removeExitFlush = installExitFlush(forceFlush, o.exitFlushTimeoutMs);
+    removeExitFlush = installExitFlush(forceFlush, o.exitFlushTimeoutMs, () => ({
+      spans: spanExporter?.counts.inFlight ?? 0,
+      metricExports: metricExporter?.counts.inFlight ?? 0,
+    }));
   }
   (globalThis as Record<symbol, unknown>)[RUNNING] = handle;
   return handle;

@@ -104,8 +104,12 @@ export interface ToolscopeOptions {
   instrumentations?: readonly unknown[];
   /**
    * Flush what was recorded when the process ends on its own (`beforeExit`) or receives
-   * SIGTERM/SIGINT, waiting at most `exitFlushTimeoutMs`. Node's default signal behaviour is
-   * kept: without a handler of the application's own, the process still ends by the signal.
+   * SIGTERM/SIGINT, waiting at most `exitFlushTimeoutMs` (past it, a process ending on its own
+   * exits with the code it would have had; a second signal during the flush quits at once).
+   * Node's default signal behaviour is kept: without a handler of the application's own, the
+   * process still ends by the signal. Not covered: `process.exit()` (await `shutdown()`
+   * before it) and a crash by an uncaught exception or unhandled rejection, which loses what
+   * was not exported yet.
    * @default true (TOOLSCOPE_FLUSH_ON_EXIT)
    */
   flushOnExit?: boolean;

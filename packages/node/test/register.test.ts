@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp-receiver.ts';
 
@@ -57,6 +60,57 @@ async function exitOf(child: ChildProcess, ms = 60_000) {
   return { code, signal };
 }
 
+/** Polls `condition` every 50 ms until it holds; throws past `ms`. */
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Whether a process with this id still exists (a zombie does, until reaped). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A "collector" that accepts connections and never answers; notes when each arrived. */
+async function startSilentCollector() {
+  const sockets = new Set<Socket>();
+  const connectedAt: number[] = [];
+  const server = createServer((socket) => {
+    connectedAt.push(Date.now());
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connectedAt,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+/** Exporter timeouts far past what the tests wait: only toolscope's deadline can end a flush. */
+const HANGING_EXPORTS = {
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  OTEL_BSP_EXPORT_TIMEOUT: '120000',
+  OTEL_METRIC_EXPORT_TIMEOUT: '120000',
+  FIXTURE_DIAG: '1',
+};
+
 const spansOf = (service: string) =>
   receiver.spans().filter((s) => s.resource['service.name'] === service);
 const toolPointsOf = (service: string) =>
@@ -99,6 +153,75 @@ describe('node --import @toolscope/node/register', () => {
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
     expect(spansOf('zero-code-term')).toHaveLength(3);
   });
+
+  it('ends a natural exit at the flush deadline when the collector never answers, with the exit code it would have had', async () => {
+    // Two runs side by side: exit code 0, and one the application set (process.exitCode = 3).
+    const collectors = [await startSilentCollector(), await startSilentCollector()];
+    try {
+      const runs = collectors.map((collector, i) =>
+        runScript(`zero-code-silent-${i}`, [], {
+          ...HANGING_EXPORTS,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          TOOLSCOPE_EXIT_FLUSH_TIMEOUT: '500',
+          ...(i === 1 ? { FIXTURE_EXIT_CODE: '3' } : {}),
+        }),
+      );
+      const exits = await Promise.all(
+        runs.map(async ({ child }) => ({ ...(await exitOf(child)), at: Date.now() })),
+      );
+      expect(exits.map(({ code, signal }) => ({ code, signal }))).toEqual([
+        { code: 0, signal: null },
+        { code: 3, signal: null },
+      ]);
+      for (const [i, { child, output }] of runs.entries()) {
+        // The flush started (the exporters connected: nothing is exported before it) and the
+        // process ended well before the exporters' own 120 s timeouts (deadline 500 ms).
+        const flushStarted = collectors[i]!.connectedAt[0];
+        expect(flushStarted).toBeDefined();
+        expect(exits[i]!.at - flushStarted!).toBeLessThan(20_000);
+        // Nothing lost silently: the cut is logged, with what was still in flight.
+        expect(output().stderr).toMatch(
+          /flush on exit did not finish within 500 ms; exiting without it \(lost: 3 spans and \d+ metric exports still in flight\)/,
+        );
+        // Reaped: no zombie left behind.
+        expect(alive(child.pid!)).toBe(false);
+      }
+    } finally {
+      await Promise.all(collectors.map((c) => c.close()));
+    }
+  }, 90_000);
+
+  it('quits at once on a second SIGTERM during the flush on exit, still ending by the signal', async () => {
+    const collector = await startSilentCollector();
+    try {
+      const { child, output } = runScript('zero-code-again', ['wait'], {
+        ...HANGING_EXPORTS,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TOOLSCOPE_EXIT_FLUSH_TIMEOUT: '120000',
+      });
+      const exited = exitOf(child);
+      await until(() => output().stdout.includes('ready'), 30_000, 'the fixture is ready');
+      child.kill('SIGTERM');
+      // The exporters connecting means toolscope's handler ran and the flush is under way.
+      await until(() => collector.connectedAt.length > 0, 30_000, 'the flush on exit starts');
+      // The second signal must come clearly after the first, which the child saw before the
+      // exporters connected: within the window it would count as the first delivered twice.
+      const flushing = Date.now();
+      await until(() => Date.now() - flushing > 2 * REPEATED_SIGNAL_WINDOW_MS, 10_000, 'window');
+      const againAt = Date.now();
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      // At once: far sooner than the flush deadline (120 s) or the exporters' timeouts.
+      expect(Date.now() - againAt).toBeLessThan(20_000);
+      expect(output().stderr).toMatch(
+        /SIGTERM again: exiting without waiting for the flush on exit \(lost: 3 spans and \d+ metric exports still in flight\)/,
+      );
+      expect(alive(child.pid!)).toBe(false);
+    } finally {
+      await collector.close();
+    }
+  }, 90_000);
 
   it('flushes nothing on exit when told not to (TOOLSCOPE_FLUSH_ON_EXIT=false)', async () => {
     const { child } = runScript('zero-code-noflush', [], { TOOLSCOPE_FLUSH_ON_EXIT: 'false' });
