@@ -23,6 +23,7 @@ import type {
 import { readWindows } from './maintenance.ts';
 import {
   fileContext,
+  headerMap,
   probeValidators,
   type ReadContext,
   readOptions,
@@ -172,7 +173,7 @@ export function normalizeCheck(
     degradedThresholdMs,
     criticalThreshold,
     alertOnDegraded: v.optionalBoolean(f.key('alertOnDegraded'), f.get('alertOnDegraded')) ?? true,
-    headers: stringMap(v, f, 'headers', context),
+    headers: headerMap(v, f, 'headers', context),
   };
   return def.type === 'http' ? normalizeHttp(v, f, base) : normalizeMcp(v, f, base, context);
 }

@@ -120,6 +120,7 @@ export {
 export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
 export {
   describeRange,
+  httpHeaderProblem,
   isRecord,
   type NumberRange,
   type Validators,

@@ -475,5 +475,12 @@ describe('PrometheusSource errors', () => {
     expect(() => new PrometheusSource({ url: 'http://x', selector: '{job="a"}' })).toThrow(
       /selector/,
     );
+    // A header with CR or LF is refused here, not sent and blamed on Prometheus.
+    expect(
+      () => new PrometheusSource({ url: 'http://x', headers: { 'X-Token': 'a\r\nInjected: 1' } }),
+    ).toThrow(/^headers.X-Token: must be a valid HTTP header value/);
+    expect(() => new PrometheusSource({ url: 'http://x', headers: { 'X\nY': 'a' } })).toThrow(
+      /^headers.X\\nY: must be a valid HTTP header name/,
+    );
   });
 });
