@@ -58,8 +58,12 @@ describe('usage errors', () => {
       /--window: must be a duration \(got "yesterday"\); use milliseconds or a number with a unit/,
     ],
     [
-      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '15'],
-      /--window: must be at least 1s \(got "15"\)/,
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '60'],
+      /^toolscope: --window: must be at least 1s \(got "60": a number without a unit is milliseconds\); write 60s for 60 seconds\n/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '500ms'],
+      /^toolscope: --window: must be at least 1s \(got "500ms"\)\n/,
     ],
     [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0s'],

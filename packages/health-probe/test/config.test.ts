@@ -43,6 +43,13 @@ describe('the one duration grammar', () => {
     expect(errorOf(`checks:\n${check('    interval: -5s\n')}`).message).toBe(
       'check "a", field "interval": must be a duration (got "-5s"); use milliseconds or a number with a unit (ms, s, m, h, d, w), for example 500ms, 30s, 5m, 1h30m',
     );
+    // Below the minimum: a bare number is read as milliseconds, and the message says so.
+    expect(errorOf(`checks:\n${check('    interval: 60\n')}`).message).toBe(
+      'check "a", field "interval": must be at least 100ms (got 60: a number without a unit is milliseconds); write 60s for 60 seconds',
+    );
+    expect(errorOf(`checks:\n${check('    interval: 50ms\n')}`).message).toBe(
+      'check "a", field "interval": must be at least 100ms (got "50ms")',
+    );
     expect(errorOf(`checks:\n${check('    degraded_threshold: soon\n')}`).field).toBe(
       'degraded_threshold',
     );
