@@ -182,7 +182,8 @@ describe('the deadline covers the whole answer (defect 5)', () => {
       res.on('close', () => clearInterval(timer));
     };
     const r = await report();
-    expectOneLineError(r, /no answer within 500 ms/);
+    // The headers came: Prometheus answered too slowly, it is not unreachable.
+    expectOneLineError(r, /did not finish answering within 500 ms/);
     expect(r.ms).toBeLessThan(5000);
   });
 

@@ -1,3 +1,5 @@
+import { ToolscopeError } from '@toolscope/instrumentation';
+
 /**
  * What a command may touch of the outside world, so tests can run `main()` in-process with
  * captured output, and `bin.ts` wires the real process.
@@ -31,9 +33,12 @@ export const EXIT_USAGE = 2;
 /** Interrupted (Ctrl-C), as shells report SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 
-/** A mistake the user can fix: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/**
+ * A mistake in a command's arguments the user can fix: printed without a stack trace, exit
+ * code 2, with a pointer to the command's help. One of the core's `ToolscopeError`s.
+ */
+export class UsageError extends ToolscopeError {
+  override readonly name: string = 'UsageError';
   /** The command whose `--help` to point at. */
   readonly command: string | undefined;
   constructor(message: string, command?: string) {

@@ -14,6 +14,7 @@ import { UsageError } from '../src/io.ts';
 
 describe('describeError', () => {
   it('maps usage errors to exit 2 with the command to get help for', () => {
+    expect(new UsageError('--format: bad', 'demo')).toBeInstanceOf(ToolscopeError);
     expect(describeError(new UsageError('--format: bad', 'demo'))).toEqual({
       message: '--format: bad',
       exitCode: 2,

@@ -58,8 +58,12 @@ describe('usage errors', () => {
       /--window: must be a duration \(got "yesterday"\); use milliseconds or a number with a unit/,
     ],
     [
-      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '15'],
-      /--window: must be at least 1s \(got "15"\)/,
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '60'],
+      /^toolscope: --window: must be at least 1s \(got "60": a number without a unit is milliseconds\); write 60s for 60 seconds\n/,
+    ],
+    [
+      ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '500ms'],
+      /^toolscope: --window: must be at least 1s \(got "500ms"\)\n/,
     ],
     [
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '0s'],
@@ -73,7 +77,15 @@ describe('usage errors', () => {
       ['report', '--prometheus', 'http://127.0.0.1:9', '--window', '-5m'],
       /--window: must be greater than zero \(got "-5m"\)/,
     ],
-    [['probe'], /--config <file> is required/],
+    [['probe'], /^toolscope: --config: is required; give the probe config file/],
+    [
+      ['probe', '--config', 'c.yaml', '--format', 'xml'],
+      /^toolscope: --format: unknown format "xml"; use one of text, json\n/,
+    ],
+    [
+      ['probe', '--config', '/no/such/dir/c.yaml'],
+      /^toolscope: --config: "\/no\/such\/dir\/c.yaml" cannot be read \(no such file\); give the path of a probe config file\n/,
+    ],
   ];
 
   it.each(cases)(
@@ -96,7 +108,7 @@ describe('usage errors', () => {
     const r = await runCli(['probe', '--once']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      "toolscope probe: --config <file> is required\nRun 'toolscope probe --help' for usage.\n",
+      "toolscope: --config: is required; give the probe config file (YAML or JSON), for example --config checks.yaml\nRun 'toolscope probe --help' for usage.\n",
     );
     expect(r.stdout).toBe('');
   });

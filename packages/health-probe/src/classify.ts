@@ -21,6 +21,12 @@ export const ErrorClass = {
   missingTools: 'missing_tools',
   unsupportedProtocolVersion: 'unsupported_protocol_version',
   mcpError: 'mcp_error',
+  /**
+   * The HTTP client refused to send the request the check describes (undici's
+   * `InvalidArgumentError` or `NotSupportedError`: a header, method or URL it will not send).
+   * The check's fault, not the server's; config validation catches the known cases first.
+   */
+  invalidRequest: 'invalid_request',
 } as const;
 
 /**
@@ -66,7 +72,9 @@ const CODE_CLASSES: Record<string, string> = {
   EPROTO: ErrorClass.tls,
   UND_ERR_RES_EXCEEDED_MAX_SIZE: ErrorClass.bodyTooLarge,
   UND_ERR_INFO: ErrorClass.protocolError,
-  UND_ERR_INVALID_ARG: ErrorClass.protocolError,
+  // Raised by undici before anything is sent: the request is the check's, not the server's.
+  UND_ERR_INVALID_ARG: ErrorClass.invalidRequest,
+  UND_ERR_NOT_SUPPORTED: ErrorClass.invalidRequest,
 };
 
 /** The class of an error code: known codes, TLS and OpenSSL codes, HTTP parser codes. */
@@ -104,6 +112,8 @@ const SAFE_MESSAGES: Record<string, string> = {
   [ErrorClass.networkUnreachable]: 'network unreachable',
   [ErrorClass.bodyTooLarge]: 'response body too large',
   [ErrorClass.protocolError]: 'malformed response',
+  [ErrorClass.invalidRequest]:
+    "the HTTP client refused to send the check's request (a header, method or URL it does not allow); fix the check",
 };
 
 /**

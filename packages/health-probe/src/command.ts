@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import { AlertCenter, type HealthState } from '@toolscope/instrumentation';
+import { AlertCenter, type HealthState, ToolscopeConfigError } from '@toolscope/instrumentation';
 import { LIMITS, SCOPE_NAMES, terminalText } from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
@@ -63,6 +63,15 @@ deliver by then are counted in one line on stderr.
 /** What a usage error ends with: a pointer to the help, not the whole help. */
 const PROBE_HELP_HINT = "Run 'toolscope probe --help' for usage.\n";
 
+/**
+ * Prints a usage error as the CLI prints every one (`toolscope: <message>` and a pointer to
+ * the command's help) and returns its exit code, 2.
+ */
+function usageError(io: ProbeCommandIo, message: string): number {
+  io.stderr(`toolscope: ${terminalText(message)}\n${PROBE_HELP_HINT}`);
+  return 2;
+}
+
 interface Args {
   config: string;
   once: boolean;
@@ -84,8 +93,8 @@ export async function runProbeCommand(
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr(`toolscope probe: ${terminalText((err as Error).message)}\n${PROBE_HELP_HINT}`);
-    return 2;
+    if (!(err instanceof ToolscopeConfigError)) throw err;
+    return usageError(io, err.message);
   }
   if (args === 'help') {
     io.stdout(PROBE_USAGE);
@@ -115,9 +124,19 @@ export async function runProbeCommand(
     });
   } catch (err) {
     if (err instanceof ProbeConfigError) {
-      io.stderr(
-        `${terminalText(`toolscope probe: invalid config ${args.config}: ${err.message}`)}\n`,
-      );
+      // A file that cannot be read is a mistake in --config; one that can, a mistake in it.
+      if (err.file !== undefined && err.cause !== undefined) {
+        return usageError(
+          io,
+          ToolscopeConfigError.format(
+            '--config',
+            `${JSON.stringify(args.config)} ${err.problem}`,
+            err.fix,
+          ),
+        );
+      }
+      const where = err.file === undefined ? `${args.config}: ` : '';
+      io.stderr(`${terminalText(`toolscope probe: invalid config ${where}${err.message}`)}\n`);
       return 2;
     }
     throw err;
@@ -331,6 +350,32 @@ function textTable(rows: readonly Row[]): string {
   return `${[line(header), ...cells.map(line)].join('\n')}\n`;
 }
 
+/** The options of `toolscope probe`, with an example value for those that take one. */
+const OPTIONS: Readonly<Record<string, string | null>> = {
+  '--config': 'checks.yaml',
+  '--shard': '2/3',
+  '--once': null,
+  '--format': 'json',
+  '--help': null,
+};
+const FORMATS = ['text', 'json'] as const;
+
+/**
+ * A mistake in the arguments: a `ToolscopeConfigError` naming the flag, with the message shape
+ * of every CLI usage error (`--format: unknown format "xml"; use one of text, json`).
+ */
+function usage(flag: string, problem: string, fix?: string): ToolscopeConfigError {
+  return new ToolscopeConfigError(flag, problem, fix === undefined ? undefined : { fix });
+}
+
+/** `--config` for `-c` or `--conf`: the option `arg` was probably meant to be. */
+function nearestOption(arg: string): string | undefined {
+  const bare = arg.replace(/^-+/, '').split('=')[0]!.toLowerCase();
+  if (bare === '') return undefined;
+  return Object.keys(OPTIONS).find((o) => o.slice(2).startsWith(bare));
+}
+
+/** Parses the arguments; throws a `ToolscopeConfigError` naming the flag at the first mistake. */
 function parseArgs(argv: readonly string[]): Args | 'help' {
   let config: string | undefined;
   let once = false;
@@ -345,7 +390,9 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     const value = () => {
       if (inline !== undefined) return inline;
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+      if (v === undefined || v.startsWith('--')) {
+        throw usage(flag, 'needs a value', `for example ${flag} ${OPTIONS[flag]}`);
+      }
       return v;
     };
     switch (flag) {
@@ -363,15 +410,39 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'json')
-          throw new Error(`--format must be text or json (got ${JSON.stringify(f)})`);
-        format = f;
+        if (!(FORMATS as readonly string[]).includes(f)) {
+          throw usage(
+            '--format',
+            `unknown format ${JSON.stringify(f)}`,
+            `use one of ${FORMATS.join(', ')}`,
+          );
+        }
+        format = f as (typeof FORMATS)[number];
         break;
       }
-      default:
-        throw new Error(`unknown argument ${JSON.stringify(arg)}`);
+      default: {
+        if (!arg.startsWith('-')) {
+          throw usage(
+            JSON.stringify(arg),
+            'unexpected argument',
+            `give the config file with --config ${JSON.stringify(arg)}`,
+          );
+        }
+        const near = nearestOption(arg);
+        throw usage(
+          flag,
+          'unknown option',
+          `${near === undefined ? '' : `did you mean ${near}? `}options: ${Object.keys(OPTIONS).join(', ')}`,
+        );
+      }
     }
   }
-  if (config === undefined) throw new Error('--config <file> is required');
+  if (config === undefined) {
+    throw usage(
+      '--config',
+      'is required',
+      `give the probe config file (YAML or JSON), for example --config ${OPTIONS['--config']}`,
+    );
+  }
   return { config, once, format, shard };
 }

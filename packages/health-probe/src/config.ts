@@ -6,6 +6,7 @@ import {
   type FieldReader,
   type FieldSpec,
   formatDuration,
+  isRecord,
   LIMITS,
   readConfigFile,
   readFields,
@@ -23,6 +24,7 @@ import type {
 import { readWindows } from './maintenance.ts';
 import {
   fileContext,
+  headerMap,
   probeValidators,
   type ReadContext,
   readOptions,
@@ -172,7 +174,7 @@ export function normalizeCheck(
     degradedThresholdMs,
     criticalThreshold,
     alertOnDegraded: v.optionalBoolean(f.key('alertOnDegraded'), f.get('alertOnDegraded')) ?? true,
-    headers: stringMap(v, f, 'headers', context),
+    headers: headerMap(v, f, 'headers', context),
   };
   return def.type === 'http' ? normalizeHttp(v, f, base) : normalizeMcp(v, f, base, context);
 }
@@ -450,23 +452,27 @@ export function parseProbeConfig(
   text: string,
   options: { source?: string; env?: Record<string, string | undefined> } = {},
 ): ProbeConfig {
-  const source = options.source ?? 'config';
   const v = probeValidators();
-  checkConfigSize(text, (problem) => v.error(source, problem));
+  // A problem of the document as a whole names the file (or `config` for text from code).
+  const whole = (problem: string, fix?: string) =>
+    options.source === undefined
+      ? new ProbeConfigError(undefined, 'config', problem, { fix })
+      : ProbeConfigError.ofFile(options.source, problem, { fix });
+  checkConfigSize(text, (problem) => whole(problem));
   let doc: unknown;
   try {
     doc = parseYaml(text, { prettyErrors: true });
   } catch (e) {
-    throw v.error(source, `cannot be parsed: ${(e as Error).message.split('\n')[0]}`);
+    throw whole(`cannot be parsed: ${yamlProblem(e)}`);
+  }
+  if (doc === null || doc === undefined) {
+    throw whole('is empty', 'write a mapping with a `checks` list');
+  }
+  if (!isRecord(doc)) {
+    throw whole(`must be a mapping with a \`checks\` list (got ${describeValue(doc)})`);
   }
   const context = fileContext(options.env ?? process.env);
-  const root = readFields(
-    v,
-    '',
-    v.object(source, doc, 'a mapping with a `checks` list'),
-    ROOT_FIELDS,
-    readOptions(context),
-  );
+  const root = readFields(v, '', doc, ROOT_FIELDS, readOptions(context));
   const rawChecks = root.get('checks');
   if (!Array.isArray(rawChecks) || rawChecks.length === 0) {
     throw v.error(root.key('checks'), 'must be a non-empty list of checks');
@@ -504,17 +510,28 @@ export function parseProbeConfig(
  * `LIMITS.configFileBytes`, checked before parsing.
  */
 export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
-  const text = readConfigFile(path, (problem) =>
-    problem.startsWith('cannot read')
-      ? new ProbeConfigError(undefined, 'config', problem)
-      : new ProbeConfigError(undefined, path, problem),
+  const text = readConfigFile(path, (problem, cause) =>
+    ProbeConfigError.ofFile(path, problem, {
+      ...(cause !== undefined ? { fix: 'give the path of a probe config file', cause } : {}),
+    }),
   );
   if (extname(path).toLowerCase() === '.json') {
     try {
       JSON.parse(text);
     } catch (e) {
-      throw new ProbeConfigError(undefined, path, `is not valid JSON: ${(e as Error).message}`);
+      throw ProbeConfigError.ofFile(path, `is not valid JSON: ${(e as Error).message}`);
     }
   }
   return parseProbeConfig(text, { source: path });
+}
+
+/**
+ * A YAML parse error on one line: the first line of its message (with `prettyErrors`, the
+ * message goes on with the offending line and a caret) without the colon that led into them.
+ * @example yamlProblem(new Error('Nested mappings are not allowed at line 1, column 4:\n\na: b: c\n   ^\n'))
+ *   === 'Nested mappings are not allowed at line 1, column 4'
+ */
+function yamlProblem(e: unknown): string {
+  const first = String((e as Error | undefined)?.message ?? e).split('\n')[0]!;
+  return first.replace(/:\s*$/, '').trim();
 }

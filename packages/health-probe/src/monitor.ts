@@ -14,6 +14,7 @@ import {
   type HealthState,
   type Monitor,
   setToolHealth,
+  ToolscopeError,
 } from '@toolscope/instrumentation';
 import {
   ATTR_ERROR_TYPE,
@@ -32,6 +33,7 @@ import {
   ATTR_URL_FULL,
   ATTR_USER_AGENT_SYNTHETIC_TYPE,
   boundName,
+  describeValue,
   SCOPE_NAMES,
   SPAN_NAME_HEALTH_CHECK,
   tracerGetter,
@@ -179,7 +181,7 @@ export class HealthMonitor implements Monitor, GaugeSource {
    */
   start(): this {
     if (this.closing !== undefined) {
-      throw new Error('HealthMonitor.start(): the monitor is closed; create a new one');
+      throw new ToolscopeError('HealthMonitor.start(): the monitor is closed; create a new one');
     }
     if (this.started) return this;
     this.started = true;
@@ -212,12 +214,23 @@ export class HealthMonitor implements Monitor, GaugeSource {
 
   /**
    * Runs one check now (subject to the concurrency cap) and returns its result. A run already
-   * in flight for the check is joined, never duplicated. Never rejects.
+   * in flight for the check is joined, never duplicated. Rejects only with a `ProbeConfigError`
+   * when `id` names no check of the monitor.
    */
   runCheck(id: string): Promise<CheckResult> {
     const entry = this.entries.get(id);
-    if (entry === undefined)
-      return Promise.reject(new Error(`no check with id ${JSON.stringify(id)}`));
+    if (entry === undefined) {
+      return Promise.reject(
+        new ProbeConfigError(
+          undefined,
+          'id',
+          `names no check of this monitor (got ${describeValue(id)})`,
+          {
+            fix: 'add it with addCheck() first, or use the id of a check it has',
+          },
+        ),
+      );
+    }
     return this.run(entry);
   }
 

@@ -34,6 +34,20 @@ export function probeValidators(checkId?: string): Validators {
   return validators((field, problem) => new ProbeConfigError(checkId, field, problem));
 }
 
+/**
+ * HTTP request headers (`headers` of a check or a webhook): `stringMap`, then every name and
+ * value checked as HTTP allows them (after `${NAME}` is resolved), so a header with CR or LF is
+ * a config error naming the key, never a request that fails at the server.
+ */
+export function headerMap(
+  v: Validators,
+  f: FieldReader,
+  name: string,
+  context: ReadContext,
+): Record<string, string> {
+  return v.httpHeaders(f.field(name), stringMap(v, f, name, context));
+}
+
 /** A map of names to strings (`headers`, `env`), with `${NAME}` resolved when reading a file. */
 export function stringMap(
   v: Validators,

@@ -12,6 +12,7 @@
  * last check is older than three of its intervals, or when fewer shards report than there are.
  */
 import type { Meter, ObservableResult } from '@opentelemetry/api';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
 import {
   ATTR_TOOLSCOPE_PROBE_SHARD,
   createObservableGauge,
@@ -35,7 +36,8 @@ export const ALL_CHECKS: Shard = Object.freeze({ index: 1, count: 1 });
 const MAX_SHARDS = 1000;
 
 /**
- * Parses `i/n` (1 ≤ i ≤ n ≤ 1000). Throws an `Error` whose message says what to write.
+ * Parses `i/n` (1 ≤ i ≤ n ≤ 1000). Throws a `ToolscopeConfigError` of `--shard` whose message
+ * says what to write.
  *
  * @example parseShard('2/3') // { index: 2, count: 3 }
  */
@@ -44,8 +46,10 @@ export function parseShard(text: string): Shard {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (m === null || !(count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count)) {
-    throw new Error(
-      `--shard must be i/n with 1 <= i <= n <= ${MAX_SHARDS}, for example --shard 2/3 (got ${JSON.stringify(text)})`,
+    throw new ToolscopeConfigError(
+      '--shard',
+      `must be i/n with 1 <= i <= n <= ${MAX_SHARDS} (got ${JSON.stringify(text)})`,
+      { fix: 'for example --shard 2/3' },
     );
   }
   return { index, count };

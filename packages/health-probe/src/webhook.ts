@@ -10,7 +10,7 @@ import {
 import { Agent, type Dispatcher, request } from 'undici';
 import { classifyError } from './classify.ts';
 import { logger } from './diag.ts';
-import { probeValidators, type ReadContext, readOptions, stringMap } from './read-context.ts';
+import { headerMap, probeValidators, type ReadContext, readOptions } from './read-context.ts';
 import type { AlertWebhook, AlertWebhookOptions } from './types.ts';
 import { Validated } from './validated.ts';
 
@@ -75,7 +75,7 @@ function normalizeWebhook(input: unknown, path: string, context: ReadContext): N
   // Credentials in the URL become Basic auth (an Authorization header given wins).
   const { url, headers } = credentialsAsHeader(
     v.url(f.field('url'), f.get('url')),
-    stringMap(v, f, 'headers', context),
+    headerMap(v, f, 'headers', context),
   );
   return {
     url,

@@ -61,7 +61,36 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
       'checks:\n  - id: e\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 1s\n    timeout: 5s\n',
       /check "e", field "timeout": must be <= interval \(1s\) \(got "5s"\); lower the timeout/,
     ],
-    ['unparsable YAML', 'checks:\n  - id: f\n   type: [http\n', /cannot be parsed/],
+    [
+      'unparsable YAML: one line, no dangling colon',
+      'checks:\n  - id: f\n   type: [http\n',
+      /^toolscope probe: invalid config file ".*c\d+\.yaml": cannot be parsed: .* at line \d+, column \d+\n$/,
+    ],
+    [
+      'unparsable YAML on one long line: still one line',
+      `checks: [{id: ${'a'.repeat(770)}, type: http}] : x: y\n`,
+      /^toolscope probe: invalid config file ".*": cannot be parsed: Nested mappings .* at line 1, column \d+\n$/,
+    ],
+    [
+      'an empty file: names the file as the file',
+      '',
+      /^toolscope probe: invalid config file ".*c\d+\.yaml": is empty; write a mapping with a `checks` list\n$/,
+    ],
+    [
+      'a file of comments only is empty too',
+      '# checks to come\n',
+      /^toolscope probe: invalid config file ".*": is empty; write a mapping/,
+    ],
+    [
+      'a list instead of a mapping',
+      '- id: a\n',
+      /^toolscope probe: invalid config file ".*": must be a mapping with a `checks` list \(got an array\)\n$/,
+    ],
+    [
+      'a header name with a newline: exit 2 at load time, the key shown escaped',
+      'checks:\n  - id: a\n    type: http\n    endpoint: http://127.0.0.1:18181/health\n    headers: {"X\\nY": "a\\r\\nInjected: 1"}\n',
+      /^toolscope probe: invalid config .*: check "a", field "headers\.X\\nY": must be a valid HTTP header name \(letters, digits and !#\$%&'\*\+-\.\^_`\|~\); fix the key\n$/,
+    ],
     [
       'unknown field',
       'checks:\n  - id: g\n    type: http\n    endpoint: http://127.0.0.1:1/\n    intreval: 5s\n',
@@ -80,23 +109,50 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
   it('unparsable JSON and a missing file', async () => {
     const json = await run(['--config', file('{"checks": [', 'json'), '--once']);
     expect(json.code).toBe(2);
-    expect(json.stderr).toMatch(/is not valid JSON/);
-    const missing = await run(['--config', join(dir, 'nope.yaml'), '--once']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read .*nope\.yaml: ENOENT/);
-  });
-
-  it('bad arguments', async () => {
-    expect(await run(['--once'])).toEqual({
+    expect(json.stderr).toMatch(/^toolscope probe: invalid config file ".*": is not valid JSON: /);
+    const nope = join(dir, 'nope.yaml');
+    expect(await run(['--config', nope, '--once'])).toEqual({
       code: 2,
       stdout: '',
-      stderr:
-        "toolscope probe: --config <file> is required\nRun 'toolscope probe --help' for usage.\n",
+      stderr: `toolscope: --config: ${JSON.stringify(nope)} cannot be read (no such file); give the path of a probe config file\nRun 'toolscope probe --help' for usage.\n`,
     });
-    expect((await run(['--config', 'x', '--format', 'xml'])).stderr).toMatch(
-      /--format must be text or json/,
+    expect((await run(['--config', dir, '--once'])).stderr).toMatch(
+      /^toolscope: --config: ".*" cannot be read \(it is a directory\); give the path/,
     );
-    expect((await run(['--config', 'x', '--bogus'])).code).toBe(2);
+  });
+
+  it('bad arguments: one line in the CLI usage shape, and a pointer to the help', async () => {
+    const usage = (line: string) => ({
+      code: 2,
+      stdout: '',
+      stderr: `toolscope: ${line}\nRun 'toolscope probe --help' for usage.\n`,
+    });
+    expect(await run(['--once'])).toEqual(
+      usage(
+        '--config: is required; give the probe config file (YAML or JSON), for example --config checks.yaml',
+      ),
+    );
+    expect(await run(['--config', 'x', '--format', 'xml'])).toEqual(
+      usage('--format: unknown format "xml"; use one of text, json'),
+    );
+    expect(await run(['--config', 'x', '-c'])).toEqual(
+      usage(
+        '-c: unknown option; did you mean --config? options: --config, --shard, --once, --format, --help',
+      ),
+    );
+    expect(await run(['--config', 'x', '--bogus'])).toEqual(
+      usage('--bogus: unknown option; options: --config, --shard, --once, --format, --help'),
+    );
+    expect(await run(['checks.yaml'])).toEqual(
+      usage('"checks.yaml": unexpected argument; give the config file with --config "checks.yaml"'),
+    );
+    expect(await run(['--once', '--config'])).toEqual(
+      usage('--config: needs a value; for example --config checks.yaml'),
+    );
+    // Outside text is shown safely.
+    expect((await run(['--config', 'x', '--format', 'a\u001b[2Jb'])).stderr).toContain(
+      '--format: unknown format "a\\u001b[2Jb"',
+    );
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('toolscope probe --config <file>');

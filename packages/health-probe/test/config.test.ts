@@ -43,6 +43,13 @@ describe('the one duration grammar', () => {
     expect(errorOf(`checks:\n${check('    interval: -5s\n')}`).message).toBe(
       'check "a", field "interval": must be a duration (got "-5s"); use milliseconds or a number with a unit (ms, s, m, h, d, w), for example 500ms, 30s, 5m, 1h30m',
     );
+    // Below the minimum: a bare number is read as milliseconds, and the message says so.
+    expect(errorOf(`checks:\n${check('    interval: 60\n')}`).message).toBe(
+      'check "a", field "interval": must be at least 100ms (got 60: a number without a unit is milliseconds); write 60s for 60 seconds',
+    );
+    expect(errorOf(`checks:\n${check('    interval: 50ms\n')}`).message).toBe(
+      'check "a", field "interval": must be at least 100ms (got "50ms")',
+    );
     expect(errorOf(`checks:\n${check('    degraded_threshold: soon\n')}`).field).toBe(
       'degraded_threshold',
     );
@@ -150,4 +157,75 @@ it('ProbeConfigError is a ToolscopeConfigError with the problem apart', () => {
   expect(err).toBeInstanceOf(ToolscopeConfigError);
   expect(err.name).toBe('ProbeConfigError');
   expect(err.problem).toBe('must be an integer >= 1 (got 1.5)');
+});
+
+describe('headers are checked as HTTP allows them, at load time', () => {
+  const NAME_PROBLEM =
+    "must be a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~); fix the key";
+
+  it('a name with CR or LF: names the key with the control characters escaped', () => {
+    const err = errorOf(`checks:\n${check('    headers: {"X\\nY": "a\\r\\nInjected: 1"}\n')}`);
+    expect(err.field).toBe('headers.X\\nY');
+    expect(err.message).toBe(`check "a", field "headers.X\\nY": ${NAME_PROBLEM}`);
+  });
+
+  it('a value with CR, LF or another control character: names the key, never the value', () => {
+    for (const value of ['a\\r\\nInjected: 1', 'a\\nb', 'a\\u0000b', 'a\\u007fb', 'snow ☃']) {
+      const err = errorOf(`checks:\n${check(`    headers: {"X-Token": "${value}"}\n`)}`);
+      expect(err.field, value).toBe('headers.X-Token');
+      expect(err.problem, value).toMatch(/^must be a valid HTTP header value \(no CR, LF/);
+      expect(err.message, value).not.toContain('Injected');
+    }
+  });
+
+  it('a value made invalid by an environment reference: checked after it is replaced', () => {
+    expect(() =>
+      parseProbeConfig(`checks:\n${check(`    headers: { X-Token: "${'$'}{TOKEN}" }\n`)}`, {
+        env: { TOKEN: 'secret\r\nInjected: 1' },
+      }),
+    ).toThrow(/^check "a", field "headers.X-Token": must be a valid HTTP header value/);
+  });
+
+  it('names outside the token set, and headers the HTTP client manages', () => {
+    expect(errorOf(`checks:\n${check('    headers: {"X Y": a}\n')}`).problem).toBe(NAME_PROBLEM);
+    expect(errorOf(`checks:\n${check('    headers: {"": a}\n')}`).problem).toBe(NAME_PROBLEM);
+    expect(errorOf(`checks:\n${check('    headers: {"X:Y": a}\n')}`).problem).toBe(NAME_PROBLEM);
+    expect(
+      errorOf(`checks:\n${check('    headers: {Transfer-Encoding: chunked}\n')}`).message,
+    ).toBe(
+      'check "a", field "headers.Transfer-Encoding": cannot be set: the HTTP client manages this header itself; remove it',
+    );
+  });
+
+  it('MCP over HTTP, the webhook and checks from code are checked alike', () => {
+    const mcp = errorOf(
+      'checks:\n  - id: m\n    type: mcp\n    endpoint: http://127.0.0.1:1/mcp\n    headers: {"X\\rY": a}\n',
+    );
+    expect(mcp.message).toBe(`check "m", field "headers.X\\rY": ${NAME_PROBLEM}`);
+    const webhook = errorOf(
+      `checks:\n${check('')}alerts:\n  webhook:\n    url: http://127.0.0.1:9/\n    headers: {X-Token: "a\\nb"}\n`,
+    );
+    expect(webhook.field).toBe('alerts.webhook.headers.X-Token');
+    expect(
+      () =>
+        new HealthMonitor({
+          checks: [
+            {
+              id: 'c',
+              type: 'http',
+              endpoint: 'http://127.0.0.1:1/',
+              headers: { 'X-Token': 'a\r\nInjected: 1' },
+            },
+          ],
+        }),
+    ).toThrow(/^check "c", field "headers.X-Token": must be a valid HTTP header value/);
+  });
+
+  it('valid headers pass as they are: tabs, Latin-1, every token character', () => {
+    const cfg = parseProbeConfig(
+      `checks:\n${check('    headers: {"X-A!#$%&\'*+.^_`|~1": "a\\tb é", Connection: close}\n')}`,
+      { env: {} },
+    );
+    expect(cfg.checks[0]!.headers).toEqual({ "X-A!#$%&'*+.^_`|~1": 'a\tb é', Connection: 'close' });
+  });
 });

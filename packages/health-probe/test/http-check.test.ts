@@ -1,5 +1,7 @@
 import { AlertCenter } from '@toolscope/instrumentation';
+import { errors as undiciErrors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyError } from '../src/classify.ts';
 import { type CheckDefinition, HealthMonitor } from '../src/index.ts';
 import { freePort, startHttpServer, type TestServer } from './support/servers.ts';
 
@@ -132,6 +134,23 @@ describe('HTTP checks are classified within their deadline', () => {
   it('classifies a refused connection', async () => {
     const { result } = await runOnce({ endpoint: `http://127.0.0.1:${refusedPort}/` });
     expect(result).toMatchObject({ ok: false, errorType: 'connection_refused' });
+  });
+
+  it('a request the HTTP client refuses to send is invalid_request, not a server fault', async () => {
+    // A Connection header of a valid field value but not a list of tokens: config validation
+    // lets it through, undici refuses it (InvalidArgumentError) before anything is sent.
+    const { result } = await runOnce({ endpoint: `${base}/ok`, headers: { connection: 'a b' } });
+    expect(result).toMatchObject({ ok: false, errorType: 'invalid_request' });
+    expect(result.error).toMatch(/the HTTP client refused to send the check's request/);
+    expect(classifyError(new undiciErrors.InvalidArgumentError('invalid header key'))).toEqual({
+      errorType: 'invalid_request',
+      message: expect.stringContaining('fix the check'),
+    });
+    // fetch (MCP over HTTP) wraps it: the cause is classified.
+    const wrapped = new TypeError('fetch failed', {
+      cause: new undiciErrors.NotSupportedError('expect header not supported'),
+    });
+    expect(classifyError(wrapped).errorType).toBe('invalid_request');
   });
 
   it('caps the body: declared and streamed oversized bodies fail with body_too_large', async () => {

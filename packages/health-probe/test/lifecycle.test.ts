@@ -1,6 +1,6 @@
-import { AlertCenter, type Monitor } from '@toolscope/instrumentation';
+import { AlertCenter, type Monitor, ToolscopeError } from '@toolscope/instrumentation';
 import { afterAll, expect, it } from 'vitest';
-import { HealthMonitor } from '../src/index.ts';
+import { HealthMonitor, ProbeConfigError } from '../src/index.ts';
 
 const center = new AlertCenter();
 afterAll(() => center.dispose());
@@ -19,4 +19,19 @@ it('follows the monitor lifecycle: start returns the monitor, stop and close res
   await Promise.all([a, b]);
   await monitor.close();
   expect(() => monitor.start()).toThrow(/closed; create a new one/);
+  // Misuse the caller can fix: one of toolscope's errors, not a plain Error.
+  expect(() => monitor.start()).toThrow(ToolscopeError);
+});
+
+it('runCheck of an id the monitor does not have rejects with a ProbeConfigError naming it', async () => {
+  const monitor = new HealthMonitor({ alertCenter: center, checks });
+  try {
+    const err = await monitor.runCheck('nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProbeConfigError);
+    expect((err as Error).message).toBe(
+      'field "id": names no check of this monitor (got "nope"); add it with addCheck() first, or use the id of a check it has',
+    );
+  } finally {
+    await monitor.close();
+  }
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksOfShard, parseShard, shardOf } from '../src/index.ts';
 import { runCommand, startContinuous, startOtlpJsonSink } from './support/command.ts';
@@ -11,7 +12,10 @@ describe('--shard i/n', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 });
     for (const bad of ['0/3', '4/3', '3', '1/0', 'a/b', '-1/2', '1/1001', '1.5/3']) {
-      expect(() => parseShard(bad), bad).toThrow(/--shard must be i\/n with 1 <= i <= n/);
+      expect(() => parseShard(bad), bad).toThrow(ToolscopeConfigError);
+      expect(() => parseShard(bad), bad).toThrow(
+        /^--shard: must be i\/n with 1 <= i <= n <= 1000 \(got ".*"\); for example --shard 2\/3$/,
+      );
     }
   });
 
@@ -91,7 +95,10 @@ describe('toolscope probe --shard', () => {
   it('a bad --shard is a usage error (exit 2)', async () => {
     const { code, stderr } = await run(['--config', config(), '--shard', '4/3']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--shard must be i\/n/);
+    expect(stderr).toBe(
+      'toolscope: --shard: must be i/n with 1 <= i <= n <= 1000 (got "4/3"); for example --shard 2/3\n' +
+        "Run 'toolscope probe --help' for usage.\n",
+    );
   });
 
   it('continuous mode reports the shard gauges under the shard’s own instance id', async () => {

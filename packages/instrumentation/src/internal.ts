@@ -121,6 +121,7 @@ export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
 export { REPEATED_SIGNAL_WINDOW_MS } from './shared/signals.ts';
 export {
   describeRange,
+  httpHeaderProblem,
   isRecord,
   type NumberRange,
   type Validators,

@@ -13,10 +13,9 @@ import type { CompiledObjectives, CompileOptions } from './types.ts';
  * file in the message. The file may be at most `LIMITS.configFileBytes`, checked before parsing.
  */
 export function loadObjectives(file: string, options: CompileOptions = {}): CompiledObjectives {
-  const text = readConfigFile(file, (problem) =>
-    problem.startsWith('cannot read')
-      ? new ToolscopeConfigError('file', problem)
-      : new ToolscopeConfigError('file', `${file} ${problem}`),
+  const text = readConfigFile(
+    file,
+    (problem, cause) => new ToolscopeConfigError('file', `${file} ${problem}`, { cause }),
   );
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   return parseObjectives(text, { ...options, format, source: file });

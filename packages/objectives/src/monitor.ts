@@ -6,6 +6,7 @@ import {
   InvocationStore,
   type Monitor,
   type TimeWindow,
+  ToolscopeError,
 } from '@toolscope/instrumentation';
 import {
   ATTR_GEN_AI_TOOL_NAME,
@@ -113,7 +114,7 @@ export class ObjectiveMonitor implements Monitor {
    */
   start(): this {
     if (this.closed) {
-      throw new Error('ObjectiveMonitor.start(): the monitor is closed; create a new one');
+      throw new ToolscopeError('ObjectiveMonitor.start(): the monitor is closed; create a new one');
     }
     if (this.timer === undefined) {
       // stop() closed the store this monitor owns; attach() is idempotent.

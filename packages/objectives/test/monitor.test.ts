@@ -10,6 +10,7 @@ import {
   InvocationStore,
   type Monitor,
   resetInstrumentation,
+  ToolscopeError,
   traceTool,
   trackToolInvocation,
   trackWorkflowExecution,
@@ -459,6 +460,7 @@ describe('lifecycle and options (the ones of every toolscope monitor)', () => {
     await Promise.all([m.close(), m.close()]);
     expect((m as ObjectiveMonitor).running).toBe(false);
     expect(() => m.start()).toThrow(/closed; create a new one/);
+    expect(() => m.start()).toThrow(ToolscopeError);
   });
 
   it('still takes the old option name alerts, with one warning', () => {

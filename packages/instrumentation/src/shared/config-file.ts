@@ -22,19 +22,41 @@ export function checkConfigSize(text: string, fail: (problem: string) => Error):
 
 /**
  * The text of the config file at `path`, read to at most `LIMITS.configFileBytes`. Throws
- * `fail(problem)` when it cannot be read (the problem names the error code) or is larger.
+ * `fail(problem)` when it is larger, and `fail(problem, cause)` when it cannot be read (the
+ * problem says why in words, `cannot be read (no such file)`; `cause` is the system error).
+ * Neither problem names the file: the caller does, as it names files.
  */
-export function readConfigFile(path: string, fail: (problem: string) => Error): string {
+export function readConfigFile(
+  path: string,
+  fail: (problem: string, cause?: unknown) => Error,
+): string {
   let read: { text: string } | { bytes: number };
   try {
     read = readAtMost(path, LIMITS.configFileBytes);
   } catch (err) {
-    throw fail(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw fail(`cannot be read (${unreadable(err)})`, err);
   }
   if ('bytes' in read) {
     throw fail(Number.isFinite(read.bytes) ? `${TOO_LARGE} (${size(read.bytes)})` : TOO_LARGE);
   }
   return read.text;
+}
+
+/** Why a file cannot be read, in words (the error code when there are none). */
+const UNREADABLE: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+};
+
+function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined) return String(err);
+  return UNREADABLE[code] ?? code;
 }
 
 /** The file's text, or its size (Infinity: unknown, past `max`) when it holds more than `max`. */

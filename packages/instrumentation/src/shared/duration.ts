@@ -75,9 +75,13 @@ export function parseDuration(
     throw make(field, `must be longer than 0 (got ${describeValue(value)})`);
   }
   if (options.min !== undefined && ms < options.min) {
+    // A bare number is milliseconds: say so, and how to write the seconds it likely meant.
+    const bare = typeof value === 'number' || BARE.test(value as string);
     throw make(
       field,
-      `must be at least ${formatDuration(options.min)} (got ${describeValue(value)})`,
+      bare
+        ? `must be at least ${formatDuration(options.min)} (got ${describeValue(value)}: a number without a unit is milliseconds); write ${ms}s for ${ms} seconds`
+        : `must be at least ${formatDuration(options.min)} (got ${describeValue(value)})`,
     );
   }
   return ms;

@@ -10,6 +10,7 @@
 import { describeValue } from './describe.ts';
 import { optionalDuration, parseDuration } from './duration.ts';
 import { type ConfigErrorFactory, configError } from './errors.ts';
+import { terminalText } from './sanitize.ts';
 
 /** The range a number must fall in. */
 export interface NumberRange {
@@ -67,6 +68,12 @@ export interface Validators {
   stringList(field: string, value: unknown): string[];
   /** A map of names to strings; values are never echoed (headers carry secrets). */
   stringRecord(field: string, value: unknown): Record<string, string>;
+  /**
+   * HTTP request headers (`httpHeaderProblem`): a map of names to strings whose every name is an
+   * RFC 9110 token and every value field text, so no header can carry another. Values are never
+   * echoed; a name is shown with its control characters escaped.
+   */
+  httpHeaders(field: string, value: unknown): Record<string, string>;
   /** A duration of the one grammar (`duration.ts`), in ms. */
   duration(field: string, value: unknown, options?: { allowZero?: boolean; min?: number }): number;
   optionalDuration(
@@ -141,6 +148,14 @@ export function validators(make: ConfigErrorFactory = configError): Validators {
       }
       return out;
     },
+    httpHeaders(field, value) {
+      const headers = v.stringRecord(field, value);
+      for (const [name, text] of Object.entries(headers)) {
+        const problem = httpHeaderProblem(name, text);
+        if (problem !== undefined) throw make(`${field}.${terminalText(name)}`, problem);
+      }
+      return headers;
+    },
     duration(field, value, options = {}) {
       return parseDuration(field, value, { ...options, make });
     },
@@ -179,6 +194,44 @@ export function validators(make: ConfigErrorFactory = configError): Validators {
     },
   };
   return v;
+}
+
+/** RFC 9110 `token`: the characters of a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * RFC 9110 field text: visible ASCII, space, tab and obs-text (0x80–0xFF) — what an HTTP/1.1
+ * client sends as is. No CR, LF, NUL or other control character, nothing past Latin-1.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/**
+ * Headers the HTTP client (undici) manages itself and refuses to be given: connection framing
+ * and upgrades (hop-by-hop, RFC 9110 §7.6.1) and `Expect`.
+ */
+const CLIENT_HEADERS: ReadonlySet<string> = new Set([
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'expect',
+]);
+
+/**
+ * Why `name: value` cannot be sent as an HTTP request header, or undefined when it can. The
+ * problem never quotes the value (headers carry secrets).
+ *
+ * @example httpHeaderProblem('X\nY', 'a') // 'must be a valid HTTP header name (letters, …); fix the key'
+ * @example httpHeaderProblem('Authorization', 'Bearer t') === undefined
+ */
+export function httpHeaderProblem(name: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(name)) {
+    return "must be a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~); fix the key";
+  }
+  if (CLIENT_HEADERS.has(name.toLowerCase())) {
+    return 'cannot be set: the HTTP client manages this header itself; remove it';
+  }
+  if (!HEADER_VALUE.test(value)) {
+    return 'must be a valid HTTP header value (no CR, LF or other control character but tab, and only Latin-1 text); fix the value';
+  }
+  return undefined;
 }
 
 /** The validators with plain `ToolscopeConfigError`s. */

@@ -176,7 +176,8 @@ export class PrometheusClient {
 
   /**
    * One request under one deadline: the answer is read (at most `maxBodyBytes`) and parsed
-   * before the deadline, or the request fails as unreachable ("no answer within …").
+   * before the deadline, or the request fails: unreachable ("no answer within …") when no
+   * headers came, "did not finish answering within …" (`PrometheusQueryError`) when they did.
    */
   private async call(
     path: string,
@@ -188,7 +189,9 @@ export class PrometheusClient {
     const deadline = performance.now() + this.timeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    let status: number;
+    // Set once the status line and headers are in: from then on a deadline means the answer
+    // was too slow to finish, not that nobody answered.
+    let status: number | undefined;
     let text: string;
     try {
       try {
@@ -207,7 +210,9 @@ export class PrometheusClient {
         text = await this.readBody(res.body, res.headers['content-length']);
       } catch (err) {
         if (err instanceof PrometheusQueryError) throw err;
-        throw this.connectionError(controller.signal.aborted ? timeoutError() : err);
+        const reason = controller.signal.aborted ? timeoutError() : err;
+        if (status !== undefined && isTimeout(reason)) throw this.unfinished(status);
+        throw this.connectionError(reason);
       }
       let body: unknown;
       try {
@@ -219,7 +224,7 @@ export class PrometheusClient {
         );
       }
       // Parsing is synchronous: the deadline is checked once it is done.
-      if (performance.now() > deadline) throw this.connectionError(timeoutError());
+      if (performance.now() > deadline) throw this.unfinished(status);
       if (!isRecord(body)) throw this.malformed(`the answer is ${typeOf(body)}, not an object`);
       if (body.status !== 'success') {
         if (body.status !== 'error') {
@@ -270,6 +275,14 @@ export class PrometheusClient {
     );
   }
 
+  /** Prometheus began to answer (`status` and headers came) but did not finish in time. */
+  private unfinished(status: number): PrometheusQueryError {
+    return new PrometheusQueryError(
+      this.url,
+      `did not finish answering within ${this.timeoutMs} ms (its headers came, HTTP ${status}; the rest of the answer did not); raise --timeout or narrow the query with --selector`,
+    );
+  }
+
   private connectionError(err: unknown): Error {
     const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
     if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
@@ -288,6 +301,13 @@ export class PrometheusClient {
       { cause: err },
     );
   }
+}
+
+/** Whether `err` is the end of a request's time: our deadline, or one of undici's timeouts. */
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; cause?: { code?: string } } | undefined;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true;
+  return (e?.code ?? e?.cause?.code ?? '').includes('TIMEOUT');
 }
 
 /** The reason of a request given up at its deadline (recognised by `connectionError`). */

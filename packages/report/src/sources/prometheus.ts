@@ -12,8 +12,9 @@ import {
   PROM_LABELS as L,
   redactUrl,
   significant,
+  validators,
 } from '@toolscope/instrumentation/internal';
-import { NoToolscopeMetricsError, ReportConfigError } from '../errors.ts';
+import { NoToolscopeMetricsError, ReportConfigError, reportConfigError } from '../errors.ts';
 import { BucketDistribution, EMPTY_DISTRIBUTION } from '../stats/bucket-distribution.ts';
 import type { CumulativeBucket } from '../stats/bucket-quantile.ts';
 import type {
@@ -114,12 +115,14 @@ export class PrometheusSource implements ReportSource {
         `must be label matchers without braces, for example service_name="checkout" (got ${JSON.stringify(matchers)})`,
       );
     }
+    // A header with CR or LF is refused here, not sent (and blamed on Prometheus).
+    const headers = validators(reportConfigError).httpHeaders('headers', options.headers ?? {});
     // Shown in the report and in messages: credentials redacted (the client sends them).
     this.url = redactUrl(url as string);
     this.description = `Prometheus at ${this.url}`;
     this.matchers = matchers;
     this.interpolation = interpolation;
-    this.client = new PrometheusClient(url as string, timeoutMs, options.headers ?? {});
+    this.client = new PrometheusClient(url as string, timeoutMs, headers);
   }
 
   async snapshot(window: TimeWindow): Promise<SourceSnapshot> {

@@ -431,6 +431,32 @@ describe('PrometheusSource errors', () => {
     }
   });
 
+  it('a server that sends its headers and then trickles the body: did not finish, not unreachable', async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const trickling: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"success","data":{"resultType":"vector","result":[');
+      const timer = setInterval(() => res.write(' '), 20);
+      timers.add(timer);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => trickling.listen(0, '127.0.0.1', r));
+    const { port } = trickling.address() as AddressInfo;
+    try {
+      source = new PrometheusSource({ url: `http://127.0.0.1:${port}`, timeoutMs: 1000 });
+      const err = await source.snapshot(WINDOW).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusQueryError);
+      expect((err as Error).message).toMatch(
+        /^Prometheus at http:\/\/127\.0\.0\.1:\d+\/?: did not finish answering within 1000 ms \(its headers came, HTTP 200; the rest of the answer did not\); raise --timeout/,
+      );
+      expect((err as Error).message).not.toContain('unreachable');
+    } finally {
+      for (const t of timers) clearInterval(t);
+      trickling.closeAllConnections();
+      await new Promise<void>((r) => trickling.close(() => r()));
+    }
+  });
+
   it('Prometheus without toolscope metrics', async () => {
     const url = await startFake(
       () => [{ labels: { __name__: 'up', job: 'x' }, value: 1 }],
@@ -474,6 +500,13 @@ describe('PrometheusSource errors', () => {
     expect(() => new PrometheusSource({ url: 'http://x', timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => new PrometheusSource({ url: 'http://x', selector: '{job="a"}' })).toThrow(
       /selector/,
+    );
+    // A header with CR or LF is refused here, not sent and blamed on Prometheus.
+    expect(
+      () => new PrometheusSource({ url: 'http://x', headers: { 'X-Token': 'a\r\nInjected: 1' } }),
+    ).toThrow(/^headers.X-Token: must be a valid HTTP header value/);
+    expect(() => new PrometheusSource({ url: 'http://x', headers: { 'X\nY': 'a' } })).toThrow(
+      /^headers.X\\nY: must be a valid HTTP header name/,
     );
   });
 });
