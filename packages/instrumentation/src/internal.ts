@@ -117,7 +117,7 @@ export {
   redactUrl,
   splitCredentials,
 } from './shared/redact.ts';
-export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export { htmlText, markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
 export {
   describeRange,
   isRecord,
