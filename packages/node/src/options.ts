@@ -118,11 +118,47 @@ function checkUrl(field: string, raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** Every option of `startToolscope`; another key (a typo) is rejected, naming it. */
+const OPTION_KEYS = [
+  'serviceName',
+  'resourceAttributes',
+  'endpoint',
+  'protocol',
+  'headers',
+  'export',
+  'metricExportIntervalMs',
+  'metricExportTimeoutMs',
+  'histograms',
+  'batch',
+  'attributeValueLengthLimit',
+  'inProcess',
+  'mcp',
+  'frameworks',
+  'instrumentations',
+  'flushOnExit',
+  'exitFlushTimeoutMs',
+] as const satisfies readonly (keyof ToolscopeOptions)[];
+const BATCH_KEYS = [
+  'maxQueueSize',
+  'maxExportBatchSize',
+  'scheduledDelayMillis',
+  'exportTimeoutMillis',
+] as const satisfies readonly (keyof BatchOptions)[];
+/** Fails to compile when an options type gains a key the lists above lack. */
+const allKeysListed: [
+  Exclude<keyof ToolscopeOptions, (typeof OPTION_KEYS)[number]>,
+  Exclude<keyof BatchOptions, (typeof BATCH_KEYS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
+void allKeysListed;
+
 /** Applies defaults and `OTEL_*` variables to `options` and validates everything. */
 export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ToolscopeSetupError('options', 'must be an object');
   }
+  v.knownKeys('', options as Record<string, unknown>, OPTION_KEYS);
   if (
     options.serviceName !== undefined &&
     (typeof options.serviceName !== 'string' || options.serviceName.trim() === '')
@@ -189,6 +225,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   const exportEnabled = !sdkDisabled && (options.export ?? !tracesExporterNone);
 
   const b = options.batch ?? {};
+  v.knownKeys('batch', v.object('batch', b, 'an object of batch settings'), BATCH_KEYS);
   const batch: Required<BatchOptions> = {
     maxQueueSize: positiveInt(
       'batch.maxQueueSize',
