@@ -30,6 +30,7 @@ export {
 export { applyCorrelation } from './correlation.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
 export { readProperty } from './error-type.ts';
+export { HEALTH_STATES } from './health-registry.ts';
 export { TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export { metricNameOf } from './metrics/cardinality.ts';

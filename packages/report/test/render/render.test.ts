@@ -254,6 +254,24 @@ describe('renderHtml', () => {
   });
 });
 
+describe('a value that is not a string where text is expected', () => {
+  it('is shown as String(value) by every renderer, never crashing it', async () => {
+    const r = await report();
+    const odd: Report = {
+      ...r,
+      health: [{ ...r.health[0]!, tool: 7 as never, state: 42 as never, errorType: null }],
+      alerts: [{ ...r.alerts[0]!, message: { toString: () => 'odd message' } as never }],
+    };
+    const text = renderText(odd);
+    expect(text).toMatch(/^ *7 +42 +2026/m);
+    expect(text).toContain('odd message');
+    expect(renderMarkdown(odd)).toContain('| `7` | 42 |');
+    expect(renderHtml(odd)).toContain(
+      '<td>7</td><td><span class="state" style="color:#1d2430">42</span>',
+    );
+  });
+});
+
 describe('renderReport and parseReportFormat', () => {
   it('dispatches every format and rejects unknown ones with the field named', async () => {
     const r = await report();
