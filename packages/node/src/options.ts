@@ -3,6 +3,7 @@ import type { InvocationStoreOptions } from '@toolscope/instrumentation';
 import {
   credentialsAsHeader,
   type HistogramAggregation,
+  LIMITS,
   redactUrl,
   validators,
 } from '@toolscope/instrumentation/internal';
@@ -73,7 +74,7 @@ function resolveHistograms(option: unknown): HistogramAggregation {
 }
 
 /** The span attribute value length limit when neither the option nor OTEL_* sets one. */
-export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = LIMITS.spanAttributeValueLength;
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -299,7 +300,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   const exitFlushTimeoutMs = positiveInt(
     'exitFlushTimeoutMs',
     options.exitFlushTimeoutMs,
-    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? 5_000,
+    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? LIMITS.exitFlushTimeoutMs,
   );
 
   const resourceAttributes: Attributes = {
