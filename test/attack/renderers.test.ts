@@ -5,7 +5,7 @@
  * the text report, the Markdown report, the HTML report, the JSON report and `toolscope probe`
  * output (text and JSON). Text and probe output show every control character as an escape;
  * Markdown keeps one table row per line, the same columns on every row and no raw HTML; HTML
- * escapes; JSON round-trips the names exactly.
+ * escapes and shows control characters as escapes too; JSON round-trips the names exactly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -174,10 +174,16 @@ describe('hostile names through every renderer (defect 2)', () => {
     }
   });
 
-  it('HTML: names are escaped (as before)', () => {
+  it('HTML: names are escaped, and no control or invisible formatting character survives', () => {
     const html = renderHtml(report);
     expect(html).not.toMatch(/<img/i);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // `cat report.html` runs no escape; a browser reverses no text (U+202E).
+    for (const line of html.split('\n')) expect(line).not.toMatch(TERMINAL_UNSAFE);
+    expect(html).toContain('title\\x1b]0;owned\\x07');
+    expect(html).toContain('bidi\\u202eevil');
+    expect(html).toContain('csi\\x9b31m');
+    expect(html).toContain('row\\nbreak');
   });
 
   it('JSON: names round-trip exactly (as before)', () => {

@@ -5,6 +5,12 @@
  */
 import type { HealthSummary } from '@toolscope/health-probe';
 import {
+  htmlText,
+  markdownCode,
+  markdownText,
+  terminalText,
+} from '@toolscope/instrumentation/internal';
+import {
   buildReport,
   InProcessSource,
   type Report,
@@ -21,8 +27,10 @@ export interface DemoOutput {
   readonly unhealthy: boolean;
 }
 
-const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
-const ms = (x: number | undefined) => (x === undefined ? '-' : `${Math.round(x)} ms`);
+/** An empty cell, as the report shows one. */
+const DASH = '–';
+const pct = (x: number | undefined) => (x === undefined ? DASH : `${(x * 100).toFixed(1)}%`);
+const ms = (x: number | undefined) => (x === undefined ? DASH : `${Math.round(x)} ms`);
 
 function healthRows(summary: HealthSummary): string[][] {
   return summary.checks.map((c) => [
@@ -31,7 +39,7 @@ function healthRows(summary: HealthSummary): string[][] {
     pct(c.availability),
     String(c.runs),
     ms(c.lastResult?.latencyMs),
-    c.lastResult?.ok === false ? (c.lastResult.errorType ?? 'error') : '',
+    c.lastResult?.ok === false ? (c.lastResult.errorType ?? 'error') : DASH,
   ]);
 }
 
@@ -72,36 +80,87 @@ function outageLines(demo: DemoScenario): string[] {
     );
 }
 
+/** A fixed-width table of cells shown by the core's `terminalText` (widths of what is shown). */
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const shown = rows.map((r) => r.map(terminalText));
+  const widths = head.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...shown.map(line)].join('\n');
 }
 
+/** A GFM table: the first column (a tool name) by `markdownCode`, the others by `markdownText`. */
 function mdTable(head: string[], rows: string[][]): string {
-  const esc = (c: string) => c.replace(/\|/g, '\\|');
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.map((c, i) => (c === DASH ? DASH : i === 0 ? markdownCode(c) : markdownText(c))).join(' | ')} |`,
+    ),
   ].join('\n');
 }
 
+/** An HTML table of cells escaped by `htmlText`. */
 function htmlTable(head: string[], rows: string[][]): string {
-  const esc = (c: string) =>
-    c.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+  return `<table><thead><tr>${head.map((h) => `<th>${htmlText(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${htmlText(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
 function healthHeadline(summary: HealthSummary): string {
   const score = summary.score === undefined ? '' : `, score ${summary.score}/100`;
   return `overall ${summary.status}${score}, over the last ${(summary.windowMs / 1000).toFixed(0)}s`;
+}
+
+/**
+ * What the demo appends to the report in `format` (not JSON): the health probes and what the
+ * demo injected. Names and other text from the run go through the core's sanitiser of the
+ * medium, as the report's own do.
+ */
+export function demoSections(
+  format: Exclude<ReportFormat, 'json'>,
+  healthSummary: HealthSummary,
+  demo: DemoScenario,
+): string {
+  switch (format) {
+    case 'markdown':
+      return [
+        '## Health probes',
+        '',
+        markdownText(healthHeadline(healthSummary)),
+        '',
+        mdTable(HEALTH_HEAD, healthRows(healthSummary)),
+        '',
+        '## What the demo injected',
+        '',
+        ...outageLines(demo).map((l) => `- ${markdownText(l)}`),
+        '',
+        mdTable(SCENARIO_HEAD, scenarioRows(demo)),
+      ].join('\n');
+    case 'html':
+      // Two more panels inside the report's own layout (its `main` and `panel` styles).
+      return (
+        `<section class="panel" id="health-probes"><h2>Health probes</h2><p>${htmlText(healthHeadline(healthSummary))}</p>` +
+        `${htmlTable(HEALTH_HEAD, healthRows(healthSummary))}</section>` +
+        `<section class="panel" id="demo-injected"><h2>What the demo injected</h2>` +
+        `${outageLines(demo)
+          .map((l) => `<p>${htmlText(l)}</p>`)
+          .join('')}${htmlTable(SCENARIO_HEAD, scenarioRows(demo))}</section>`
+      );
+    default:
+      return [
+        terminalText(`Health probes (${healthHeadline(healthSummary)})`),
+        table(HEALTH_HEAD, healthRows(healthSummary)),
+        '',
+        'What the demo injected',
+        ...outageLines(demo).map((l) => `  ${terminalText(l)}`),
+        table(SCENARIO_HEAD, scenarioRows(demo)),
+      ].join('\n');
+  }
 }
 
 export async function renderDemo(run: DemoRun, format: ReportFormat): Promise<DemoOutput> {
@@ -128,29 +187,12 @@ export async function renderDemo(run: DemoRun, format: ReportFormat): Promise<De
       text = [
         renderReport(report, 'markdown').trimEnd(),
         '',
-        '## Health probes',
-        '',
-        healthHeadline(healthSummary),
-        '',
-        mdTable(HEALTH_HEAD, healthRows(healthSummary)),
-        '',
-        '## What the demo injected',
-        '',
-        ...outageLines(demo).map((l) => `- ${l}`),
-        '',
-        mdTable(SCENARIO_HEAD, scenarioRows(demo)),
+        demoSections('markdown', healthSummary, demo),
       ].join('\n');
       break;
     case 'html': {
       const html = renderReport(report, 'html', { title: 'toolscope demo report' });
-      // Two more panels inside the report's own layout (its `main` and `panel` styles).
-      const section =
-        `<section class="panel" id="health-probes"><h2>Health probes</h2><p>${healthHeadline(healthSummary)}</p>` +
-        `${htmlTable(HEALTH_HEAD, healthRows(healthSummary))}</section>` +
-        `<section class="panel" id="demo-injected"><h2>What the demo injected</h2>` +
-        `${outageLines(demo)
-          .map((l) => `<p>${l}</p>`)
-          .join('')}${htmlTable(SCENARIO_HEAD, scenarioRows(demo))}</section>`;
+      const section = demoSections('html', healthSummary, demo);
       const main = html.lastIndexOf('</main>');
       const at = main !== -1 ? main : html.lastIndexOf('</body>');
       text = at === -1 ? html + section : `${html.slice(0, at)}${section}\n${html.slice(at)}`;
@@ -160,12 +202,7 @@ export async function renderDemo(run: DemoRun, format: ReportFormat): Promise<De
       text = [
         renderReport(report, 'text').trimEnd(),
         '',
-        `Health probes (${healthHeadline(healthSummary)})`,
-        table(HEALTH_HEAD, healthRows(healthSummary)),
-        '',
-        'What the demo injected',
-        ...outageLines(demo).map((l) => `  ${l}`),
-        table(SCENARIO_HEAD, scenarioRows(demo)),
+        demoSections('text', healthSummary, demo),
       ].join('\n');
   }
   return { text, report, healthSummary, unhealthy };

@@ -17,18 +17,13 @@ import {
   createObservableGauge,
   HEALTH_CHECK_DURATION,
   HEALTH_CONSECUTIVE_FAILURES,
+  HEALTH_STATES,
   HEALTH_STATUS,
   instrumentsGetter,
   SCOPE_NAMES,
 } from '@toolscope/instrumentation/internal';
 
-const STATES: readonly HealthState[] = [
-  'healthy',
-  'degraded',
-  'unhealthy',
-  'unknown',
-  'maintenance',
-];
+const STATES: readonly HealthState[] = HEALTH_STATES;
 
 /** What a monitor exposes to the observable gauges. */
 export interface GaugeSource {

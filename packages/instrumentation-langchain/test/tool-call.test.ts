@@ -94,6 +94,11 @@ describe('tool calls', () => {
       expect(span.attributes['error.type']).toBe('ToolInputParsingException');
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(JSON.stringify({ a: span.attributes, e: span.events })).not.toContain(secret);
+      // The exception event agrees with error.type (the class's `name` is only `Error`).
+      const exception = span.events.find((e) => e.name === 'exception')!;
+      expect(exception.attributes?.['exception.type']).toBe('ToolInputParsingException');
+      expect(exception.attributes?.['exception.message']).toEqual(expect.any(String));
+      expect(exception.attributes?.['exception.stacktrace']).toEqual(expect.any(String));
     }
     expect(spans.map((s) => s.attributes['gen_ai.tool.call.id']).sort()).toEqual([
       'call_bad',

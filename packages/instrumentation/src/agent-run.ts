@@ -106,7 +106,13 @@ export function startAgentRun(start: AgentRunStart): AgentRunHandle | undefined 
           if ('error' in outcome) {
             errorType = boundName(outcome.errorType ?? errorTypeOf(outcome.error), 'error.type');
             if (adopted !== undefined) setErrorStatus(span, outcome.error);
-            else recordError(span, outcome.error);
+            else {
+              recordError(
+                span,
+                outcome.error,
+                outcome.errorType === undefined ? undefined : errorType,
+              );
+            }
           } else if (outcome.errorType !== undefined) {
             errorType = boundName(outcome.errorType, 'error.type');
             setErrorStatus(span, undefined);

@@ -21,6 +21,27 @@ function envCapture(): boolean {
   return raw !== undefined && raw.trim().toLowerCase() === 'true';
 }
 
+/** Every option of `configureInstrumentation`; another key (a typo) is rejected, naming it. */
+const OPTION_KEYS = [
+  'captureContent',
+  'maxContentBytes',
+  'redact',
+  'maxToolNames',
+  'baggageAllowList',
+  'maxPeerStringLength',
+  'maxPeerTextLength',
+  'tracerProvider',
+  'meterProvider',
+] as const satisfies readonly (keyof InstrumentationConfig)[];
+/** Fails to compile when `InstrumentationConfig` gains an option `OPTION_KEYS` lacks. */
+const allOptionKeys: Exclude<
+  keyof InstrumentationConfig,
+  (typeof OPTION_KEYS)[number]
+> extends never
+  ? true
+  : never = true;
+void allOptionKeys;
+
 /** The smallest `maxContentBytes`: room for a few characters and the `…` marker. */
 export const MIN_CONTENT_BYTES = LIMITS.minContentBytes;
 
@@ -41,13 +62,15 @@ export let config: ResolvedConfig = defaults();
 
 /**
  * Sets process-wide instrumentation options. Validates everything first and throws a
- * `ToolscopeConfigError` naming the field; on error nothing changes. Options not given keep
+ * `ToolscopeConfigError` naming the field (an unknown key, such as a typo, included); on error
+ * nothing changes. Options not given keep
  * their current value.
  */
 export function configureInstrumentation(options: InstrumentationConfig): void {
   if (!isRecord(options)) {
     validate.object('options', options, 'an object of instrumentation options');
   }
+  validate.knownKeys('', options as Record<string, unknown>, OPTION_KEYS);
   const integer = { min: 1, integer: true } as const;
   const maxContentBytes = validate.optionalNumber('maxContentBytes', options.maxContentBytes, {
     min: MIN_CONTENT_BYTES,

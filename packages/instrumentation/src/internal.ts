@@ -30,6 +30,7 @@ export {
 export { applyCorrelation } from './correlation.ts';
 export { logger as coreLogger, safeExecute } from './diag.ts';
 export { readProperty } from './error-type.ts';
+export { HEALTH_STATES } from './health-registry.ts';
 export { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
 export { metricNameOf } from './metrics/cardinality.ts';
@@ -117,7 +118,7 @@ export {
   redactUrl,
   splitCredentials,
 } from './shared/redact.ts';
-export { markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export { htmlText, markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
 export { REPEATED_SIGNAL_WINDOW_MS } from './shared/signals.ts';
 export {
   describeRange,

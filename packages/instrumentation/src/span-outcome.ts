@@ -83,8 +83,12 @@ function isRecording(span: Span): boolean {
  * bounded (a peer's text in an error, such as a 1 MB tool name in "Tool … not found", is cut
  * once and counted at `error.message`). A hostile value (throwing getters, a Proxy) is
  * described without touching it further; recording never throws.
+ *
+ * `errorType`, when given, is the event's `exception.type`: the `error.type` a caller chose
+ * instead of the thrown value's own (a framework's exception whose `name` is plain `Error`),
+ * so that the span's `error.type` and its exception event agree.
  */
-export function recordError(span: Span, error: unknown): void {
+export function recordError(span: Span, error: unknown, errorType?: string): void {
   let message: string | undefined;
   try {
     let exception: Exception;
@@ -98,10 +102,10 @@ export function recordError(span: Span, error: unknown): void {
     } else {
       exception = safeString(error);
     }
-    span.recordException(exception);
+    span.recordException(errorType === undefined ? exception : typed(exception, errorType));
   } catch {
     try {
-      span.addEvent('exception', { 'exception.type': errorTypeOf(error) });
+      span.addEvent('exception', { 'exception.type': errorType ?? errorTypeOf(error) });
     } catch {
       // nothing more to do
     }
@@ -118,6 +122,20 @@ export function recordError(span: Span, error: unknown): void {
   } catch {
     // nothing more to do
   }
+}
+
+/**
+ * `exception` as recorded with type `errorType`: OpenTelemetry takes `exception.type` from
+ * `code`, else `name`, so the copy has `name` set and no `code`; message and stack are kept.
+ */
+function typed(exception: Exception, errorType: string): Exception {
+  if (typeof exception === 'string') return { name: errorType, message: exception };
+  const e = exception as { message?: unknown; stack?: unknown };
+  return {
+    name: errorType,
+    message: typeof e.message === 'string' ? e.message : undefined,
+    stack: typeof e.stack === 'string' ? e.stack : undefined,
+  };
 }
 
 /** A copy of a thrown object whose message (and the stack's copy of it) was cut. */

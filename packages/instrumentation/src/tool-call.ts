@@ -240,7 +240,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
       errorType = boundName(errorTypeOverride ?? errorTypeOf(error), 'error.type');
       // An adopted span's owner records the exception itself; toolscope adds status and type.
       if (this.adopted) setErrorStatus(span, error);
-      else recordError(span, error);
+      else recordError(span, error, errorTypeOverride === undefined ? undefined : errorType);
     } else if (this.failure !== undefined) {
       errorType = this.failure.errorType;
       if (!this.adopted)

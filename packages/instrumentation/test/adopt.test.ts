@@ -189,6 +189,20 @@ describe('adopt, do not duplicate', () => {
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     const [point] = await durationPoints('parse');
     expect(point!.attributes['error.type']).toBe('ToolInputParsingException');
+    // The exception event says the same type, with the thrown value's message.
+    const exception = span!.events.find((e) => e.name === 'exception')!;
+    expect(exception.attributes?.['exception.type']).toBe('ToolInputParsingException');
+    expect(exception.attributes?.['exception.message']).toBe('bad');
+  });
+
+  it('an agent run ended with a thrown value and an errorType: error.type and exception.type agree', () => {
+    const run = startAgentRun({ name: 'typed' })!;
+    run.end({ error: Object.assign(new Error('nope'), { code: 'E_RAW' }), errorType: 'Refused' });
+    const agent = otel.spans().find((s) => s.name === 'invoke_agent typed')!;
+    expect(agent.attributes['error.type']).toBe('Refused');
+    const exception = agent.events.find((e) => e.name === 'exception')!;
+    expect(exception.attributes?.['exception.type']).toBe('Refused');
+    expect(exception.attributes?.['exception.message']).toBe('nope');
   });
 });
 
@@ -349,7 +363,9 @@ describe('agent runs', () => {
     expect(toolSpans()[0]!.parentSpanContext?.spanId).toBe(agent.spanContext().spanId);
     const metric = await otel.metric(METRIC_GEN_AI_INVOKE_AGENT_DURATION);
     expect(histogramCount(metric, (a) => a['gen_ai.agent.name'] === 'planner')).toBe(1);
-    const [point] = metric!.dataPoints as HistogramDataPoint[];
+    const point = (metric!.dataPoints as HistogramDataPoint[]).find(
+      (p) => p.attributes['gen_ai.agent.name'] === 'planner',
+    );
     expect(point!.value.sum).toBeCloseTo(agent.duration[0] + agent.duration[1] / 1e9, 9);
   });
 

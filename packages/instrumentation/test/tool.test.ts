@@ -6,6 +6,7 @@ import {
   configureInstrumentation,
   currentToolInvocation,
   resetInstrumentation,
+  ToolscopeConfigError,
   tool,
   traceTool,
   withTool,
@@ -436,5 +437,33 @@ describe('bad options fail at set-up, naming the field', () => {
     );
     expect(() => configureInstrumentation({ maxToolNames: 0 })).toThrow(/maxToolNames/);
     expect(() => configureInstrumentation({ redact: 'x' as never })).toThrow(/redact/);
+  });
+
+  it.each([
+    [{ bogus: 1 }, 'bogus'],
+    // A typo of captureContent: accepted silently, it would leave capture off.
+    [{ captureContents: true }, 'captureContents'],
+  ])('rejects the unknown key of %j, naming it and the known ones', (options, key) => {
+    let thrown: unknown;
+    try {
+      configureInstrumentation(options as never);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ToolscopeConfigError);
+    expect((thrown as ToolscopeConfigError).field).toBe(key);
+    expect((thrown as Error).message).toMatch(
+      new RegExp(`^${key}: is not a known field; allowed: captureContent, maxContentBytes, `),
+    );
+    expect((thrown as Error).message).toContain('meterProvider');
+  });
+
+  it('an unknown key changes nothing, the valid options beside it included', () => {
+    expect(() => configureInstrumentation({ captureContent: true, bogus: 1 } as never)).toThrow(
+      /bogus/,
+    );
+    const traced = traceTool((x: number) => x, { name: 'echo' });
+    traced(7);
+    expect(Object.keys(only().attributes)).not.toContain('gen_ai.tool.call.arguments');
   });
 });

@@ -3,6 +3,7 @@ import type { InvocationStoreOptions } from '@toolscope/instrumentation';
 import {
   credentialsAsHeader,
   type HistogramAggregation,
+  LIMITS,
   redactUrl,
   validators,
 } from '@toolscope/instrumentation/internal';
@@ -73,7 +74,7 @@ function resolveHistograms(option: unknown): HistogramAggregation {
 }
 
 /** The span attribute value length limit when neither the option nor OTEL_* sets one. */
-export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = LIMITS.spanAttributeValueLength;
 
 const v = validators((field, problem) => new ToolscopeSetupError(field, problem));
 
@@ -118,11 +119,47 @@ function checkUrl(field: string, raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** Every option of `startToolscope`; another key (a typo) is rejected, naming it. */
+const OPTION_KEYS = [
+  'serviceName',
+  'resourceAttributes',
+  'endpoint',
+  'protocol',
+  'headers',
+  'export',
+  'metricExportIntervalMs',
+  'metricExportTimeoutMs',
+  'histograms',
+  'batch',
+  'attributeValueLengthLimit',
+  'inProcess',
+  'mcp',
+  'frameworks',
+  'instrumentations',
+  'flushOnExit',
+  'exitFlushTimeoutMs',
+] as const satisfies readonly (keyof ToolscopeOptions)[];
+const BATCH_KEYS = [
+  'maxQueueSize',
+  'maxExportBatchSize',
+  'scheduledDelayMillis',
+  'exportTimeoutMillis',
+] as const satisfies readonly (keyof BatchOptions)[];
+/** Fails to compile when an options type gains a key the lists above lack. */
+const allKeysListed: [
+  Exclude<keyof ToolscopeOptions, (typeof OPTION_KEYS)[number]>,
+  Exclude<keyof BatchOptions, (typeof BATCH_KEYS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
+void allKeysListed;
+
 /** Applies defaults and `OTEL_*` variables to `options` and validates everything. */
 export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ToolscopeSetupError('options', 'must be an object');
   }
+  v.knownKeys('', options as Record<string, unknown>, OPTION_KEYS);
   if (
     options.serviceName !== undefined &&
     (typeof options.serviceName !== 'string' || options.serviceName.trim() === '')
@@ -189,6 +226,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   const exportEnabled = !sdkDisabled && (options.export ?? !tracesExporterNone);
 
   const b = options.batch ?? {};
+  v.knownKeys('batch', v.object('batch', b, 'an object of batch settings'), BATCH_KEYS);
   const batch: Required<BatchOptions> = {
     maxQueueSize: positiveInt(
       'batch.maxQueueSize',
@@ -262,7 +300,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
   const exitFlushTimeoutMs = positiveInt(
     'exitFlushTimeoutMs',
     options.exitFlushTimeoutMs,
-    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? 5_000,
+    envPositiveInt('TOOLSCOPE_EXIT_FLUSH_TIMEOUT') ?? LIMITS.exitFlushTimeoutMs,
   );
 
   const resourceAttributes: Attributes = {

@@ -27,6 +27,13 @@ describe('startToolscope options', () => {
     [{ serviceName: '' }, /serviceName: must be a non-empty string/],
     [{ inProcess: 'yes' }, /inProcess/],
     [{ histograms: 'native' }, /histograms: must be 'explicit' or 'exponential'/],
+    [{ bogus: 1 }, /^bogus: is not a known field; allowed: serviceName, resourceAttributes, /],
+    [{ servicename: 'x' }, /^servicename: is not a known field; allowed: .*exitFlushTimeoutMs/],
+    [
+      { batch: { maxQueue: 10 } },
+      /^batch\.maxQueue: is not a known field; allowed: maxQueueSize, maxExportBatchSize/,
+    ],
+    [{ batch: 5 }, /^batch: must be an object of batch settings/],
   ])('%j fails at set-up naming the field', (options, message) => {
     let error: unknown;
     try {

@@ -32,4 +32,15 @@ export const LIMITS = Object.freeze({
   probeStopExitCode: 0,
   /** How long an alert webhook's `close()` waits for queued events at most (ms). */
   webhookCloseDeadlineMs: 5_000,
+  /**
+   * The longest span attribute value `startToolscope` exports (characters; longer values are
+   * cut by the SDK), unless `attributeValueLengthLimit` or `OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT`
+   * says otherwise.
+   */
+  spanAttributeValueLength: 4096,
+  /**
+   * How long the flush on exit of `startToolscope` holds the process at most (ms), unless
+   * `exitFlushTimeoutMs` or `TOOLSCOPE_EXIT_FLUSH_TIMEOUT` says otherwise.
+   */
+  exitFlushTimeoutMs: 5_000,
 });

@@ -1,7 +1,11 @@
 /**
  * Text from outside (tool, workflow, check and alert names, error types and messages) on its
- * way to a terminal or a Markdown file. One sanitiser per medium: HTML and JSON output are
- * escaped by their renderers' own encoders.
+ * way to a terminal, a Markdown file or an HTML page. One sanitiser per medium, all with the
+ * same visibility rule (control and invisible formatting characters shown as escapes); JSON
+ * output is encoded by `JSON.stringify` and round-trips names exactly.
+ *
+ * Each takes any value: a non-string (a caller's bug, a hostile value) is shown as
+ * `String(value)` instead of crashing the renderer.
  */
 
 /**
@@ -37,15 +41,39 @@ function visible(ch: string): string {
  * @example terminalText('a\u001b]0;owned\u0007b') === 'a\\x1b]0;owned\\x07b'
  */
 export function terminalText(text: string): string {
-  return text.replace(UNSAFE, visible);
+  return asString(text).replace(UNSAFE, visible);
+}
+
+/** `String(value)` for a non-string, never throwing (a Proxy, a throwing `toString`). */
+function asString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
   '|': '&#124;',
 };
+
+/**
+ * `text` safe as HTML or SVG element content and as a quoted attribute value: control and
+ * invisible formatting characters shown as escapes first (as `terminalText`: a raw ESC would
+ * run when the file is `cat`, a U+202E would reverse what the browser shows), then `&`, `<`,
+ * `>`, `"` and `'` escaped as entities.
+ *
+ * @example htmlText('\u202e<b>') === '\\u202e&lt;b&gt;'
+ */
+export function htmlText(text: string): string {
+  return terminalText(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
 
 /**
  * `text` safe as Markdown inline text and inside a table cell: control characters shown as
@@ -74,7 +102,7 @@ export function markdownText(text: string): string {
  * @example markdownCode('a|b') === '<code>a&#124;b</code>'
  */
 export function markdownCode(text: string): string {
-  if (text.includes('|')) return `<code>${markdownText(text)}</code>`;
+  if (asString(text).includes('|')) return `<code>${markdownText(text)}</code>`;
   const body = terminalText(text);
   let longest = 0;
   for (const run of body.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);

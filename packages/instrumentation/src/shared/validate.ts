@@ -59,6 +59,8 @@ export interface Validators {
   number(field: string, value: unknown, range?: NumberRange): number;
   optionalNumber(field: string, value: unknown, range?: NumberRange): number | undefined;
   optionalBoolean(field: string, value: unknown): boolean | undefined;
+  /** One of `allowed`; the message lists them. */
+  oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T;
   optionalOneOf<T extends string>(
     field: string,
     value: unknown,
@@ -122,7 +124,9 @@ export function validators(make: ConfigErrorFactory = configError): Validators {
       return value;
     },
     optionalOneOf(field, value, allowed) {
-      if (value === undefined) return undefined;
+      return value === undefined ? undefined : v.oneOf(field, value, allowed);
+    },
+    oneOf(field, value, allowed) {
       if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
         throw make(
           field,

@@ -1,13 +1,7 @@
+import { htmlText } from '@toolscope/instrumentation/internal';
 import type { HtmlOptions, Report } from '../types.ts';
 import { fmtInt, fmtPct } from './format.ts';
-import {
-  esc,
-  healthChart,
-  latencyChart,
-  STATE_COLORS,
-  successChart,
-  workflowChart,
-} from './svg.ts';
+import { healthChart, latencyChart, STATE_COLORS, successChart, workflowChart } from './svg.ts';
 import { healthTable, type Table, toolTable, trendTable, workflowTable } from './tables.ts';
 
 const CSS = `
@@ -51,10 +45,10 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const title = options.title ?? 'toolscope report';
   const s = report.summary;
   const card = (k: string, v: string) =>
-    `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`;
+    `<div class="card"><div class="k">${htmlText(k)}</div><div class="v">${htmlText(v)}</div></div>`;
   const body: string[] = [
-    `<h1>${esc(title)}</h1>`,
-    `<p class="sub">Last ${esc(report.window.label)}: ${esc(report.window.from)} → ${esc(report.window.to)} · source: ${esc(report.source.description)}</p>`,
+    `<h1>${htmlText(title)}</h1>`,
+    `<p class="sub">Last ${htmlText(report.window.label)}: ${htmlText(report.window.from)} → ${htmlText(report.window.to)} · source: ${htmlText(report.source.description)}</p>`,
     `<div class="cards">${[
       card('calls', fmtInt(s.calls)),
       card('success rate', fmtPct(s.successRate)),
@@ -71,7 +65,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
         : `<ul class="recs">${report.recommendations
             .map(
               (r) =>
-                `<li><span class="sev ${r.severity}">${r.severity}</span> <strong>${esc(r.title)}</strong><br>${esc(r.message)}<br><span class="act">→ ${esc(r.action)}</span></li>`,
+                `<li><span class="sev ${r.severity}">${r.severity}</span> <strong>${htmlText(r.title)}</strong><br>${htmlText(r.message)}<br><span class="act">→ ${htmlText(r.action)}</span></li>`,
             )
             .join('')}</ul>`
     }</section>`,
@@ -114,7 +108,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   );
   if (report.previousWindow !== null && report.trends.length > 0) {
     body.push(
-      `<h2>Trends (vs the previous ${esc(report.previousWindow.label)})</h2>`,
+      `<h2>Trends (vs the previous ${htmlText(report.previousWindow.label)})</h2>`,
       `<section class="panel">${table(
         trendTable(report.trends, { degraded: 'degraded', markNew: false }),
       )}</section>`,
@@ -125,7 +119,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
       '<h2>Health and open alerts</h2>',
       `<section class="panel">${table(healthTable(report.health), (row, i) =>
         i === 1
-          ? `<span class="state" style="color:${STATE_COLORS[row[1] as keyof typeof STATE_COLORS] ?? '#1d2430'}">${esc(row[1]!)}</span>`
+          ? `<span class="state" style="color:${STATE_COLORS[row[1] as keyof typeof STATE_COLORS] ?? '#1d2430'}">${htmlText(row[1]!)}</span>`
           : undefined,
       )}${
         report.alerts.length === 0
@@ -133,21 +127,21 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
           : `<ul class="recs">${report.alerts
               .map(
                 (a) =>
-                  `<li><span class="sev ${a.severity}">${a.severity}</span> <strong>${esc(a.kind)}</strong> on ${esc(a.subject)}: ${esc(a.message)} (since ${esc(a.firedAt)})</li>`,
+                  `<li><span class="sev ${a.severity}">${a.severity}</span> <strong>${htmlText(a.kind)}</strong> on ${htmlText(a.subject)}: ${htmlText(a.message)} (since ${htmlText(a.firedAt)})</li>`,
               )
               .join('')}</ul>`
       }</section>`,
     );
   }
   body.push(
-    `<p class="foot">Accuracy: ${esc(report.source.accuracy.statement)}<br>Generated ${esc(report.generatedAt)} by toolscope (report schema ${report.schemaVersion}).</p>`,
+    `<p class="foot">Accuracy: ${htmlText(report.source.accuracy.statement)}<br>Generated ${htmlText(report.generatedAt)} by toolscope (report schema ${report.schemaVersion}).</p>`,
   );
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${htmlText(title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -164,13 +158,13 @@ function table(
   { headers, rows, numeric }: Table,
   cellHtml?: (row: string[], i: number) => string | undefined,
 ): string {
-  const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+  const th = headers.map((h) => `<th>${htmlText(h)}</th>`).join('');
   const trs = rows
     .map(
       (r) =>
         `<tr>${r
           .map((c, i) => {
-            const html = cellHtml?.(r, i) ?? esc(c);
+            const html = cellHtml?.(r, i) ?? htmlText(c);
             return numeric[i] ? `<td class="n">${html}</td>` : `<td>${html}</td>`;
           })
           .join('')}</tr>`,

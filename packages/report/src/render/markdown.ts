@@ -95,7 +95,7 @@ const CELLS = { name: markdownCode, text: markdownText } as const;
  * line break that still reached one (a bug) is neutralised rather than allowed to split it.
  */
 function table({ headers, rows, numeric }: Table): string {
-  const cell = (c: string) => c.replace(/\|/g, '&#124;').replace(/\n/g, ' ');
+  const cell = (c: string) => String(c).replace(/\|/g, '&#124;').replace(/\n/g, ' ');
   return [
     `| ${headers.join(' | ')} |`,
     `|${numeric.map((r) => (r ? '---:' : '---')).join('|')}|`,

@@ -1,4 +1,5 @@
 import type { HealthState } from '@toolscope/instrumentation';
+import { htmlText } from '@toolscope/instrumentation/internal';
 import type { Report, ToolReport, WorkflowReport } from '../types.ts';
 import { fmtInt, fmtMs, fmtPct } from './format.ts';
 
@@ -19,22 +20,12 @@ export const STATE_COLORS: Readonly<Record<HealthState | 'none', string>> = {
 };
 const PCT_COLORS = { p50: '#9cc3ee', p95: '#3a7bd5', p99: '#1f3f7a' } as const;
 
-/** Escapes text for HTML and SVG content and attribute values. */
-export function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 function svg(kind: string, title: string, height: number, body: string): string {
-  return `<svg class="chart" data-chart="${kind}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${esc(title)}"><title>${esc(title)}</title>${body}</svg>`;
+  return `<svg class="chart" data-chart="${kind}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${htmlText(title)}"><title>${htmlText(title)}</title>${body}</svg>`;
 }
 
 function label(x: number, y: number, text: string, anchor = 'end', cls = 'lbl'): string {
-  return `<text class="${cls}" x="${x}" y="${y}" text-anchor="${anchor}">${esc(text)}</text>`;
+  return `<text class="${cls}" x="${x}" y="${y}" text-anchor="${anchor}">${htmlText(text)}</text>`;
 }
 
 function short(name: string, max = 28): string {
@@ -89,14 +80,14 @@ export function latencyChart(tools: readonly ToolReport[]): string {
       const y = y0 + j * 12;
       const w = Math.max(1, x(v) - PLOT_X);
       parts.push(
-        `<rect class="bar" data-tool="${esc(t.tool)}" data-q="${p}" x="${PLOT_X}" y="${y}" width="${w.toFixed(1)}" height="10" fill="${PCT_COLORS[p]}"><title>${esc(`${t.tool} ${p}: ${fmtMs(v)}`)}</title></rect>`,
+        `<rect class="bar" data-tool="${htmlText(t.tool)}" data-q="${p}" x="${PLOT_X}" y="${y}" width="${w.toFixed(1)}" height="10" fill="${PCT_COLORS[p]}"><title>${htmlText(`${t.tool} ${p}: ${fmtMs(v)}`)}</title></rect>`,
         label(PLOT_X + w + 4, y + 9, fmtMs(v), 'start', 'val'),
       );
     });
     if (t.expectedPerformanceMs !== null) {
       const ex = x(t.expectedPerformanceMs);
       parts.push(
-        `<line class="expected" x1="${ex.toFixed(1)}" y1="${y0 - 2}" x2="${ex.toFixed(1)}" y2="${y0 + 36}"><title>${esc(`${t.tool} expected: ${fmtMs(t.expectedPerformanceMs)}`)}</title></line>`,
+        `<line class="expected" x1="${ex.toFixed(1)}" y1="${y0 - 2}" x2="${ex.toFixed(1)}" y2="${y0 + 36}"><title>${htmlText(`${t.tool} expected: ${fmtMs(t.expectedPerformanceMs)}`)}</title></line>`,
       );
     }
   });
@@ -120,7 +111,7 @@ export function successChart(tools: readonly ToolReport[]): string {
     parts.push(
       label(LABEL_W, y + 13, short(t.tool)),
       `<rect class="track" x="${PLOT_X}" y="${y}" width="${PLOT_W}" height="16"/>`,
-      `<rect class="bar" data-tool="${esc(t.tool)}" x="${PLOT_X}" y="${y}" width="${w.toFixed(1)}" height="16" fill="${color}"><title>${esc(`${t.tool}: ${fmtPct(rate)} of ${fmtInt(t.calls)} calls succeeded`)}</title></rect>`,
+      `<rect class="bar" data-tool="${htmlText(t.tool)}" x="${PLOT_X}" y="${y}" width="${w.toFixed(1)}" height="16" fill="${color}"><title>${htmlText(`${t.tool}: ${fmtPct(rate)} of ${fmtInt(t.calls)} calls succeeded`)}</title></rect>`,
       label(
         PLOT_X + PLOT_W + 6,
         y + 13,
@@ -151,7 +142,7 @@ export function workflowChart(workflows: readonly WorkflowReport[]): string {
       if (n === 0 || w.executions === 0) continue;
       const width = (n / w.executions) * PLOT_W;
       parts.push(
-        `<rect class="bar" data-workflow="${esc(w.workflow)}" data-outcome="${o}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="16" fill="${colors[o]}"><title>${esc(`${w.workflow} ${o}: ${n} of ${w.executions}`)}</title></rect>`,
+        `<rect class="bar" data-workflow="${htmlText(w.workflow)}" data-outcome="${o}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="16" fill="${colors[o]}"><title>${htmlText(`${w.workflow} ${o}: ${n} of ${w.executions}`)}</title></rect>`,
       );
       x += width;
     }
@@ -249,7 +240,7 @@ export function healthChart(report: Report): string {
       const x0 = x(s.fromMs);
       const w = Math.max(1, x(s.toMs) - x0);
       parts.push(
-        `<rect class="seg" data-tool="${esc(tool)}" data-state="${s.state}" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="14" fill="${STATE_COLORS[s.state]}"><title>${esc(`${tool}: ${s.state === 'none' ? 'no data' : s.state} ${clock(s.fromMs)}–${clock(s.toMs)}`)}</title></rect>`,
+        `<rect class="seg" data-tool="${htmlText(tool)}" data-state="${s.state}" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="14" fill="${STATE_COLORS[s.state]}"><title>${htmlText(`${tool}: ${s.state === 'none' ? 'no data' : s.state} ${clock(s.fromMs)}–${clock(s.toMs)}`)}</title></rect>`,
       );
     }
   });

@@ -68,7 +68,9 @@ const toolColumns = (text: (s: string) => string) => ({
   ),
   inputAvg: col<ToolReport>('input avg', true, (t) => fmtBytes(t.payloadBytes.input.mean)),
   outputAvg: col<ToolReport>('output avg', true, (t) => fmtBytes(t.payloadBytes.output.mean)),
-  health: col<ToolReport>('health', false, (t) => t.health?.state ?? DASH),
+  health: col<ToolReport>('health', false, (t) =>
+    t.health?.state === undefined ? DASH : text(t.health.state),
+  ),
 });
 
 /** A column of the tools table (after the leading `tool` column). */
@@ -165,7 +167,7 @@ export function healthTable(health: readonly HealthEntry[], options: NameOptions
   const text = options.text ?? asIs;
   return build(health, [
     col<HealthEntry>('tool', false, (h) => name(h.tool)),
-    col<HealthEntry>('state', false, (h) => h.state),
+    col<HealthEntry>('state', false, (h) => text(h.state)),
     col<HealthEntry>('since', false, (h) => h.since),
     col<HealthEntry>('check latency', true, (h) => fmtMs(h.latencyMs)),
     col<HealthEntry>('last error', false, (h) => (h.errorType === null ? DASH : text(h.errorType))),

@@ -10,6 +10,11 @@ import { renderText } from '../../src/render/text.ts';
 import type { Report } from '../../src/types.ts';
 import { travelScenario } from '../helpers/scenario.ts';
 
+/** C0 (but the page's own newlines), DEL, C1, zero-width, bidi, line separators, the BOM. */
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
 async function report(): Promise<Report> {
   const s = travelScenario();
   return buildReport(s.source, { window: '15m', now: s.now });
@@ -194,6 +199,37 @@ describe('renderHtml', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('shows control and bidi characters of outside names as escapes, never raw', async () => {
+    const r = await report();
+    const names = {
+      esc: 'title\u001b]0;owned\u0007',
+      nul: 'nul\u0000byte',
+      c1: 'csi\u009b31m',
+      rtl: 'bidi\u202eevil',
+      line: 'row\u2028break',
+    };
+    const hostile: Report = {
+      ...r,
+      tools: [
+        { ...r.tools[0]!, tool: names.esc },
+        { ...r.tools[1]!, tool: names.rtl },
+      ],
+      workflows: [{ ...r.workflows[0]!, workflow: names.nul }],
+      health: [{ ...r.health[0]!, tool: names.c1, errorType: names.line }],
+      alerts: [{ ...r.alerts[0]!, kind: names.rtl, subject: names.esc, message: names.nul }],
+      recommendations: [{ ...r.recommendations[0]!, title: names.c1, message: names.line }],
+    };
+    const html = renderHtml(hostile);
+    expect(html).not.toMatch(UNSAFE);
+    expect(html).toContain('title\\x1b]0;owned\\x07');
+    expect(html).toContain('bidi\\u202eevil');
+    expect(html).toContain('nul\\x00byte');
+    expect(html).toContain('csi\\x9b31m');
+    expect(html).toContain('row\\u2028break');
+    // In attribute values too (the charts' data-tool).
+    expect(html).toContain('data-tool="title\\x1b]0;owned\\x07"');
+  });
+
   it('health segments come from history, else from the current state', async () => {
     const r = await report();
     const segs = healthSegments(r);
@@ -215,6 +251,24 @@ describe('renderHtml', () => {
       ['none', '2026-01-15T11:45:00.000Z'],
       ['unhealthy', '2026-01-15T11:55:00.000Z'],
     ]);
+  });
+});
+
+describe('a value that is not a string where text is expected', () => {
+  it('is shown as String(value) by every renderer, never crashing it', async () => {
+    const r = await report();
+    const odd: Report = {
+      ...r,
+      health: [{ ...r.health[0]!, tool: 7 as never, state: 42 as never, errorType: null }],
+      alerts: [{ ...r.alerts[0]!, message: { toString: () => 'odd message' } as never }],
+    };
+    const text = renderText(odd);
+    expect(text).toMatch(/^ *7 +42 +2026/m);
+    expect(text).toContain('odd message');
+    expect(renderMarkdown(odd)).toContain('| `7` | 42 |');
+    expect(renderHtml(odd)).toContain(
+      '<td>7</td><td><span class="state" style="color:#1d2430">42</span>',
+    );
   });
 });
 
