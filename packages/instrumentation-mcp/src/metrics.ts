@@ -12,7 +12,7 @@
  * `MAX_PROCESS_ATTRIBUTE_SETS`, then `_OTHER`), not the sessions.
  */
 import type { Attributes, Histogram } from '@opentelemetry/api';
-import { metricNameOf } from '@toolscope/instrumentation/internal';
+import { LIMITS, metricNameOf } from '@toolscope/instrumentation/internal';
 import type { Connection } from './connection.ts';
 import { logger } from './diag.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -31,14 +31,14 @@ import {
 } from './semconv.ts';
 
 /** Attribute sets kept per endpoint before new combinations fold into `_OTHER`. */
-export const MAX_ATTRIBUTE_SETS = 1000;
+export const MAX_ATTRIBUTE_SETS = LIMITS.mcpAttributeSetsPerEndpoint;
 
 /**
  * Distinct attribute sets of the MCP histograms per process; past it a new set folds into
  * its connection's `_OTHER` set (an `mcp.method.name="_OTHER"` series shows the fold, and
  * the diag logger warns once).
  */
-export const MAX_PROCESS_ATTRIBUTE_SETS = 2000;
+export const MAX_PROCESS_ATTRIBUTE_SETS = LIMITS.mcpAttributeSetsPerProcess;
 
 const SEP = '\u0000';
 

@@ -43,4 +43,14 @@ export const LIMITS = Object.freeze({
    * `exitFlushTimeoutMs` or `TOOLSCOPE_EXIT_FLUSH_TIMEOUT` says otherwise.
    */
   exitFlushTimeoutMs: 5_000,
+  /**
+   * Distinct attribute sets of the MCP histograms one MCP client or server keeps; past it every
+   * new combination folds into one `_OTHER` set.
+   */
+  mcpAttributeSetsPerEndpoint: 1_000,
+  /**
+   * Distinct attribute sets of the MCP histograms per process (interned by content, shared by
+   * every session); past it a new set folds into its connection's `mcp.method.name="_OTHER"`.
+   */
+  mcpAttributeSetsPerProcess: 2_000,
 });
