@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { HealthMonitor } from '@toolscope/health-probe';
 import { withWorkflow } from '@toolscope/instrumentation';
 import type { Toolscope } from '@toolscope/node';
+import { buildReport, PrometheusSource } from '@toolscope/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, pollUntil, prometheus3 } from './backends.ts';
 import {
@@ -113,5 +114,47 @@ describe("toolscope with histograms: 'exponential' -> collector -> Prometheus 3'
     const since = Date.parse(search.health!.since);
     expect(since).toBeLessThan(now - 2_000);
     expect(since).toBeGreaterThanOrEqual(probingSince - 5_000);
+  });
+
+  it("report --prometheus says when Prometheus holds no toolscope data at the window's start, and only then", async () => {
+    const url = backends().TOOLSCOPE_PROMETHEUS_URL;
+    const report = async (windowMs: number, now: number) => {
+      const source = new PrometheusSource({ url, selector: SEL, timeoutMs: 10_000 });
+      try {
+        return await buildReport(source, { window: windowMs, now, compare: false });
+      } finally {
+        await source.close();
+      }
+    };
+    // The previous tests waited for this run's series: Prometheus holds toolscope data now.
+    const dataHeld = Date.now();
+    // A tool born after that: counted whole, rightly, and nothing to warn about.
+    const late = { name: `late_${SHORT}`, latencyMs: () => 1, fails: () => false };
+    for (const i of [0, 1, 2]) await workload.call(late, i);
+    await toolscope.forceFlush();
+    await pollUntil(
+      async () =>
+        (await prometheus3().value(
+          `sum(histogram_count(${X}{${SEL}, gen_ai_tool_name="${late.name}"}))`,
+        )) === 3,
+      { timeoutMs: 30_000, description: `3 calls of ${late.name} in Prometheus` },
+    );
+    const now = Date.now();
+    const inside = await report(now - dataHeld, now);
+    expect(inside.tools.map((t) => [t.tool, t.calls])).toEqual([[late.name, 3]]);
+    expect(inside.source.accuracy.caveats).toEqual([]);
+
+    // A window that starts before this Prometheus did (its TSDB is fresh per start).
+    const info = (await (await fetch(`${url}/api/v1/status/runtimeinfo`)).json()) as {
+      data: { startTime: string };
+    };
+    const before = Date.parse(info.data.startTime) - 120_000;
+    const wide = await report(now - before, now);
+    expect(wide.tools.length).toBeGreaterThanOrEqual(TOOLS.length);
+    expect(wide.source.accuracy.caveats).toEqual([
+      expect.stringContaining(
+        `Prometheus has no toolscope data at the window's start (${new Date(before).toISOString().slice(11, 19)} UTC)`,
+      ),
+    ]);
   });
 });

@@ -149,7 +149,17 @@ export async function buildReport(
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: new Date(now).toISOString(),
-    source: { kind: source.kind, description: source.description, accuracy: current.accuracy },
+    source: {
+      kind: source.kind,
+      description: source.description,
+      accuracy: {
+        ...current.accuracy,
+        caveats: [
+          ...(current.accuracy.caveats ?? []),
+          ...(previous?.accuracy.caveats ?? []).map((c) => `Previous window (trends): ${c}`),
+        ],
+      },
+    },
     window,
     previousWindow,
     summary: {

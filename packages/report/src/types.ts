@@ -33,6 +33,13 @@ export interface AccuracyStatement {
    * `native+classic`: some tools or workflows of each (never both for one of them).
    */
   readonly histograms?: 'native' | 'classic' | 'native+classic';
+  /**
+   * Caveats about this window's numbers, one sentence each, for example that Prometheus held
+   * no toolscope data at the window's start (so series it first saw inside the window are
+   * counted whole). Every format prints each as its own line near the top of the report. In a
+   * `Report` always present (empty when none); a source may leave it out.
+   */
+  readonly caveats?: readonly string[];
 }
 
 /** One health state change (or the state known at a point in time). */
@@ -369,7 +376,8 @@ export interface Report {
   readonly source: {
     readonly kind: string;
     readonly description: string;
-    readonly accuracy: AccuracyStatement;
+    /** The current window's accuracy; `caveats` also holds the previous window's (trends). */
+    readonly accuracy: AccuracyStatement & { readonly caveats: readonly string[] };
   };
   readonly window: WindowInfo;
   readonly previousWindow: WindowInfo | null;

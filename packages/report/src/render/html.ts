@@ -33,6 +33,7 @@ svg .val, svg .tick, svg .legend { font-size: 11px; fill: #5b6472; }
 svg .grid { stroke: #eceff2; stroke-width: 1; }
 svg .track { fill: #f0f2f4; }
 svg .expected { stroke: #d64545; stroke-width: 2; stroke-dasharray: 4 3; }
+.caveat { background: #fff7e0; border: 1px solid #e8c766; border-radius: 8px; padding: 8px 12px; margin: 0 0 16px; }
 .foot { color: #5b6472; font-size: 12px; margin-top: 24px; }
 `;
 
@@ -49,6 +50,9 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const body: string[] = [
     `<h1>${htmlText(title)}</h1>`,
     `<p class="sub">Last ${htmlText(report.window.label)}: ${htmlText(report.window.from)} → ${htmlText(report.window.to)} · source: ${htmlText(report.source.description)}</p>`,
+    ...(report.source.accuracy.caveats ?? []).map(
+      (c) => `<p class="caveat"><strong>Caveat:</strong> ${htmlText(c)}</p>`,
+    ),
     `<div class="cards">${[
       card('calls', fmtInt(s.calls)),
       card('success rate', fmtPct(s.successRate)),

@@ -17,6 +17,8 @@ export function renderMarkdown(report: Report): string {
     '',
     `**${s.tools} tools**, ${fmtInt(s.calls)} calls, ${fmtPct(s.successRate)} success · **${s.workflows} workflows**, ${fmtInt(s.executions)} executions`,
   ];
+  for (const c of report.source.accuracy.caveats ?? [])
+    out.push('', `> **Caveat:** ${markdownText(c)}`);
   if (s.unhealthyTools.length > 0)
     out.push('', `Unhealthy: ${s.unhealthyTools.map(markdownCode).join(', ')}`);
   if (s.degradedTools.length > 0)

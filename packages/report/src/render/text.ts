@@ -23,6 +23,7 @@ export function renderText(report: Report): string {
     '',
     `${plural(s.tools, 'tool')}, ${plural(s.calls, 'call')}, ${fmtPct(s.successRate)} success · ${plural(s.workflows, 'workflow')}, ${plural(s.executions, 'execution')}`,
   );
+  for (const c of report.source.accuracy.caveats ?? []) out.push(`caveat: ${c}`);
   if (s.unhealthyTools.length > 0) out.push(`unhealthy: ${s.unhealthyTools.join(', ')}`);
   if (s.degradedTools.length > 0) out.push(`degraded: ${s.degradedTools.join(', ')}`);
 

@@ -35,7 +35,21 @@ export interface PrometheusQueries {
   readonly toolsWithBothKinds: string;
   /** Workflows whose duration metric holds both kinds in the window. */
   readonly workflowsWithBothKinds: string;
+  /**
+   * How many toolscope series Prometheus held at the window's start (`offset`, default
+   * lookback), over every toolscope metric and without the user's matchers: empty or 0 means
+   * Prometheus had no toolscope data then (it started, was wiped, or lost data around that
+   * time), so `windowIncrease` cannot tell a series born in the window from one Prometheus
+   * first saw in it. See `windowStartCaveat`.
+   */
+  readonly seriesAtStart: string;
 }
+
+/**
+ * The names of toolscope's metrics as one `__name__` regex (Prometheus anchors it): the same
+ * set `isToolscopeMetricName` recognises.
+ */
+export const TOOLSCOPE_NAME_PATTERN = `${M.toolDuration}.*|${M.workflowDuration}.*|toolscope_.*`;
 
 /**
  * The increase of a counter (or of each histogram bucket) over the `seconds` before the
@@ -45,6 +59,14 @@ export interface PrometheusQueries {
  * calls reports ~0 for those 12):
  *
  *   (increase(m[900s]) and m offset 900s) or (last_over_time(m[900s]) unless m offset 900s)
+ *
+ * "Born inside the window" means "no sample within the lookback (5m) before the window's
+ * start". From counters alone that cannot be told apart from a series Prometheus first saw
+ * inside the window although the process had counted before (Prometheus started or lost data
+ * then, the scrape target was added then): such a series is counted whole, too high. The
+ * source says so when Prometheus held no toolscope series at all at the window's start
+ * (`seriesAtStart`, `windowStartCaveat`); a target added while Prometheus held others is not
+ * detected.
  */
 export function windowIncrease(selector: string, seconds: number): string {
   const r = `${seconds}s`;
@@ -95,6 +117,7 @@ export function buildQueries(matchers: string, seconds: number): PrometheusQueri
     health: `max by (${L.healthCheckId}, ${L.toolName}, ${L.healthState}) (${selectorOf('', matchers, `__name__=~"${HEALTH_STATUS_PATTERN}"`)}) == 1`,
     toolsWithBothKinds: tool.bothKinds,
     workflowsWithBothKinds: workflow.bothKinds,
+    seriesAtStart: `count({__name__=~"${TOOLSCOPE_NAME_PATTERN}"} offset ${seconds}s)`,
   };
 }
 

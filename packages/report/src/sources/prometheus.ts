@@ -58,7 +58,10 @@ const QUANTILES = [0.5, 0.95, 0.99];
  * `collector-config/prometheus.yml`.
  *
  * Every count is the increase over the window evaluated at the window's end (see
- * `windowIncrease`), summed over instances. Histograms are read per tool (or workflow) from
+ * `windowIncrease`), summed over instances. When Prometheus held no toolscope series at the
+ * window's start, series it first saw inside the window are counted whole, which is too high
+ * if Prometheus (not the process) started or lost data there: `accuracy.caveats` says so
+ * (`windowStartCaveat`). Histograms are read per tool (or workflow) from
  * the kind the server holds: native histograms when there are any for it in the window,
  * classic `_bucket` series otherwise, never both (see `buildQueries`). Percentiles are
  * estimated from the summed buckets (`quantileFromBuckets`, log-linear by default: for
@@ -146,6 +149,7 @@ export class PrometheusSource implements ReportSource {
       alerts,
       toolsWithBothKinds,
       workflowsWithBothKinds,
+      seriesAtStart,
     ] = await Promise.all([
       run(q.toolBuckets),
       run(q.toolCounts),
@@ -162,6 +166,7 @@ export class PrometheusSource implements ReportSource {
       run(FIRING_ALERTS_QUERY),
       run(q.toolsWithBothKinds),
       run(q.workflowsWithBothKinds),
+      run(q.seriesAtStart),
     ]);
     const tools = this.tools(
       toolBuckets,
@@ -184,6 +189,12 @@ export class PrometheusSource implements ReportSource {
     }
     const known = new Set(tools.map((t) => t.tool));
     const healthHistory = await this.history(q.health, window, known);
+    // Counts from series "born" in the window are only sure when Prometheus held data then.
+    const noDataAtStart = !seriesAtStart.some((s) => s.value > 0);
+    const caveats =
+      noDataAtStart && (tools.length > 0 || workflows.length > 0)
+        ? [windowStartCaveat(window.fromMs)]
+        : [];
     return {
       window,
       tools,
@@ -198,6 +209,7 @@ export class PrometheusSource implements ReportSource {
           ...labelValues(toolsWithBothKinds, L.toolName),
           ...labelValues(workflowsWithBothKinds, L.workflowName).map((w) => `workflow ${w}`),
         ],
+        caveats,
       ),
     };
   }
@@ -503,6 +515,15 @@ function healthOf(
   return [...out.values()].sort((a, b) => a.tool.localeCompare(b.tool));
 }
 
+/**
+ * The caveat of a window at whose start Prometheus held no toolscope series: every series it
+ * has in the window took `windowIncrease`'s "born in the window" branch and is counted whole.
+ */
+export function windowStartCaveat(fromMs: number): string {
+  const at = new Date(fromMs).toISOString().slice(11, 19);
+  return `Prometheus has no toolscope data at the window's start (${at} UTC): series first seen inside the window are counted whole — right for processes that started in it, too high if Prometheus started or lost data in it (or began scraping a process that had already counted calls); use a window inside Prometheus' data.`;
+}
+
 function labelValues(samples: VectorSample[], label: string): string[] {
   return [...new Set(samples.flatMap((s) => (s.metric[label] ? [s.metric[label]] : [])))].sort();
 }
@@ -539,6 +560,7 @@ function accuracyOf(
   distributions: DistributionSummary[],
   interpolation: 'log' | 'linear',
   bothKinds: readonly string[],
+  caveats: readonly string[],
 ): AccuracyStatement {
   let worst = 0;
   let clamped = false;
@@ -607,6 +629,7 @@ function accuracyOf(
     relativeErrorBound: belowFirst || clamped ? 1 : worst,
     statement: parts.join(' '),
     histograms,
+    caveats,
   };
 }
 

@@ -4,7 +4,8 @@
  * query's outer `sum by (...)` / `max by (...)` grouping to raw per-instance series, so a
  * query that forgets to aggregate gets per-instance answers; native histogram series answer
  * as histograms, or through `histogram_count` / `histogram_sum`; `A or on (labels) B` keeps
- * B's groups that A lacks, as PromQL does), `/api/v1/query_range` for health history, and
+ * B's groups that A lacks, as PromQL does; `count({__name__=~"re"} offset Ns)` counts the
+ * matching series of `at(time - N)`), `/api/v1/query_range` for health history, and
  * `/api/v1/label/__name__/values`. Not a PromQL engine: the test data are already
  * "increased over the window".
  */
@@ -144,6 +145,15 @@ export class FakePrometheus {
       const id = (m: Record<string, string>) => JSON.stringify(keys.map((k) => m[k] ?? ''));
       const seen = new Set(left.map((s) => id(s.metric)));
       return [...left, ...this.evaluate(either[3]!, time).filter((s) => !seen.has(id(s.metric)))];
+    }
+    const counted = /^count\(\{__name__=~"([^"]*)"\} offset (\d+)s\)$/.exec(query);
+    if (counted !== null) {
+      // The series whose name matches, as they were `offset` before the evaluation time.
+      const name = new RegExp(`^(?:${counted[1]})$`);
+      const n = this.data
+        .at(time - Number(counted[2]))
+        .filter((s) => name.test(s.labels.__name__ ?? '')).length;
+      return n === 0 ? [] : [{ metric: {}, value: [time, String(n)] }];
     }
     const all = this.data.at(time);
     if (query.startsWith('group by (')) {

@@ -44,7 +44,9 @@ describe('renderJson: the stable documented shape', () => {
       'method',
       'relativeErrorBound',
       'statement',
+      'caveats',
     ]);
+    expect(parsed.source.accuracy.caveats).toEqual([]);
     expect(Object.keys(parsed.tools[0]).sort()).toEqual(
       [
         'tool',
@@ -228,6 +230,29 @@ describe('renderHtml', () => {
     expect(html).toContain('row\\u2028break');
     // In attribute values too (the charts' data-tool).
     expect(html).toContain('data-tool="title\\x1b]0;owned\\x07"');
+  });
+
+  it("a source's caveat goes through the same sanitisers in text, Markdown and HTML", async () => {
+    const r = await report();
+    const hostile: Report = {
+      ...r,
+      source: {
+        ...r.source,
+        accuracy: { ...r.source.accuracy, caveats: ['esc\u001b]0;x\u0007 <b>|\n# h'] },
+      },
+    };
+    const text = renderText(hostile);
+    expect(text).toContain('caveat: esc\\x1b]0;x\\x07 <b>|\\n# h\n');
+    const md = renderMarkdown(hostile);
+    expect(md).not.toMatch(UNSAFE);
+    expect(md).not.toContain('<b>');
+    expect(md).not.toMatch(/^# h/m);
+    expect(md).toContain('> **Caveat:** esc\\\\x1b\\]0;x\\\\x07 &lt;b&gt;&#124;\\\\n\\# h\n');
+    const html = renderHtml(hostile);
+    expect(html).not.toMatch(UNSAFE);
+    expect(html).toContain(
+      '<p class="caveat"><strong>Caveat:</strong> esc\\x1b]0;x\\x07 &lt;b&gt;|\\n# h</p>',
+    );
   });
 
   it('health segments come from history, else from the current state', async () => {

@@ -11,6 +11,10 @@ import {
   PrometheusUnreachableError,
   ReportConfigError,
 } from '../../src/errors.ts';
+import { renderHtml } from '../../src/render/html.ts';
+import { renderJson } from '../../src/render/json.ts';
+import { renderMarkdown } from '../../src/render/markdown.ts';
+import { renderText } from '../../src/render/text.ts';
 import { PrometheusSource } from '../../src/sources/prometheus.ts';
 import {
   FakePrometheus,
@@ -397,6 +401,82 @@ describe('PrometheusSource against canned Prometheus API answers', () => {
     expect(search.health?.state).toBe('degraded');
     expect(search.fallbacksReceived).toBe(30);
     expect(report.recommendations.map((r) => r.rule)).toContain('open_alert');
+  });
+});
+
+describe('a window that starts before Prometheus has toolscope data', () => {
+  const START = WINDOW.fromMs / 1000;
+  /** Series from the window's start on only when `fromStart`; the others at its end only. */
+  const data = (atStart: RawSeries[]) => (t: number) =>
+    t === START ? atStart : t === NOW / 1000 ? [...toolData(1, 3).series, ...extraSeries()] : [];
+  const CAVEAT =
+    "Prometheus has no toolscope data at the window's start (11:45:00 UTC): series first seen inside the window are counted whole";
+
+  it('no toolscope series at the start: the snapshot carries the caveat, asked at the window end with offset', async () => {
+    const url = await startFake(data([{ labels: { __name__: 'up', job: 'x' }, value: 1 }]));
+    source = new PrometheusSource({ url, selector: 'service_name="checkout"' });
+    const snap = await source.snapshot(WINDOW);
+    expect(snap.tools.map((t) => t.calls)).toEqual([30, 20_000]);
+    expect(snap.accuracy.caveats).toHaveLength(1);
+    expect(snap.accuracy.caveats![0]).toContain(CAVEAT);
+    expect(snap.accuracy.caveats![0]).toContain("use a window inside Prometheus' data");
+    // Every toolscope metric, not only the user's selector: "does Prometheus hold data then".
+    const asked = fake!.seen.find((q) => q.query?.startsWith('count('))!;
+    expect(asked.query).toBe(
+      'count({__name__=~"gen_ai_execute_tool_duration_seconds.*|gen_ai_workflow_duration_seconds.*|toolscope_.*"} offset 900s)',
+    );
+    expect(Number(asked.time)).toBe(NOW / 1000);
+  });
+
+  it('toolscope series at the start (any metric, here only a health gauge): no caveat', async () => {
+    const gauge = extraSeries().find((s) => s.labels.__name__ === 'toolscope_health_status_ratio')!;
+    const url = await startFake(data([gauge]));
+    source = new PrometheusSource({ url });
+    const snap = await source.snapshot(WINDOW);
+    expect(snap.tools.length).toBeGreaterThan(0);
+    expect(snap.accuracy.caveats).toEqual([]);
+    const report = await buildReport(source, { window: '15m', now: NOW, compare: false });
+    expect(report.source.accuracy.caveats).toEqual([]);
+    expect(renderText(report)).not.toContain('caveat');
+    expect(renderMarkdown(report)).not.toContain('Caveat');
+    expect(renderHtml(report)).not.toContain('class="caveat"');
+  });
+
+  it('no caveat for a window without calls (nothing was counted whole)', async () => {
+    const url = await startFake((t) => (t === NOW / 1000 ? extraSeries().slice(-6) : []));
+    source = new PrometheusSource({ url });
+    const snap = await source.snapshot(WINDOW);
+    expect(snap.tools).toEqual([]);
+    expect(snap.accuracy.caveats).toEqual([]);
+  });
+
+  it('the report shows the caveat in every format: text, Markdown, HTML, JSON', async () => {
+    const url = await startFake(data([]));
+    source = new PrometheusSource({ url });
+    const report = await buildReport(source, { window: '15m', now: NOW, compare: false });
+    expect(report.source.accuracy.caveats).toHaveLength(1);
+    const caveat = report.source.accuracy.caveats[0]!;
+    expect(caveat).toContain(CAVEAT);
+    expect(renderText(report)).toContain(`\ncaveat: ${caveat}\n`);
+    expect(renderMarkdown(report)).toContain('\n> **Caveat:** Prometheus has no toolscope data');
+    expect(renderHtml(report)).toContain(
+      '<p class="caveat"><strong>Caveat:</strong> Prometheus has no toolscope data at the window&#39;s start (11:45:00 UTC)',
+    );
+    expect(JSON.parse(renderJson(report)).source.accuracy.caveats).toEqual([caveat]);
+  });
+
+  it("the previous window's caveat is carried too, marked as the trends'", async () => {
+    // Data from the current window's start on: the previous window starts before it.
+    const url = await startFake((t) =>
+      t >= START ? [...toolData(1, 3).series, ...extraSeries()] : [],
+    );
+    source = new PrometheusSource({ url });
+    const report = await buildReport(source, { window: '15m', now: NOW });
+    expect(report.source.accuracy.caveats).toEqual([
+      expect.stringMatching(
+        /^Previous window \(trends\): Prometheus has no toolscope data at the window's start \(11:30:00 UTC\)/,
+      ),
+    ]);
   });
 });
 
