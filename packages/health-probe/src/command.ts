@@ -228,7 +228,8 @@ async function runContinuously(
   off();
   offDone();
   await withDeadline(monitor.stop(), left());
-  // Shut the SDK down while the monitor still reports, so the final export has the gauges.
+  // Shut the SDK down while the monitor still reports, so the final export has the gauges
+  // (one export, not two; close() below then flushes nothing: the SDK is unregistered).
   // Bounded: an unreachable collector must not hold the stop up (exporters retry for 10 s).
   await withDeadline(toolscope.shutdown(), Math.min(SHUTDOWN_DEADLINE_MS, left()));
   stopReporting();

@@ -15,11 +15,13 @@ import {
   ATTR_TOOLSCOPE_HEALTH_STATE,
   createHistogram,
   createObservableGauge,
+  flushMeterProvider,
   HEALTH_CHECK_DURATION,
   HEALTH_CONSECUTIVE_FAILURES,
   HEALTH_STATES,
   HEALTH_STATUS,
   instrumentsGetter,
+  LIMITS,
   SCOPE_NAMES,
 } from '@toolscope/instrumentation/internal';
 
@@ -37,6 +39,7 @@ export interface GaugeSource {
 }
 
 interface Instruments {
+  readonly provider: MeterProvider;
   readonly meter: Meter;
   readonly duration: Histogram;
   readonly status: ObservableGauge;
@@ -70,7 +73,8 @@ export class ProbeMetrics {
     this.source = source;
     this.instruments = instrumentsGetter(
       SCOPE_NAMES.healthProbe,
-      (meter) => ({
+      (meter, provider) => ({
+        provider,
         meter,
         duration: createHistogram(meter, HEALTH_CHECK_DURATION),
         status: createObservableGauge(meter, HEALTH_STATUS),
@@ -103,8 +107,21 @@ export class ProbeMetrics {
     this.current().duration.record(seconds, attrs);
   }
 
-  /** Stops reporting the monitor's checks on the gauges. */
-  close(): void {
+  /**
+   * Stops reporting the monitor's checks on the gauges, after one last export of their final
+   * values: the meter provider in force is flushed first (within
+   * `LIMITS.gaugeFinalFlushDeadlineMs`; never rejects). Without it the backend would keep the
+   * previous periodic export's states (an `unhealthy` that has since recovered) until they
+   * expire, since the exports after `close()`, the provider's shutdown included, no longer
+   * carry the gauges.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // The provider in force now: the callback follows it there first (a provider set up since
+    // the last run), and a provider shut down and unregistered since (the no-op one) is
+    // not flushed.
+    const { provider } = this.current();
+    await flushMeterProvider(provider, LIMITS.gaugeFinalFlushDeadlineMs, 'HealthMonitor.close()');
     this.closed = true;
     this.unregister();
   }

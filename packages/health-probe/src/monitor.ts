@@ -92,7 +92,9 @@ export type ResultListener = (result: CheckResult, status: CheckStatus) => void;
  * - Each run is a CLIENT span `health_check {id}`; alert changes become span events on it.
  * - The lifecycle of every toolscope monitor (`Monitor`): `start()`; `stop()` cancels the
  *   timers and waits for runs in flight (each bounded by its timeout); `close()` also closes
- *   the private HTTP dispatcher and stops reporting on the gauges.
+ *   the private HTTP dispatcher and stops reporting on the gauges, after flushing the meter
+ *   provider so that the last export carries the final states (close it before shutting the
+ *   provider down).
  *
  * @example
  * const monitor = new HealthMonitor({
@@ -200,13 +202,15 @@ export class HealthMonitor implements Monitor, GaugeSource {
   }
 
   /**
-   * Stops, closes the private HTTP dispatcher and stops reporting on the gauges. Idempotent;
-   * the monitor cannot start again.
+   * Stops, closes the private HTTP dispatcher and stops reporting on the gauges. Before the
+   * gauges go, the meter provider in force is flushed (at most
+   * `LIMITS.gaugeFinalFlushDeadlineMs`), so the last export carries the final states.
+   * Idempotent; never rejects; the monitor cannot start again.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.stop();
-      this.metrics.close();
+      await this.metrics.close();
       if (this.ownsDispatcher) await this.dispatcher.close().catch(() => undefined);
     })();
     return this.closing;

@@ -62,6 +62,7 @@ export {
   prometheusMetricName,
 } from './metrics/prometheus-names.ts';
 export {
+  flushMeterProvider,
   getTracer,
   instrumentsGetter,
   resolveMeterProvider,

@@ -14,6 +14,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { config } from './config.ts';
+import { logger } from './diag.ts';
 import { INSTRUMENTATION_SCOPE } from './semconv.ts';
 import { TOOLSCOPE_VERSION } from './shared/version.ts';
 
@@ -50,10 +51,12 @@ export function tracerGetter(scope: string, explicit?: TracerProvider): () => Tr
  * A getter of instruments made by `create` from `scope`'s meter: resolved on each call and
  * made again when the provider changes (the metrics API has no proxy provider, so
  * instruments made from the no-op provider before set-up would stay no-ops forever).
+ * `create` is also given the provider the meter comes from (to flush it, see
+ * `flushMeterProvider`).
  */
 export function instrumentsGetter<T>(
   scope: string,
-  create: (meter: Meter) => T,
+  create: (meter: Meter, provider: MeterProvider) => T,
   explicit?: MeterProvider,
 ): () => T {
   let provider: MeterProvider | undefined;
@@ -62,10 +65,53 @@ export function instrumentsGetter<T>(
     const current = resolveMeterProvider(explicit);
     if (current !== provider || instruments === undefined) {
       provider = current;
-      instruments = create(current.getMeter(scope, TOOLSCOPE_VERSION));
+      instruments = create(current.getMeter(scope, TOOLSCOPE_VERSION), current);
     }
     return instruments;
   };
+}
+
+/**
+ * Exports what `provider` holds now, waiting `deadlineMs` at most: called by a component
+ * before it removes its observable gauges' callback, so that the last export carries their
+ * final values (otherwise a backend keeps the previous periodic export's values until they
+ * expire). `forceFlush` is duck-typed: the SDK's `MeterProvider` has it, the API's no-op
+ * provider does not (nothing to do). The SDK is told the deadline too (`timeoutMillis`).
+ * Never rejects: a failure or a timeout is logged through the diag logger; the timer is
+ * unref'd.
+ *
+ * @example await flushMeterProvider(provider, LIMITS.gaugeFinalFlushDeadlineMs, 'HealthMonitor.close()');
+ */
+export async function flushMeterProvider(
+  provider: MeterProvider,
+  deadlineMs: number,
+  what: string,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const flush = (provider as { forceFlush?: unknown }).forceFlush;
+    if (typeof flush !== 'function') return;
+    const flushed = Promise.resolve(flush.call(provider, { timeoutMillis: deadlineMs })).then(
+      () => true,
+    );
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+      timer.unref();
+    });
+    if (!(await Promise.race([flushed, timedOut]))) {
+      logger.warn(
+        `${what}: the meter provider's flush did not finish within ${deadlineMs} ms; ` +
+          'the final values of its gauges may not have been exported',
+      );
+    }
+  } catch (err) {
+    logger.warn(
+      `${what}: flushing the meter provider failed; the final values of its gauges may not have been exported`,
+      err,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The core's tracer (tool, workflow and agent spans). */

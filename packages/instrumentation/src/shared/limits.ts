@@ -44,6 +44,11 @@ export const LIMITS = Object.freeze({
    */
   exitFlushTimeoutMs: 5_000,
   /**
+   * How long a monitor's `close()` waits at most for the meter provider's flush that exports
+   * the final values of the gauges it stops reporting (ms).
+   */
+  gaugeFinalFlushDeadlineMs: 3_000,
+  /**
    * Distinct attribute sets of the MCP histograms one MCP client or server keeps; past it every
    * new combination folds into one `_OTHER` set.
    */
