@@ -81,7 +81,13 @@ export {
   truncationCounts,
 } from './shared/bound.ts';
 export { checkConfigSize, readConfigFile } from './shared/config-file.ts';
-export { describeBytes, describeValue } from './shared/describe.ts';
+export {
+  describeBytes,
+  describeFileError,
+  describeJsonError,
+  describeShape,
+  describeValue,
+} from './shared/describe.ts';
 export {
   DURATION_SYNTAX,
   type Duration,
