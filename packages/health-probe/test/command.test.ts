@@ -114,10 +114,10 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
     expect(await run(['--config', nope, '--once'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `toolscope: --config: ${JSON.stringify(nope)} cannot be read (no such file); give the path of a probe config file\nRun 'toolscope probe --help' for usage.\n`,
+      stderr: `toolscope: --config: ${JSON.stringify(nope)} cannot be read (no such file or directory); give the path of a probe config file\nRun 'toolscope probe --help' for usage.\n`,
     });
     expect((await run(['--config', dir, '--once'])).stderr).toMatch(
-      /^toolscope: --config: ".*" cannot be read \(it is a directory\); give the path/,
+      /^toolscope: --config: ".*" cannot be read \(it is a directory, not a regular file\); give the path/,
     );
   });
 
