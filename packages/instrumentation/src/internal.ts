@@ -124,7 +124,14 @@ export {
   redactUrl,
   splitCredentials,
 } from './shared/redact.ts';
-export { htmlText, markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export {
+  htmlText,
+  markdownCode,
+  markdownText,
+  terminalText,
+  unsafeCharacter,
+} from './shared/sanitize.ts';
+export { envServiceName, serviceNameProblem } from './shared/service-name.ts';
 export { REPEATED_SIGNAL_WINDOW_MS } from './shared/signals.ts';
 export {
   describeRange,
