@@ -2,6 +2,7 @@
  * Ending a command's telemetry without letting an unreachable collector hold the command up:
  * every flush and shutdown gets a deadline, and what was exported or lost is said on stderr.
  */
+import { envServiceName } from '@toolscope/instrumentation/internal';
 import type { Toolscope, ToolscopeStats } from '@toolscope/node';
 import type { OutputStream } from './types.ts';
 
@@ -25,7 +26,7 @@ export function demoServiceName(
   env: Readonly<Record<string, string | undefined>>,
   server?: string,
 ): string {
-  const base = env.OTEL_SERVICE_NAME?.trim() || DEFAULT_DEMO_SERVICE;
+  const base = envServiceName(env) ?? DEFAULT_DEMO_SERVICE;
   return server === undefined ? base : `${base}-${server}`;
 }
 

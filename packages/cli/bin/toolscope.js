@@ -36,10 +36,16 @@ if (existsSync(built)) {
   await import(built.href);
 } else {
   const source = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+  // An IPC channel (fd 3) tells the command when this process is gone, even by SIGKILL: the
+  // command then stops as on SIGTERM instead of running on as an orphan (src/bin.ts). Nothing
+  // is sent on it.
   const child = spawn(
     process.execPath,
     ['--conditions=toolscope-source', source, ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, TOOLSCOPE_LAUNCHER_CHANNEL: '1' },
+    },
   );
   // Forward SIGINT and SIGTERM: a signal sent to this process alone (a process manager, `kill`)
   // must reach the command, which stops gracefully. A Ctrl-C reaches both processes (same

@@ -31,6 +31,23 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// Run by the `toolscope` launcher (bin/toolscope.js, source mode), this process has an IPC
+// channel to it that closes when the launcher dies, even by SIGKILL: stop then as on SIGTERM
+// (the same stop path and deadlines), rather than run on as an orphan. The channel is only
+// that: it keeps nothing alive (unref), nothing is sent on it, the child processes the command
+// starts do not inherit it (Node removes NODE_CHANNEL_FD; the descriptor is close-on-exec) and
+// the marker variable is removed.
+if (process.env.TOOLSCOPE_LAUNCHER_CHANNEL === '1' && process.channel !== undefined) {
+  process.channel.unref();
+  process.once('disconnect', () => {
+    if (firstSignalAt !== undefined) return;
+    firstSignalAt = Date.now();
+    process.stderr.write('\nthe toolscope launcher exited: stopping\n');
+    controller.abort('SIGTERM');
+  });
+}
+delete process.env.TOOLSCOPE_LAUNCHER_CHANNEL;
+
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

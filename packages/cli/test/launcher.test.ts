@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, startCli, until } from './support/run-cli.ts';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/toolscope.js', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -61,5 +62,49 @@ describe('the toolscope launcher on an old Node.js', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`needs Node.js ${needed} or later`);
+  });
+});
+
+/** The ids of the processes whose parent is `pid` (`ps`, on Linux and macOS). */
+function childrenOf(pid: number): number[] {
+  const out = execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, ppid]) => ppid === pid)
+    .map(([child]) => child!);
+}
+
+describe('the toolscope launcher killed with SIGKILL', () => {
+  it('the command it runs notices and stops (no orphan)', async () => {
+    // A probe in continuous mode runs until it is told to stop.
+    const config = join(dir, 'probe.yaml');
+    writeFileSync(
+      config,
+      'checks:\n  - id: down\n    type: http\n    endpoint: http://127.0.0.1:1/\n    interval: 1s\n',
+    );
+    const cli = startCli(['probe', '--config', config], {
+      launcher: true,
+      timeoutMs: 60_000,
+      env: { OTEL_SDK_DISABLED: 'true' },
+    });
+    let inner: number | undefined;
+    try {
+      expect(await until(() => cli.stdout().includes('running 1 checks'), 30_000)).toBe(true);
+      const launcher = cli.pid!;
+      const children = childrenOf(launcher);
+      expect(children).toHaveLength(1);
+      inner = children[0]!;
+      cli.kill('SIGKILL');
+      // Generous for a loaded machine: the probe's stop path has deadlines of a few seconds.
+      expect(await until(() => !alive(inner!), 20_000)).toBe(true);
+      const result = await cli.done;
+      expect(result.signal).toBe('SIGKILL');
+      expect(result.stderr).toContain('the toolscope launcher exited: stopping');
+    } finally {
+      if (inner !== undefined && alive(inner)) process.kill(inner, 'SIGKILL');
+      cli.kill('SIGKILL');
+      await cli.done.catch(() => undefined);
+    }
   });
 });

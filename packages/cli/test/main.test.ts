@@ -84,7 +84,7 @@ describe('usage errors', () => {
     ],
     [
       ['probe', '--config', '/no/such/dir/c.yaml'],
-      /^toolscope: --config: "\/no\/such\/dir\/c.yaml" cannot be read \(no such file\); give the path of a probe config file\n/,
+      /^toolscope: --config: "\/no\/such\/dir\/c.yaml" cannot be read \(no such file or directory\); give the path of a probe config file\n/,
     ],
   ];
 

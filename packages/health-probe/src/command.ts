@@ -1,6 +1,11 @@
 import { metrics } from '@opentelemetry/api';
 import { AlertCenter, type HealthState, ToolscopeConfigError } from '@toolscope/instrumentation';
-import { LIMITS, SCOPE_NAMES, terminalText } from '@toolscope/instrumentation/internal';
+import {
+  envServiceName,
+  LIMITS,
+  SCOPE_NAMES,
+  terminalText,
+} from '@toolscope/instrumentation/internal';
 import { loadProbeConfig, type ProbeConfig, singleRunCheck } from './config.ts';
 import { ProbeConfigError } from './errors.ts';
 import { HealthMonitor } from './monitor.ts';
@@ -14,6 +19,9 @@ import {
 } from './shard.ts';
 import type { CheckResult, CheckStatus } from './types.ts';
 import { createAlertWebhook } from './webhook.ts';
+
+/** The probe's service name when OTEL_SERVICE_NAME does not give one. */
+const PROBE_SERVICE_NAME = 'toolscope-probe';
 
 /** Where the command writes. */
 export interface ProbeCommandIo {
@@ -55,7 +63,8 @@ Options:
   -h, --help             show this help
 
 Without --once the checks run continuously until SIGINT or SIGTERM and their spans and
-metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …).
+metrics are exported through @toolscope/node (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME
+(default toolscope-probe), …).
 Stopping takes at most ${LIMITS.probeStopDeadlineMs / 1000} s and exits ${LIMITS.probeStopExitCode}; alert events the webhook could not
 deliver by then are counted in one line on stderr.
 `;
@@ -174,16 +183,24 @@ async function runContinuously(
   const named = /(^|,)\s*service\.instance\.id\s*=/.test(
     process.env.OTEL_RESOURCE_ATTRIBUTES ?? '',
   );
-  const toolscope = await start({
-    serviceName: 'toolscope-probe',
-    ...(args.shard !== undefined && !named
-      ? {
-          resourceAttributes: {
-            'service.instance.id': `toolscope-probe-${shard.index}-of-${shard.count}`,
-          },
-        }
-      : {}),
-  });
+  let toolscope: Awaited<ReturnType<typeof start>>;
+  try {
+    toolscope = await start({
+      // OTEL_SERVICE_NAME when set (validated by startToolscope, which names it), else ours.
+      ...(envServiceName(process.env) === undefined ? { serviceName: PROBE_SERVICE_NAME } : {}),
+      ...(args.shard !== undefined && !named
+        ? {
+            resourceAttributes: {
+              'service.instance.id': `toolscope-probe-${shard.index}-of-${shard.count}`,
+            },
+          }
+        : {}),
+    });
+  } catch (err) {
+    // A bad OTEL_* variable: nothing was started but the monitor, which is released.
+    await monitor.close();
+    throw err;
+  }
   let lastCheckMs: number | undefined;
   const offDone = monitor.onResult((result) => {
     lastCheckMs = Math.max(lastCheckMs ?? 0, result.timestampMs);

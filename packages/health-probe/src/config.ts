@@ -2,6 +2,8 @@ import { extname } from 'node:path';
 import {
   checkConfigSize,
   credentialsAsHeader,
+  describeJsonError,
+  describeShape,
   describeValue,
   type FieldReader,
   type FieldSpec,
@@ -469,7 +471,7 @@ export function parseProbeConfig(
     throw whole('is empty', 'write a mapping with a `checks` list');
   }
   if (!isRecord(doc)) {
-    throw whole(`must be a mapping with a \`checks\` list (got ${describeValue(doc)})`);
+    throw whole(`must be a mapping with a \`checks\` list (got ${describeShape(doc)})`);
   }
   const context = fileContext(options.env ?? process.env);
   const root = readFields(v, '', doc, ROOT_FIELDS, readOptions(context));
@@ -519,7 +521,7 @@ export async function loadProbeConfig(path: string): Promise<ProbeConfig> {
     try {
       JSON.parse(text);
     } catch (e) {
-      throw ProbeConfigError.ofFile(path, `is not valid JSON: ${(e as Error).message}`);
+      throw ProbeConfigError.ofFile(path, `is not valid JSON: ${describeJsonError(e)}`);
     }
   }
   return parseProbeConfig(text, { source: path });

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ToolscopeConfigError } from '@toolscope/instrumentation';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeConfigError, parseProbeConfig } from '../src/index.ts';
 import { runCommand, startContinuous, startOtlpJsonSink } from './support/command.ts';
 import { startHttpServer, type TestServer, waitFor } from './support/servers.ts';
@@ -114,10 +115,10 @@ describe('bad config: exit 2, an error naming the check and the field, nothing s
     expect(await run(['--config', nope, '--once'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `toolscope: --config: ${JSON.stringify(nope)} cannot be read (no such file); give the path of a probe config file\nRun 'toolscope probe --help' for usage.\n`,
+      stderr: `toolscope: --config: ${JSON.stringify(nope)} cannot be read (no such file or directory); give the path of a probe config file\nRun 'toolscope probe --help' for usage.\n`,
     });
     expect((await run(['--config', dir, '--once'])).stderr).toMatch(
-      /^toolscope: --config: ".*" cannot be read \(it is a directory\); give the path/,
+      /^toolscope: --config: ".*" cannot be read \(it is a directory, not a regular file\); give the path/,
     );
   });
 
@@ -250,6 +251,69 @@ describe('continuous mode exports through @toolscope/node (OTLP/HTTP JSON)', () 
       stop.abort();
       await exit.catch(() => undefined);
       await collector.close();
+    }
+  });
+});
+
+describe('the service name: OTEL_SERVICE_NAME, else toolscope-probe', () => {
+  const saved = process.env.OTEL_SERVICE_NAME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.OTEL_SERVICE_NAME;
+    else process.env.OTEL_SERVICE_NAME = saved;
+  });
+
+  /** The `service.name` of the first metrics export of a continuous run. */
+  async function exportedServiceName(): Promise<string> {
+    const collector = await startOtlpJsonSink();
+    const cfg = file(`checks:\n  - id: up\n    type: http\n    endpoint: ${server.url}/\n`);
+    const { stop, exit } = await startContinuous(['--config', cfg], collector.url, {
+      metricExportIntervalMs: 200,
+    });
+    try {
+      const metrics = () => collector.received.find((r) => r.path === '/v1/metrics');
+      await waitFor(() => metrics() !== undefined, 10_000, 'a metrics export');
+      const body = JSON.parse(metrics()!.body) as {
+        resourceMetrics: {
+          resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+        }[];
+      };
+      const attr = body.resourceMetrics[0]!.resource.attributes.find(
+        (a) => a.key === 'service.name',
+      );
+      return attr?.value.stringValue ?? '(none)';
+    } finally {
+      stop.abort();
+      await exit.catch(() => undefined);
+      await collector.close();
+    }
+  }
+
+  it('OTEL_SERVICE_NAME wins; unset or blank, the probe is toolscope-probe', async () => {
+    process.env.OTEL_SERVICE_NAME = ' checkout-probes ';
+    expect(await exportedServiceName()).toBe('checkout-probes');
+    process.env.OTEL_SERVICE_NAME = '  ';
+    expect(await exportedServiceName()).toBe('toolscope-probe');
+  });
+
+  it('a hostile OTEL_SERVICE_NAME (control characters, 120 KB) is refused in one line', async () => {
+    for (const [name, problem] of [
+      ['probe\u001b]0;owned\u0007', 'contains the control or invisible character \\x1b'],
+      ['x'.repeat(120_000), 'is 120000 characters long, longer than the 256 a service name may be'],
+    ] as const) {
+      process.env.OTEL_SERVICE_NAME = name;
+      const cfg = file(`checks:\n  - id: up\n    type: http\n    endpoint: ${server.url}/\n`);
+      const r = await startContinuous(['--config', cfg], 'http://127.0.0.1:1');
+      r.stop.abort();
+      // A ToolscopeConfigError: the CLI prints its message as one line and exits 2.
+      const err = await r.exit.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ToolscopeConfigError);
+      expect((err as Error).message).toBe(
+        `OTEL_SERVICE_NAME: ${problem}; give a short name of printable characters, such as checkout-agent`,
+      );
+      expect(r.stdout()).not.toContain('running');
     }
   });
 });

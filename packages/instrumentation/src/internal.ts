@@ -82,7 +82,13 @@ export {
   truncationCounts,
 } from './shared/bound.ts';
 export { checkConfigSize, readConfigFile } from './shared/config-file.ts';
-export { describeBytes, describeValue } from './shared/describe.ts';
+export {
+  describeBytes,
+  describeFileError,
+  describeJsonError,
+  describeShape,
+  describeValue,
+} from './shared/describe.ts';
 export {
   DURATION_SYNTAX,
   type Duration,
@@ -119,7 +125,14 @@ export {
   redactUrl,
   splitCredentials,
 } from './shared/redact.ts';
-export { htmlText, markdownCode, markdownText, terminalText } from './shared/sanitize.ts';
+export {
+  htmlText,
+  markdownCode,
+  markdownText,
+  terminalText,
+  unsafeCharacter,
+} from './shared/sanitize.ts';
+export { envServiceName, serviceNameProblem } from './shared/service-name.ts';
 export { REPEATED_SIGNAL_WINDOW_MS } from './shared/signals.ts';
 export {
   describeRange,

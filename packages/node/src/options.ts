@@ -2,9 +2,11 @@ import type { Attributes } from '@opentelemetry/api';
 import type { InvocationStoreOptions } from '@toolscope/instrumentation';
 import {
   credentialsAsHeader,
+  envServiceName,
   type HistogramAggregation,
   LIMITS,
   redactUrl,
+  serviceNameProblem,
   validators,
 } from '@toolscope/instrumentation/internal';
 import { env, envBoolean, envPositiveInt, parseKeyValueList } from './env.ts';
@@ -154,18 +156,33 @@ const allKeysListed: [
   : never = true;
 void allKeysListed;
 
+/**
+ * The `serviceName` option, else OTEL_SERVICE_NAME (`envServiceName`), validated: a name longer
+ * than a name may be or with a control character is refused, naming where it came from.
+ */
+function resolveServiceName(option: unknown): string | undefined {
+  if (option !== undefined && (typeof option !== 'string' || option.trim() === '')) {
+    throw new ToolscopeSetupError('serviceName', 'must be a non-empty string');
+  }
+  const field = option !== undefined ? 'serviceName' : 'OTEL_SERVICE_NAME';
+  const name = option ?? envServiceName(process.env);
+  if (name === undefined) return undefined;
+  const problem = serviceNameProblem(name);
+  if (problem !== undefined) {
+    throw new ToolscopeSetupError(field, problem, {
+      fix: 'give a short name of printable characters, such as checkout-agent',
+    });
+  }
+  return name;
+}
+
 /** Applies defaults and `OTEL_*` variables to `options` and validates everything. */
 export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ToolscopeSetupError('options', 'must be an object');
   }
   v.knownKeys('', options as Record<string, unknown>, OPTION_KEYS);
-  if (
-    options.serviceName !== undefined &&
-    (typeof options.serviceName !== 'string' || options.serviceName.trim() === '')
-  ) {
-    throw new ToolscopeSetupError('serviceName', 'must be a non-empty string');
-  }
+  const serviceName = resolveServiceName(options.serviceName);
   const rawProtocol = options.protocol ?? env('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
   if (!PROTOCOLS.includes(rawProtocol as OtlpProtocol)) {
     const field = options.protocol !== undefined ? 'protocol' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
@@ -308,7 +325,7 @@ export function resolveOptions(options: ToolscopeOptions = {}): ResolvedOptions 
     ...options.resourceAttributes,
   };
   return {
-    serviceName: options.serviceName ?? env('OTEL_SERVICE_NAME'),
+    serviceName,
     resourceAttributes,
     endpoint,
     tracesUrl: traces.url,

@@ -32,7 +32,10 @@ export interface BatchOptions {
  * variable named in its description, then to the default.
  */
 export interface ToolscopeOptions {
-  /** `service.name`. @default OTEL_SERVICE_NAME, else 'unknown_service:node' */
+  /**
+   * `service.name`: at most 256 characters, no control characters (refused at set-up).
+   * @default OTEL_SERVICE_NAME, else 'unknown_service:node'
+   */
   serviceName?: string;
   /** More resource attributes. @default parsed from OTEL_RESOURCE_ATTRIBUTES */
   resourceAttributes?: Attributes;

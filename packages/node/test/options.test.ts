@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { captureDiag } from '../../../test/support/diag.ts';
 import { setupTestOtel } from '../../../test/support/otel.ts';
 import { startToolscope, ToolscopeSetupError } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -53,6 +54,29 @@ describe('startToolscope options', () => {
     process.env.OTEL_RESOURCE_ATTRIBUTES = 'novalue';
     expect(() => startToolscope()).toThrow(
       /OTEL_RESOURCE_ATTRIBUTES: entry "novalue" is not key=value/,
+    );
+  });
+
+  it('a service name: OTEL_SERVICE_NAME trimmed, bounded and without control characters', () => {
+    process.env.OTEL_SERVICE_NAME = ' checkout ';
+    expect(resolveOptions().serviceName).toBe('checkout');
+    expect(resolveOptions({ serviceName: 'agent' }).serviceName).toBe('agent');
+    process.env.OTEL_SERVICE_NAME = '';
+    expect(resolveOptions().serviceName).toBeUndefined();
+    const fix = '; give a short name of printable characters, such as checkout-agent';
+    process.env.OTEL_SERVICE_NAME = 'a\u202eb';
+    expect(() => resolveOptions()).toThrow(ToolscopeSetupError);
+    expect(() => resolveOptions()).toThrow(
+      `OTEL_SERVICE_NAME: contains the control or invisible character \\u202e${fix}`,
+    );
+    process.env.OTEL_SERVICE_NAME = 'x'.repeat(120_000);
+    expect(() => resolveOptions()).toThrow(
+      `OTEL_SERVICE_NAME: is 120000 characters long, longer than the 256 a service name may be${fix}`,
+    );
+    process.env.OTEL_SERVICE_NAME = 'x'.repeat(256);
+    expect(resolveOptions().serviceName).toHaveLength(256);
+    expect(() => resolveOptions({ serviceName: 'a\nb' })).toThrow(
+      `serviceName: contains the control or invisible character \\n${fix}`,
     );
   });
 

@@ -1,4 +1,5 @@
 import {
+  describeShape,
   describeValue,
   type FieldReader,
   type FieldSpec,
@@ -113,13 +114,14 @@ export function compile(
   ctx: CompileContext,
 ): CompiledObjectives {
   const { v } = ctx;
-  const top = readFields(
-    v,
-    '',
-    v.object('objectives', config, 'an object with tools and/or workflows'),
-    TOP_FIELDS,
-    ctx.keys,
-  );
+  // The whole document: its kind, never its content (a file given by mistake may hold secrets).
+  if (!isRecord(config)) {
+    throw v.error(
+      'objectives',
+      `must be an object with tools and/or workflows (got ${describeShape(config)})`,
+    );
+  }
+  const top = readFields(v, '', config, TOP_FIELDS, ctx.keys);
   const evaluationIntervalMs =
     v.optionalDuration(top.key('evaluationInterval'), top.get('evaluationInterval')) ??
     DEFAULTS.evaluationIntervalMs;

@@ -1,6 +1,11 @@
 import { extname } from 'node:path';
 import { ToolscopeConfigError } from '@toolscope/instrumentation';
-import { checkConfigSize, readConfigFile, validators } from '@toolscope/instrumentation/internal';
+import {
+  checkConfigSize,
+  describeJsonError,
+  readConfigFile,
+  validators,
+} from '@toolscope/instrumentation/internal';
 import { parse as parseYaml } from 'yaml';
 import { type CompileContext, compile } from './compile.ts';
 import { logger } from './diag.ts';
@@ -39,7 +44,7 @@ export function parseObjectives(
   } catch (err) {
     throw new ToolscopeConfigError(
       'file',
-      `${source} is not valid ${options.format ?? 'yaml'}: ${(err as Error).message}`,
+      `${source} is not valid ${options.format ?? 'yaml'}: ${options.format === 'json' ? describeJsonError(err) : (err as Error).message.split('\n')[0]}`,
     );
   }
   const ctx: CompileContext = {

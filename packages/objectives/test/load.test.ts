@@ -75,11 +75,27 @@ describe('loadObjectives', () => {
 
   it('fails clearly on a missing file or broken syntax', () => {
     expect(() => loadObjectives(join(dir, 'missing.yaml'))).toThrow(
-      /^file: .*missing\.yaml cannot be read \(no such file\)$/,
+      /^file: .*missing\.yaml cannot be read \(no such file or directory\)$/,
     );
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "tools": ');
     expect(() => loadObjectives(file)).toThrow(/^file: .*broken\.json is not valid json/);
+  });
+
+  it('a file given by mistake: its kind in the error, never its content', () => {
+    const env = join(dir, 'prod.env');
+    writeFileSync(env, 'API_KEY=sk-live-0123456789\n');
+    expect(() => loadObjectives(env)).toThrow(
+      new ToolscopeConfigError(
+        'objectives',
+        `must be an object with tools and/or workflows (got a string of 26 characters) (in ${env})`,
+      ),
+    );
+    const json = join(dir, 'prod.json');
+    writeFileSync(json, 'API_KEY=sk-live-0123456789\n');
+    expect(() => loadObjectives(json)).toThrow(
+      new ToolscopeConfigError('file', `${json} is not valid json: unexpected token`),
+    );
   });
 
   it('reads snake_case keys and the one duration grammar, and names the key as written', () => {

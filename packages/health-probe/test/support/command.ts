@@ -37,13 +37,19 @@ export async function startContinuous(
   argv: string[],
   endpoint: string,
   options: { metricExportIntervalMs?: number } = {},
-): Promise<{ stdout: () => string; stop: AbortController; exit: Promise<number> }> {
+): Promise<{
+  stdout: () => string;
+  stderr: () => string;
+  stop: AbortController;
+  exit: Promise<number>;
+}> {
   const { startToolscope } = await import('@toolscope/node');
   const stop = new AbortController();
   let stdout = '';
+  let stderr = '';
   const exit = runProbeCommand(
     argv,
-    { stdout: (s) => (stdout += s), stderr: () => undefined },
+    { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) },
     {
       signal: stop.signal,
       startToolscope: (o) =>
@@ -56,5 +62,5 @@ export async function startContinuous(
         }),
     },
   );
-  return { stdout: () => stdout, stop, exit };
+  return { stdout: () => stdout, stderr: () => stderr, stop, exit };
 }

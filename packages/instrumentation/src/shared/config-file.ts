@@ -1,11 +1,16 @@
 /**
  * Reading a config file (probe checks, objectives) within `LIMITS.configFileBytes`: the size is
  * checked before the text is parsed — YAML parsing costs far more time and memory than the text
- * it parses (an 8.9 MB file took 12 s and 974 MB) — and a file is never read past the limit,
- * whatever it is (a regular file, `/dev/stdin`, a device that never ends).
+ * it parses (an 8.9 MB file took 12 s and 974 MB) — and a file is never read past the limit
+ * (`/proc` files say they are empty).
+ *
+ * Only a regular file is read: a FIFO with no writer, a terminal or a device would block the
+ * process in a read no signal can interrupt (Node runs signal handlers between reads), and a
+ * device such as `/dev/zero` never ends. The type is checked before the file is opened, and
+ * again on the descriptor (opened non-blocking, so a FIFO swapped in meanwhile cannot block).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { describeBytes as size } from './describe.ts';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { describeFileError, describeBytes as size } from './describe.ts';
 import { LIMITS } from './limits.ts';
 
 const TOO_LARGE = `is larger than ${size(LIMITS.configFileBytes)}, the most a config file may be; split it or trim it`;
@@ -23,18 +28,25 @@ export function checkConfigSize(text: string, fail: (problem: string) => Error):
 /**
  * The text of the config file at `path`, read to at most `LIMITS.configFileBytes`. Throws
  * `fail(problem)` when it is larger, and `fail(problem, cause)` when it cannot be read (the
- * problem says why in words, `cannot be read (no such file)`; `cause` is the system error).
- * Neither problem names the file: the caller does, as it names files.
+ * problem says why in words, `cannot be read (no such file or directory)`, or
+ * `cannot be read (it is a FIFO, not a regular file)`; `cause` is the system error). No problem
+ * names the file (the caller does, as it names files) or quotes its content.
  */
 export function readConfigFile(
   path: string,
   fail: (problem: string, cause?: unknown) => Error,
 ): string {
-  let read: { text: string } | { bytes: number };
+  let read: { text: string } | { bytes: number } | { kind: string };
   try {
     read = readAtMost(path, LIMITS.configFileBytes);
   } catch (err) {
-    throw fail(`cannot be read (${unreadable(err)})`, err);
+    throw fail(`cannot be read (${describeFileError(err)})`, err);
+  }
+  if ('kind' in read) {
+    throw fail(
+      `cannot be read (it is ${read.kind}, not a regular file)`,
+      Object.assign(new Error(`not a regular file: ${read.kind}`), { code: 'ENOTREG' }),
+    );
   }
   if ('bytes' in read) {
     throw fail(Number.isFinite(read.bytes) ? `${TOO_LARGE} (${size(read.bytes)})` : TOO_LARGE);
@@ -42,28 +54,31 @@ export function readConfigFile(
   return read.text;
 }
 
-/** Why a file cannot be read, in words (the error code when there are none). */
-const UNREADABLE: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links',
-};
-
-function unreadable(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined) return String(err);
-  return UNREADABLE[code] ?? code;
+/** What a file that is not a regular file is, in words; undefined for a regular file. */
+function notRegular(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
 }
 
 /** The file's text, or its size (Infinity: unknown, past `max`) when it holds more than `max`. */
-function readAtMost(path: string, max: number): { text: string } | { bytes: number } {
-  const fd = openSync(path, 'r');
+function readAtMost(
+  path: string,
+  max: number,
+): { text: string } | { bytes: number } | { kind: string } {
+  // Before opening: opening a FIFO for reading blocks until a writer comes.
+  const before = notRegular(statSync(path));
+  if (before !== undefined) return { kind: before };
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const declared = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    const kind = notRegular(stats);
+    if (kind !== undefined) return { kind };
+    const declared = stats.size;
     if (declared > max) return { bytes: declared };
     const buffer = Buffer.alloc(max + 1);
     let length = 0;

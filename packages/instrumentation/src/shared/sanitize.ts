@@ -44,6 +44,17 @@ export function terminalText(text: string): string {
   return asString(text).replace(UNSAFE, visible);
 }
 
+/**
+ * The first control or invisible formatting character of `text`, as an escape (`\x1b`), or
+ * undefined when it has none: for values that are refused rather than escaped.
+ *
+ * @example unsafeCharacter('api\nx') === '\\n'
+ */
+export function unsafeCharacter(text: string): string | undefined {
+  const m = new RegExp(UNSAFE.source).exec(text);
+  return m === null ? undefined : visible(m[0]);
+}
+
 /** `String(value)` for a non-string, never throwing (a Proxy, a throwing `toString`). */
 function asString(value: unknown): string {
   if (typeof value === 'string') return value;
