@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { constants } from 'node:os';
 import { REPEATED_SIGNAL_WINDOW_MS } from '@toolscope/instrumentation/internal';
-import { installDiagLogger } from './diag-logger.ts';
+import { installDiagLogger } from '@toolscope/node';
 import { main } from './main.ts';
 
 // What the libraries log through the OpenTelemetry diag logger (deprecated config keys, lost

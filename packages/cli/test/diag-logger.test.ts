@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
+import { installDiagLogger, stderrDiagLogger } from '@toolscope/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installDiagLogger, stderrDiagLogger } from '../src/diag-logger.ts';
 import { runCli } from './support/run-cli.ts';
 
 const DEPRECATED =

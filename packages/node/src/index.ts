@@ -1,4 +1,5 @@
 export { CorrelationSpanProcessor } from './correlation-processor.ts';
+export { type DiagOutput, installDiagLogger, stderrDiagLogger } from './diag-logger.ts';
 export { ToolscopeSetupError } from './errors.ts';
 export { ToolscopeMetricProducer } from './metric-producer.ts';
 export { startToolscope } from './start.ts';

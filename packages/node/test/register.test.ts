@@ -163,7 +163,8 @@ describe('node --import @toolscope/node/register', () => {
           ...HANGING_EXPORTS,
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
           TOOLSCOPE_EXIT_FLUSH_TIMEOUT: '500',
-          ...(i === 1 ? { FIXTURE_EXIT_CODE: '3' } : {}),
+          // Run 0 keeps the preload's own stderr logger; run 1 the application's (the fixture's).
+          ...(i === 1 ? { FIXTURE_EXIT_CODE: '3' } : { FIXTURE_DIAG: '0' }),
         }),
       );
       const exits = await Promise.all(
@@ -183,6 +184,9 @@ describe('node --import @toolscope/node/register', () => {
         expect(output().stderr).toMatch(
           /flush on exit did not finish within 500 ms; exiting without it \(lost: 3 spans and \d+ metric exports still in flight\)/,
         );
+        // Without a logger of the application's, the preload's prints it as `toolscope: warn:`.
+        if (i === 0)
+          expect(output().stderr).toMatch(/^toolscope: warn: .*flush on exit did not finish/m);
         // Reaped: no zombie left behind.
         expect(alive(child.pid!)).toBe(false);
       }

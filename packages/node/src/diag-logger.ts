@@ -1,12 +1,18 @@
 /**
- * The CLI's OpenTelemetry diag logger: what the libraries log (deprecated config keys, export
- * failures, a flush cut short) reaches the user as one line per message on stderr, shown
- * safely for a terminal. Warnings and errors by default; `OTEL_LOG_LEVEL` chooses.
+ * toolscope's OpenTelemetry diag logger for a process it sets up (the `toolscope` CLI and
+ * `node --import @toolscope/node/register`): what the libraries log (deprecated config keys,
+ * export failures, a flush on exit cut short and what it lost) reaches the user as one line
+ * per message on stderr, shown safely for a terminal. Warnings and errors by default;
+ * `OTEL_LOG_LEVEL` chooses. An application that sets its own logger replaces it.
  */
 import { inspect } from 'node:util';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { terminalText } from '@toolscope/instrumentation/internal';
-import type { OutputStream } from './io.ts';
+
+/** Where the lines go: `process.stderr`, or anything with its `write`. */
+export interface DiagOutput {
+  write(text: string): unknown;
+}
 
 /** `OTEL_LOG_LEVEL` values (OpenTelemetry specification, case-insensitive). */
 const LEVELS: Readonly<Record<string, DiagLogLevel>> = {
@@ -28,7 +34,7 @@ function text(arg: unknown): string {
 }
 
 /** A diag logger writing `toolscope: <level>: <message>` lines to `stream`. */
-export function stderrDiagLogger(stream: OutputStream): DiagLogger {
+export function stderrDiagLogger(stream: DiagOutput): DiagLogger {
   const write =
     (level: string) =>
     (...args: unknown[]): void => {
@@ -48,7 +54,7 @@ export function stderrDiagLogger(stream: OutputStream): DiagLogger {
  * (warn when unset or empty). An unknown level is reported in one line and warn is used.
  */
 export function installDiagLogger(
-  stream: OutputStream,
+  stream: DiagOutput,
   env: Readonly<Record<string, string | undefined>>,
 ): void {
   const raw = env.OTEL_LOG_LEVEL?.trim().toLowerCase() || DEFAULT_LEVEL;
