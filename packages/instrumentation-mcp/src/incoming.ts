@@ -52,7 +52,7 @@ import {
   MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED,
   META_KEY_PROTOCOL_VERSION,
 } from './semconv.ts';
-import { observe } from './settle.ts';
+import { observe, type Settlement } from './settle.ts';
 
 type DispatchFn = (this: ProtocolLike, message: unknown, extra?: unknown) => unknown;
 type HandlerFn = (this: unknown, message: unknown, extra?: unknown) => unknown;
@@ -120,19 +120,49 @@ function traceHandlerOf(
   }
 }
 
-/** One received message being handled. */
-interface Handling {
-  readonly hooks: PatchHooks;
+/** One received message being handled; told when the handler settles. */
+class Handling implements Settlement {
+  readonly instance: ProtocolLike;
   readonly endpoint: Endpoint;
   readonly message: JsonRpcMessageLike;
   readonly op: Operation;
   /** The message's protocol version, when it declares one the endpoint did not negotiate. */
-  readonly version: string | undefined;
+  version: string | undefined;
   readonly span: Span;
   readonly ctx: Context;
   readonly startMs: number;
   /** Served by the fallback handler: the method is the peer's, `_OTHER` on metrics. */
   readonly fallback: boolean;
+
+  constructor(
+    instance: ProtocolLike,
+    endpoint: Endpoint,
+    message: JsonRpcMessageLike,
+    op: Operation,
+    version: string | undefined,
+    span: Span,
+    ctx: Context,
+    startMs: number,
+    fallback: boolean,
+  ) {
+    this.instance = instance;
+    this.endpoint = endpoint;
+    this.message = message;
+    this.op = op;
+    this.version = version;
+    this.span = span;
+    this.ctx = ctx;
+    this.startMs = startMs;
+    this.fallback = fallback;
+  }
+
+  settled(result: unknown): void {
+    endOk(this, result);
+  }
+
+  failed(err: unknown): void {
+    endFailed(this, err);
+  }
 }
 
 function traceHandler(
@@ -162,11 +192,7 @@ function traceHandler(
       endFailed(h, err);
       throw err;
     }
-    return observe(
-      pending,
-      (result) => endOk(h, instance, result),
-      (err) => endFailed(h, err),
-    );
+    return observe(pending, h);
   };
   return markTraced(traced, handler);
 }
@@ -234,17 +260,17 @@ function startHandling(
     );
   applyCorrelation(span, parent);
   if (isRequest && message.id !== undefined) endpoint.inFlight.set(message.id, span);
-  return {
-    hooks,
+  return new Handling(
+    instance,
     endpoint,
     message,
     op,
     version,
     span,
-    ctx: trace.setSpan(parent, span),
+    trace.setSpan(parent, span),
     startMs,
     fallback,
-  };
+  );
 }
 
 /**
@@ -284,14 +310,13 @@ function finish(h: Handling, errorType: string | undefined, statusCode: string |
   }
 }
 
-function endOk(h: Handling, instance: ProtocolLike, result: unknown): void {
-  let handling = h;
+function endOk(h: Handling, result: unknown): void {
   if (h.message.method === MCP_METHOD_NAME_VALUE_INITIALIZE) {
     h.endpoint.noteInitialized(result);
-    const version = h.endpoint.refresh(instance).version;
+    const version = h.endpoint.refresh(h.instance).version;
     if (version !== undefined) {
       h.span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, version);
-      handling = { ...h, version };
+      h.version = version;
     }
   }
   let errorType: string | undefined;
@@ -299,7 +324,7 @@ function endOk(h: Handling, instance: ProtocolLike, result: unknown): void {
     errorType = ERROR_TYPE_VALUE_TOOL_ERROR;
     markFailed(h.span, errorType);
   }
-  finish(handling, errorType, undefined);
+  finish(h, errorType, undefined);
 }
 
 /** `error.type` is the JSON-RPC error code the SDK answers with (`-32603` without a code). */

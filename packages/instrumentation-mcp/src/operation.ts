@@ -38,6 +38,8 @@ export interface Operation {
   readonly promptName: string | undefined;
   /** What tells this operation's metric attribute sets apart: the method, and the target. */
   readonly metricKey: string;
+  /** The remembered target of a `tools/call` or `prompts/get` (per-name state hangs on it). */
+  readonly target: Target | undefined;
   /**
    * The MCP and transport attributes, made for this operation (a caller may add to it before
    * the span starts); the `gen_ai.*` tool attributes are added by `withToolAttributes`.
@@ -59,10 +61,12 @@ export function nonEmpty(value: unknown): string | undefined {
 }
 
 /** A bounded name, the span name and the metric key it gives, kept for names needing no cut. */
-interface Target {
+export interface Target {
   readonly name: string;
   readonly spanName: string;
   readonly metricKey: string;
+  /** Per-name state of the sending side (the core's tool spec), made on first use. */
+  toolSpec?: unknown;
 }
 
 const MAX_TARGETS = 1000;
@@ -117,12 +121,13 @@ export function describeOperation(
   let metricKey = method;
   let toolName: string | undefined;
   let promptName: string | undefined;
+  let target: Target | undefined;
   const params = message.params;
   if (method === MCP_METHOD_NAME_VALUE_TOOLS_CALL || method === MCP_METHOD_NAME_VALUE_PROMPTS_GET) {
     const name = nonEmpty(params?.name);
     if (name !== undefined) {
       const tool = method === MCP_METHOD_NAME_VALUE_TOOLS_CALL;
-      const target = targetOf(method, name, tool ? 'mcp.tool.name' : 'mcp.target');
+      target = targetOf(method, name, tool ? 'mcp.tool.name' : 'mcp.target');
       spanName = target.spanName;
       metricKey = target.metricKey;
       if (tool) {
@@ -136,7 +141,7 @@ export function describeOperation(
     const uri = nonEmpty(params?.uri);
     if (uri !== undefined) attributes[ATTR_MCP_RESOURCE_URI] = boundText(uri, 'mcp.target');
   }
-  return { method, spanName, toolName, promptName, metricKey, attributes };
+  return { method, spanName, toolName, promptName, metricKey, target, attributes };
 }
 
 /** Adds the `gen_ai.*` attributes of a `tools/call` to `op.attributes` (a span of its own). */

@@ -41,7 +41,7 @@ import {
   ERROR_TYPE_VALUE_TOOL_ERROR,
   MCP_METHOD_NAME_VALUE_INITIALIZE,
 } from './semconv.ts';
-import { observe } from './settle.ts';
+import { observe, type Settlement } from './settle.ts';
 
 /** The SDK's send functions: `request`, `notification` (1.x, 2.x client) or the 2.x funnels. */
 export type SendFn = (
@@ -194,9 +194,8 @@ function sendWithSpan(s: Sending): unknown {
     failed(err);
     throw err;
   }
-  return observe(
-    pending,
-    (result) => {
+  return observe(pending, {
+    settled(result) {
       if (s.message.method === MCP_METHOD_NAME_VALUE_INITIALIZE) afterInitialize(s, span, result);
       let errorType: string | undefined;
       if (isToolErrorResult(result)) {
@@ -207,7 +206,7 @@ function sendWithSpan(s: Sending): unknown {
       s.record(endedSpanSeconds(span) ?? s.measured(), errorType);
     },
     failed,
-  );
+  });
 }
 
 /** `initialize` answers the version, and HTTP assigns the session: both go on the span. */
@@ -219,14 +218,21 @@ function afterInitialize(s: Sending, span: Span, result: unknown): void {
   if (endpoint.session !== undefined) span.setAttribute(ATTR_MCP_SESSION_ID, endpoint.session);
 }
 
-/** The spec of an MCP tool (the core's cache): kind CLIENT, type `extension`, span `tools/call {tool}`. */
+/**
+ * The spec of an MCP tool (the core's cache): kind CLIENT, type `extension`, span
+ * `tools/call {tool}`; kept on the operation's target, so a call of a known tool looks nothing up.
+ */
 function toolSpecOf(op: Operation): ToolCallSpec {
-  return frameworkToolSpec(op.toolName, {
+  const target = op.target;
+  if (target?.toolSpec !== undefined) return target.toolSpec as ToolCallSpec;
+  const spec = frameworkToolSpec(op.toolName, {
     type: 'extension',
     kind: SpanKind.CLIENT,
     spanName: op.spanName,
     noOutputSize: true,
   });
+  if (target !== undefined) target.toolSpec = spec;
+  return spec;
 }
 
 /**
@@ -259,9 +265,8 @@ function sendJoined(s: Sending, handle: ToolCallHandle): unknown {
   } catch (err) {
     logger.error('enriching the enclosing execute_tool span failed; ignored', err);
   }
-  return observe(
-    s.send(withTraceContext(s.message, handle.context)),
-    (result) => {
+  return observe(s.send(withTraceContext(s.message, handle.context)), {
+    settled(result) {
       let errorType: string | undefined;
       if (isToolErrorResult(result)) {
         errorType = ERROR_TYPE_VALUE_TOOL_ERROR;
@@ -272,14 +277,14 @@ function sendJoined(s: Sending, handle: ToolCallHandle): unknown {
       }
       s.record(s.measured(), errorType);
     },
-    (err) => {
+    failed(err) {
       const statusCode = statusCodeOf(err);
       if (statusCode !== undefined) {
         invocation.setAttributes({ [ATTR_RPC_RESPONSE_STATUS_CODE]: statusCode });
       }
       s.record(s.measured(), operationErrorType(err), statusCode);
     },
-  );
+  });
 }
 
 /**
@@ -294,15 +299,28 @@ function sendAsToolCall(s: Sending, handle: ToolCallHandle): unknown {
     toolCallFailed(s, handle, err);
     throw err;
   }
-  return observe(
-    pending,
-    (result) => {
-      const errorType = isToolErrorResult(result) ? ERROR_TYPE_VALUE_TOOL_ERROR : undefined;
-      handle.end(errorType === undefined ? { result } : { errorType });
-      s.record(toolCallSeconds(s, handle), errorType);
-    },
-    (err) => toolCallFailed(s, handle, err),
-  );
+  return observe(pending, new ToolCallSettlement(s, handle));
+}
+
+/** Ends a `tools/call` recorded as a tool call when its response (or failure) arrives. */
+class ToolCallSettlement implements Settlement {
+  private readonly s: Sending;
+  private readonly handle: ToolCallHandle;
+
+  constructor(s: Sending, handle: ToolCallHandle) {
+    this.s = s;
+    this.handle = handle;
+  }
+
+  settled(result: unknown): void {
+    const errorType = isToolErrorResult(result) ? ERROR_TYPE_VALUE_TOOL_ERROR : undefined;
+    this.handle.end(errorType === undefined ? { result } : { errorType });
+    this.s.record(toolCallSeconds(this.s, this.handle), errorType);
+  }
+
+  failed(err: unknown): void {
+    toolCallFailed(this.s, this.handle, err);
+  }
 }
 
 /** The call's duration: its own span's (one duration), else measured here. */

@@ -42,15 +42,14 @@ export function createTracedConnect(original: Fn, hooks: PatchHooks, role: Role)
     if (!hooks.isEnabled()) return original.apply(this, args);
     const startMs = performance.now();
     started.set(this, startMs);
-    return observe(
-      original.apply(this, args),
-      () => {},
-      (err) => {
+    return observe(original.apply(this, args), {
+      settled() {},
+      failed: (err) => {
         if (started.get(this) !== startMs) return;
         started.delete(this);
         recordSession(this, role, startMs, operationErrorType(err));
       },
-    );
+    });
   };
 }
 

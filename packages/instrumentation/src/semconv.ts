@@ -84,9 +84,11 @@ export const ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE = 'toolscope.tool.output.size' as c
 export const ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE =
   'toolscope.tool.expected_performance_ms' as const;
 /**
- * `true` on every tool span toolscope records (its own, or another library's it adopted): the
- * call is counted in `gen_ai.execute_tool.duration` by the SDK. A collector that derives that
- * histogram from spans (collector-config/gateway) skips these, so no call is counted twice.
+ * `true` on another library's tool span that toolscope adopted and recorded: the call is
+ * counted in `gen_ai.execute_tool.duration` by the SDK. A collector that derives that histogram
+ * from spans (collector-config/gateway) skips these and every span of toolscope's own scopes
+ * (`@toolscope/…`: the spans it opens itself, which it always records), so no call is counted
+ * twice. Own spans carry no mark: their scope says it, and the span costs one attribute less.
  */
 export const ATTR_TOOLSCOPE_TOOL_RECORDED = 'toolscope.tool.recorded' as const;
 export const ATTR_TOOLSCOPE_SELECTION_CONFIDENCE = 'toolscope.selection.confidence' as const;

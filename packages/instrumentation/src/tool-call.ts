@@ -17,7 +17,7 @@ import { adoptionFor, type JoinableInvocation, registerToolCall } from './adopt.
 import { config } from './config.ts';
 import { captureContent, cheapSize } from './content.ts';
 import { applyCorrelation } from './correlation.ts';
-import { logger, safeExecute } from './diag.ts';
+import { logger } from './diag.ts';
 import { errorTypeOf } from './error-type.ts';
 import { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
@@ -33,6 +33,7 @@ import {
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
   ATTR_TOOLSCOPE_TOOL_INPUT_SIZE,
   ATTR_TOOLSCOPE_TOOL_OUTPUT_SIZE,
+  ATTR_TOOLSCOPE_TOOL_RECORDED,
   ATTR_TOOLSCOPE_TOOL_RETRY_COUNT,
   ERROR_TYPE_VALUE_OTHER,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
@@ -77,7 +78,10 @@ export interface ToolCallStart {
   readonly inputSize?: number;
   /** The arguments, captured only when content capture is on. */
   readonly args?: unknown;
-  /** Extra span attributes for this call. */
+  /**
+   * Extra span attributes for this call: a fresh object the call takes over (the spec's base
+   * attributes are added to it where it has no value of its own, no copy is made).
+   */
   readonly attributes?: Attributes;
 }
 
@@ -254,10 +258,16 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
     } else {
       if (this.outputSize === undefined) {
         const fn = spec.outputSize;
-        this.outputSize =
-          fn !== undefined
-            ? safeExecute(`outputSize of ${spec.name}`, () => fn(result), undefined)
-            : cheapSize(result);
+        if (fn === undefined) {
+          this.outputSize = cheapSize(result);
+        } else {
+          // Inline rather than `safeExecute`: no closure and no message built per call.
+          try {
+            this.outputSize = fn(result);
+          } catch (err) {
+            logger.warn(`outputSize of ${spec.name} threw; ignored`, err);
+          }
+        }
       }
       if (spec.captureContent ?? config.captureContent) {
         captureContent(span, ATTR_GEN_AI_TOOL_CALL_RESULT, 'result', spec.name, result);
@@ -400,6 +410,9 @@ export function startToolCall(
       span.setAttributes({
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
         [ATTR_GEN_AI_TOOL_TYPE]: spec.type,
+        // Another library's span: marked, so no collector derives this call's metric again
+        // (toolscope's own spans say so by their instrumentation scope).
+        [ATTR_TOOLSCOPE_TOOL_RECORDED]: true,
         ...withoutName(spec.baseAttributes),
         ...start.attributes,
       });
@@ -411,7 +424,7 @@ export function startToolCall(
           attributes:
             start.attributes === undefined
               ? spec.baseAttributes
-              : { ...spec.baseAttributes, ...start.attributes },
+              : withBase(start.attributes, spec.baseAttributes),
           ...(start.startTime !== undefined ? { startTime: start.startTime } : {}),
         },
         parent,
@@ -437,6 +450,12 @@ export function startToolCall(
     }
     return undefined;
   }
+}
+
+/** `attrs` (taken over) with each base attribute it has no value for. */
+function withBase(attrs: Attributes, base: Attributes): Attributes {
+  for (const key in base) if (attrs[key] === undefined) attrs[key] = base[key];
+  return attrs;
 }
 
 /** The base attributes minus the name, operation and type (an adopted span keeps its own). */

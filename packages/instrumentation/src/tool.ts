@@ -11,7 +11,6 @@ import {
   ATTR_TOOLSCOPE_SELECTION_CONFIDENCE,
   ATTR_TOOLSCOPE_TOOL_EXPECTED_PERFORMANCE,
   ATTR_TOOLSCOPE_TOOL_FALLBACK_FOR,
-  ATTR_TOOLSCOPE_TOOL_RECORDED,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
 } from './semconv.ts';
 import { ToolscopeConfigError } from './shared/errors.ts';
@@ -54,8 +53,6 @@ function resolveTool(options: ToolOptions<never[], never>): ResolvedTool {
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
     [ATTR_GEN_AI_TOOL_NAME]: name,
     [ATTR_GEN_AI_TOOL_TYPE]: type,
-    // Marks a span toolscope records, so no other layer records it twice.
-    [ATTR_TOOLSCOPE_TOOL_RECORDED]: true,
   };
   if (options.description !== undefined) {
     baseAttributes[ATTR_GEN_AI_TOOL_DESCRIPTION] = options.description;

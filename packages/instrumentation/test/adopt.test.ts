@@ -101,7 +101,7 @@ describe('adopt, do not duplicate', () => {
     expect(own.parentSpanContext?.spanId).toBe(foreign.spanContext().spanId);
   });
 
-  it('marks every tool span it records, own or adopted, and no span it left alone', async () => {
+  it('marks the foreign spans it records, no span it left alone; its own spans by their scope', async () => {
     const foreign = foreignToolSpan('lookup', 'call-1');
     const untouched = foreignToolSpan('other', 'call-9');
     await context.with(trace.setSpan(context.active(), foreign), async () => {
@@ -113,12 +113,13 @@ describe('adopt, do not duplicate', () => {
     const marked = (s: { attributes: Record<string, unknown> }) =>
       s.attributes['toolscope.tool.recorded'];
     const spans = toolSpans();
-    expect(
-      spans.filter((s) => s.attributes['gen_ai.tool.call.id'] !== 'call-9').map(marked),
-    ).toEqual([true, true]);
-    expect(
-      marked(spans.find((s) => s.attributes['gen_ai.tool.call.id'] === 'call-9')!),
-    ).toBeUndefined();
+    const byCall = (id: string) => spans.find((s) => s.attributes['gen_ai.tool.call.id'] === id)!;
+    // call-1 adopted the foreign span: marked. call-2 opened its own: toolscope's scope says it.
+    expect(marked(byCall('call-1'))).toBe(true);
+    expect(byCall('call-1').instrumentationScope.name).not.toMatch(/^@toolscope\//);
+    expect(marked(byCall('call-2'))).toBeUndefined();
+    expect(byCall('call-2').instrumentationScope.name).toBe('@toolscope/instrumentation');
+    expect(marked(byCall('call-9'))).toBeUndefined();
   });
 
   it('never adopts a span that is not a tool span, or a tool span of another tool', async () => {
