@@ -37,6 +37,7 @@ import {
   markFailed,
   nonEmpty,
   type Operation,
+  setRequestAttributes,
   withToolAttributes,
 } from './operation.ts';
 import { isTraced, markTraced } from './patch.ts';
@@ -258,6 +259,7 @@ function startHandling(
       { kind: SpanKind.SERVER, attributes: withToolAttributes(op), links },
       parent,
     );
+  setRequestAttributes(span, op);
   applyCorrelation(span, parent);
   if (isRequest && message.id !== undefined) endpoint.inFlight.set(message.id, span);
   return new Handling(

@@ -41,10 +41,16 @@ export interface Operation {
   /** The remembered target of a `tools/call` or `prompts/get` (per-name state hangs on it). */
   readonly target: Target | undefined;
   /**
-   * The MCP and transport attributes, made for this operation (a caller may add to it before
-   * the span starts); the `gen_ai.*` tool attributes are added by `withToolAttributes`.
+   * The attributes a span of this operation starts with (what a sampler may decide on: the
+   * method, its target, the session and the transport), made for this operation (a caller may
+   * add to it before the span starts); the `gen_ai.*` tool attributes are added by
+   * `withToolAttributes`. The per-request ones follow in `setRequestAttributes`.
    */
   readonly attributes: Attributes;
+  /** `jsonrpc.request.id` of a request (bounded). */
+  readonly requestId: string | undefined;
+  /** `mcp.protocol.version` of the operation (bounded). */
+  readonly version: string | undefined;
 }
 
 export function isJsonRpcMessage(value: unknown): value is JsonRpcMessageLike {
@@ -101,7 +107,7 @@ function requestId(id: unknown): string | undefined {
  *
  * @example describeOperation({ method: 'tools/call', params: { name: 'search' } }, 3, stdioClient)
  *   // spanName 'tools/call search', toolName 'search'; attributes mcp.method.name 'tools/call',
- *   // jsonrpc.request.id '3', mcp.protocol.version '2025-06-18', network.transport 'pipe'
+ *   // network.transport 'pipe'; requestId '3', version '2025-06-18'
  */
 export function describeOperation(
   message: JsonRpcMessageLike,
@@ -111,11 +117,9 @@ export function describeOperation(
 ): Operation {
   const method = boundName(message.method, 'mcp.method.name');
   const attributes: Attributes = { [ATTR_MCP_METHOD_NAME]: method };
-  const rid = requestId(id);
-  if (rid !== undefined) attributes[ATTR_JSONRPC_REQUEST_ID] = rid;
   if (endpoint.session !== undefined) attributes[ATTR_MCP_SESSION_ID] = endpoint.session;
-  if (version !== undefined) attributes[ATTR_MCP_PROTOCOL_VERSION] = version;
-  Object.assign(attributes, endpoint.connection.attributes);
+  const connection = endpoint.connection.attributes;
+  for (const key in connection) attributes[key] = connection[key];
 
   let spanName = method;
   let metricKey = method;
@@ -141,7 +145,29 @@ export function describeOperation(
     const uri = nonEmpty(params?.uri);
     if (uri !== undefined) attributes[ATTR_MCP_RESOURCE_URI] = boundText(uri, 'mcp.target');
   }
-  return { method, spanName, toolName, promptName, metricKey, target, attributes };
+  return {
+    method,
+    spanName,
+    toolName,
+    promptName,
+    metricKey,
+    target,
+    attributes,
+    requestId: requestId(id),
+    version,
+  };
+}
+
+/**
+ * Sets the per-request attributes of `op` on `span` once it started: `jsonrpc.request.id` and
+ * `mcp.protocol.version`. No sampler decides on a request id or on the protocol revision, so
+ * they are not given at creation, where the SDK checks every attribute twice; a span that is
+ * not recording gets none.
+ */
+export function setRequestAttributes(span: Span, op: Operation): void {
+  if (!span.isRecording()) return;
+  if (op.requestId !== undefined) span.setAttribute(ATTR_JSONRPC_REQUEST_ID, op.requestId);
+  if (op.version !== undefined) span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, op.version);
 }
 
 /** Adds the `gen_ai.*` attributes of a `tools/call` to `op.attributes` (a span of its own). */

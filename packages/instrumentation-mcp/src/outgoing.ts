@@ -29,6 +29,7 @@ import {
   markFailed,
   type Operation,
   operationErrorType,
+  setRequestAttributes,
   statusCodeOf,
   withToolAttributes,
 } from './operation.ts';
@@ -172,6 +173,7 @@ function sendWithSpan(s: Sending): unknown {
         { kind: SpanKind.CLIENT, attributes: withToolAttributes(s.op) },
         parent,
       );
+    setRequestAttributes(span, s.op);
     applyCorrelation(span, parent);
     ctx = trace.setSpan(parent, span);
   } catch (err) {
@@ -251,6 +253,12 @@ function sendToolCall(s: Sending): unknown {
     logger.error('starting an MCP tool call failed; sent untraced', err);
   }
   if (handle === undefined) return s.send(s.message);
+  try {
+    if (handle.mode === 'join') handle.invocation.setAttributes(s.op.attributes);
+    setRequestAttributes(handle.span, s.op);
+  } catch (err) {
+    logger.error('adding the MCP attributes to the execute_tool span failed; ignored', err);
+  }
   return handle.mode === 'join' ? sendJoined(s, handle) : sendAsToolCall(s, handle);
 }
 
@@ -260,11 +268,6 @@ function sendToolCall(s: Sending): unknown {
  */
 function sendJoined(s: Sending, handle: ToolCallHandle): unknown {
   const invocation = handle.invocation;
-  try {
-    invocation.setAttributes(s.op.attributes);
-  } catch (err) {
-    logger.error('enriching the enclosing execute_tool span failed; ignored', err);
-  }
   return observe(s.send(withTraceContext(s.message, handle.context)), {
     settled(result) {
       let errorType: string | undefined;
