@@ -15,7 +15,8 @@ import { type Context, context, type Span, SpanKind, trace } from '@opentelemetr
 import {
   applyCorrelation,
   boundName,
-  endedSpanSeconds,
+  callSeconds,
+  clockFor,
   getRecorders,
   recordError,
 } from '@toolscope/instrumentation/internal';
@@ -240,7 +241,6 @@ function startHandling(
   role: Role,
   fallback: boolean,
 ): Handling {
-  const startMs = performance.now();
   const headers = headersOf(extra as HandlerExtraLike | undefined);
   const endpoint = endpointOf(instance, role);
   const version = declaredVersion(endpoint, message, headers);
@@ -259,6 +259,7 @@ function startHandling(
       { kind: SpanKind.SERVER, attributes: withToolAttributes(op), links },
       parent,
     );
+  const startMs = clockFor(span);
   setRequestAttributes(span, op);
   applyCorrelation(span, parent);
   if (isRequest && message.id !== undefined) endpoint.inFlight.set(message.id, span);
@@ -298,7 +299,7 @@ function finish(h: Handling, errorType: string | undefined, statusCode: string |
   try {
     recordDuration(
       getRecorders().mcpServerOperation,
-      endedSpanSeconds(h.span) ?? (performance.now() - h.startMs) / 1000,
+      callSeconds(h.span, h.startMs),
       operationAttributes(
         h.endpoint,
         h.fallback ? OTHER_TARGET : h.op,

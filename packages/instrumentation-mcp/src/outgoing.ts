@@ -10,7 +10,8 @@ import { type Context, context, type Span, SpanKind, trace } from '@opentelemetr
 import type { ToolInvocation } from '@toolscope/instrumentation';
 import {
   applyCorrelation,
-  endedSpanSeconds,
+  callSeconds,
+  clockFor,
   frameworkToolSpec,
   getRecorders,
   recordError,
@@ -58,7 +59,8 @@ export type MessageArg = 0 | 1;
 
 /** One message being sent: what it is, and how to hand it to the SDK. */
 class Sending {
-  readonly startMs = performance.now();
+  /** The operation's own clock (`clockFor`), started once its span is known. */
+  startMs = Number.NaN;
   readonly instance: ProtocolLike;
   readonly hooks: PatchHooks;
   readonly endpoint: Endpoint;
@@ -110,8 +112,19 @@ class Sending {
     return context.with(ctx, this.send, this, withTraceContext(this.message, ctx));
   }
 
+  /** Starts the clock of an operation whose duration is not its span's (joined, adopted). */
+  startClock(): void {
+    this.startMs = performance.now();
+  }
+
+  /** The operation's duration: `span`'s own once ended, else this clock's. */
+  seconds(span: Span): number {
+    return callSeconds(span, this.startMs);
+  }
+
+  /** This clock's reading (`startClock`), in seconds. */
   measured(): number {
-    return (performance.now() - this.startMs) / 1000;
+    return Math.max(0, performance.now() - this.startMs) / 1000;
   }
 
   record(seconds: number, errorType?: string, statusCode?: string): void {
@@ -173,6 +186,7 @@ function sendWithSpan(s: Sending): unknown {
         { kind: SpanKind.CLIENT, attributes: withToolAttributes(s.op) },
         parent,
       );
+    s.startMs = clockFor(span);
     setRequestAttributes(span, s.op);
     applyCorrelation(span, parent);
     ctx = trace.setSpan(parent, span);
@@ -187,7 +201,7 @@ function sendWithSpan(s: Sending): unknown {
     span.setAttribute(ATTR_ERROR_TYPE, errorType);
     if (statusCode !== undefined) span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, statusCode);
     span.end();
-    s.record(endedSpanSeconds(span) ?? s.measured(), errorType, statusCode);
+    s.record(s.seconds(span), errorType, statusCode);
   };
   let pending: unknown;
   try {
@@ -205,7 +219,7 @@ function sendWithSpan(s: Sending): unknown {
         markFailed(span, errorType);
       }
       span.end();
-      s.record(endedSpanSeconds(span) ?? s.measured(), errorType);
+      s.record(s.seconds(span), errorType);
     },
     failed,
   });
@@ -248,11 +262,14 @@ const failedByMcp = new WeakSet<ToolInvocation>();
 function sendToolCall(s: Sending): unknown {
   let handle: ToolCallHandle | undefined;
   try {
-    handle = startToolCall(toolSpecOf(s.op), { attributes: s.op.attributes });
+    handle = startToolCall(toolSpecOf(s.op), { attributes: s.op.attributes, leaf: true });
   } catch (err) {
     logger.error('starting an MCP tool call failed; sent untraced', err);
   }
   if (handle === undefined) return s.send(s.message);
+  // Its own span gives the duration; a joined or adopted call is measured here.
+  if (handle.mode === 'own') s.startMs = clockFor(handle.span);
+  else s.startClock();
   try {
     if (handle.mode === 'join') handle.invocation.setAttributes(s.op.attributes);
     setRequestAttributes(handle.span, s.op);
@@ -328,7 +345,7 @@ class ToolCallSettlement implements Settlement {
 
 /** The call's duration: its own span's (one duration), else measured here. */
 function toolCallSeconds(s: Sending, handle: ToolCallHandle): number {
-  return (handle.mode === 'own' ? endedSpanSeconds(handle.span) : undefined) ?? s.measured();
+  return handle.mode === 'own' ? s.seconds(handle.span) : s.measured();
 }
 
 function toolCallFailed(s: Sending, handle: ToolCallHandle, err: unknown): void {

@@ -16,7 +16,9 @@
  *    the call joins it.
  *
  * Only spans that expose their attributes (the OpenTelemetry SDK's spans do) can be matched by
- * rule 2; any other span is never adopted.
+ * rule 2; any other span is never adopted, nor is a tool span of toolscope's core scope (one
+ * toolscope records itself: met without its invocation in the context, inside a call that
+ * hands its request to a transport, a call of the same tool there is another call).
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
@@ -26,6 +28,7 @@ import {
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  INSTRUMENTATION_SCOPE,
 } from './semconv.ts';
 
 /** The AI SDK's legacy tool span attributes (`LegacyOpenTelemetry`, `ai.toolCall` spans). */
@@ -43,6 +46,7 @@ export interface JoinableInvocation {
 interface ReadableSpanLike {
   readonly name?: unknown;
   readonly attributes?: Record<string, unknown>;
+  readonly instrumentationScope?: { readonly name?: unknown };
   readonly ended?: unknown;
 }
 
@@ -96,7 +100,7 @@ export function isSpanOfToolCall(span: Span, name: string, callId: string | unde
   const isToolSpan =
     attrs[ATTR_GEN_AI_OPERATION_NAME] === GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL ||
     attrs[AI_TOOL_CALL_NAME] !== undefined;
-  if (!isToolSpan) return false;
+  if (!isToolSpan || readable.instrumentationScope?.name === INSTRUMENTATION_SCOPE) return false;
   return sameCall(
     name,
     callId,

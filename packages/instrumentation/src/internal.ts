@@ -145,6 +145,8 @@ export {
 } from './shared/validate.ts';
 export { TOOLSCOPE_VERSION } from './shared/version.ts';
 export {
+  callSeconds,
+  clockFor,
   endedSpanSeconds,
   recordError,
   setErrorStatus,

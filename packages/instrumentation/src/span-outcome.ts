@@ -25,6 +25,44 @@ export function endedSpanSeconds(span: Span): number | undefined {
   return readable.ended === true ? hrSeconds(readable.duration) : undefined;
 }
 
+/** `clockFor`'s value for a span that gives its own duration: no clock was read. */
+const NO_CLOCK = Number.NaN;
+
+/**
+ * The start of a call's own clock: `performance.now()` when `span` will not give its duration
+ * once ended (it does not record, or is no SDK `ReadableSpan`), else no clock at all (one
+ * `performance.now()` fewer per call). Read it back with `callSeconds`. Never throws.
+ */
+export function clockFor(span: Span): number {
+  try {
+    const readable = span as unknown as { ended?: unknown; startTime?: unknown };
+    if (
+      readable.ended === false &&
+      Array.isArray(readable.startTime) &&
+      'duration' in readable &&
+      span.isRecording()
+    ) {
+      return NO_CLOCK;
+    }
+  } catch {
+    // A hostile span: measure it ourselves.
+  }
+  return performance.now();
+}
+
+/**
+ * How long a call took, in seconds: its span's own duration once ended ("one duration"), else
+ * the call's clock (`clockFor`); a span that promised a duration but gives none is measured
+ * from its start time, to the millisecond. Never negative.
+ */
+export function callSeconds(span: Span, clockStartMs: number): number {
+  const own = endedSpanSeconds(span);
+  if (own !== undefined) return own;
+  if (!Number.isNaN(clockStartMs)) return Math.max(0, performance.now() - clockStartMs) / 1000;
+  const start = hrSeconds((span as unknown as { startTime?: unknown }).startTime);
+  return start === undefined ? 0 : Math.max(0, Date.now() / 1000 - start);
+}
+
 /**
  * Runs `cb` with the span's duration when its owner ends it (bounded wait), never throws. A
  * span that is not recording (only its context is known, as when an integration can identify

@@ -40,6 +40,8 @@ import {
 } from './semconv.ts';
 import { boundName, boundText } from './shared/bound.ts';
 import {
+  callSeconds,
+  clockFor,
   endedSpanSeconds,
   recordError,
   setErrorStatus,
@@ -83,6 +85,13 @@ export interface ToolCallStart {
    * attributes are added to it where it has no value of its own, no copy is made).
    */
   readonly attributes?: Attributes;
+  /**
+   * Nothing of the caller's runs inside the call (a request handed to a transport): the context
+   * of a call with its own span carries the span but not the invocation, one context fewer per
+   * call. A call of the same tool in that context (an in-process server's own tool code) is
+   * then a call of its own.
+   */
+  readonly leaf?: boolean;
 }
 
 /** How one call ended. */
@@ -124,6 +133,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
   readonly callId: string | undefined;
   retryCount = 0;
   private readonly spec: ToolCallSpec;
+  /** The call's own clock (`clockFor`): NaN when its span gives the duration. */
   private readonly startMs: number;
   /** Epoch ms start of a call observed after the fact. */
   private readonly startTimeMs: number | undefined;
@@ -161,7 +171,8 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
         ? undefined
         : (parent.getValue(STEP_KEY) as FrameworkStep | undefined);
     this.step = step !== undefined && step.tool === tool ? step : undefined;
-    this.startMs = performance.now();
+    // An adopted span's duration is its owner's: the call keeps its own clock for it.
+    this.startMs = adopted ? performance.now() : clockFor(span);
     this.startTimeMs = startTimeMs;
     this.fallbackFor = spec.fallbackFor;
   }
@@ -300,7 +311,7 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
   private measuredSeconds(endTime: number | undefined): number {
     return endTime !== undefined && this.startTimeMs !== undefined
       ? Math.max(0, endTime - this.startTimeMs) / 1000
-      : (performance.now() - this.startMs) / 1000;
+      : callSeconds(this.span, this.startMs);
   }
 
   private record(durationS: number, errorType: string | undefined, endTime?: number): void {
@@ -439,7 +450,10 @@ export function startToolCall(
     if ((spec.captureContent ?? config.captureContent) && 'args' in start) {
       captureContent(span, ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, 'arguments', spec.name, start.args);
     }
-    const ctx = (adopted ? parent : trace.setSpan(parent, span)).setValue(TOOL_KEY, invocation);
+    const spanCtx = adopted ? parent : trace.setSpan(parent, span);
+    // A leaf's own span is never adopted (core scope), an adopted span would be: the
+    // invocation stays in the context then.
+    const ctx = start.leaf === true && !adopted ? spanCtx : spanCtx.setValue(TOOL_KEY, invocation);
     return new CallHandle(invocation, span, ctx, adopted ? 'span' : 'own', spec.name);
   } catch (err) {
     logger.error(`starting the span of tool ${spec.name} failed; running untraced`, err);

@@ -122,6 +122,36 @@ describe('adopt, do not duplicate', () => {
     expect(marked(byCall('call-9'))).toBeUndefined();
   });
 
+  it('a leaf call runs its work with its span active but no invocation to join', async () => {
+    const spec = toolCallSpec({ name: 'remote', type: 'extension' });
+    const leaf = startToolCall(spec, { leaf: true })!;
+    const nested = startToolCall(spec)!;
+    expect(trace.getSpan(leaf.context)).toBe(leaf.span);
+    expect(context.with(leaf.context, () => currentToolInvocation())).toBeUndefined();
+    expect(context.with(nested.context, () => currentToolInvocation())).toBe(nested.invocation);
+    // The same tool inside the leaf's context (an in-process server's own code) is a call of its
+    // own: neither joined nor adopted, so counted once each.
+    const before = await callsOf('remote');
+    const inner = context.with(leaf.context, () => startToolCall(spec))!;
+    expect(inner.mode).toBe('own');
+    inner.end();
+    nested.end();
+    leaf.end();
+    expect(toolSpans().filter((s) => s.name === 'execute_tool remote')).toHaveLength(3);
+    expect(await callsOf('remote')).toBe(before + 3);
+  });
+
+  it('an adopted span keeps the invocation in the context even for a leaf call', async () => {
+    const foreign = foreignToolSpan('lookup');
+    const call = context.with(trace.setSpan(context.active(), foreign), () =>
+      startToolCall(toolCallSpec({ name: 'lookup' }), { leaf: true }),
+    )!;
+    expect(call.mode).toBe('span');
+    expect(context.with(call.context, () => currentToolInvocation())).toBe(call.invocation);
+    call.end();
+    foreign.end();
+  });
+
   it('never adopts a span that is not a tool span, or a tool span of another tool', async () => {
     const parent = trace.getTracer('other-library').startSpan('chat model');
     const other = foreignToolSpan('weather');
