@@ -5,7 +5,7 @@
  * fields on every message but recomputed only when one of them changed, so the hot path
  * compares three references instead of re-deriving (and re-bounding) everything.
  */
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   boundName,
   MCP_PROTOCOL_VERSION_FIRST_STATELESS,
@@ -50,8 +50,6 @@ export class Endpoint {
   stateless = false;
   /** Metric attribute sets of operations (see `metrics.ts`), valid for the current facts. */
   operationSets = new Map<string, Attributes>();
-  /** The SERVER spans of requests being handled, by JSON-RPC id (to parent cancellations). */
-  readonly inFlight = new Map<unknown, Span>();
 
   constructor(role: Role) {
     this.role = role;

@@ -249,7 +249,7 @@ function startHandling(
   const meta = message.params?._meta;
   const ambient =
     message.method === MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED
-      ? cancelledRequestContext(endpoint, message)
+      ? cancelledRequestContext(instance, message)
       : context.active();
   const { parent, links } = extractIncoming(meta, headers, ambient);
   const span = hooks
@@ -262,7 +262,7 @@ function startHandling(
   const startMs = clockFor(span);
   setRequestAttributes(span, op);
   applyCorrelation(span, parent);
-  if (isRequest && message.id !== undefined) endpoint.inFlight.set(message.id, span);
+  if (isRequest) markRequestSignal(extra as HandlerExtraLike | undefined, span);
   return new Handling(
     instance,
     endpoint,
@@ -277,11 +277,32 @@ function startHandling(
 }
 
 /**
- * A `notifications/cancelled` names the request it cancels: while that request's SERVER span is
- * open, the cancellation is handled under it (the SDK sends cancellations without `_meta`).
+ * The SERVER span of a request being handled, kept on the request's abort signal (1.x
+ * `extra.signal`, 2.x `ctx.mcpReq.signal`): the SDK keeps the signal's controller by JSON-RPC
+ * id exactly while the handler runs, so a cancellation finds the span without a map of ours.
  */
-function cancelledRequestContext(endpoint: Endpoint, message: JsonRpcMessageLike): Context {
-  const span = endpoint.inFlight.get(message.params?.requestId);
+const REQUEST_SPAN = Symbol('toolscope.mcp.request-span');
+
+function markRequestSignal(extra: HandlerExtraLike | undefined, span: Span): void {
+  if (extra === undefined || extra === null || typeof extra !== 'object') return;
+  const signal = extra.signal ?? extra.mcpReq?.signal;
+  if (signal !== null && typeof signal === 'object') {
+    (signal as Record<symbol, unknown>)[REQUEST_SPAN] = span;
+  }
+}
+
+/**
+ * A `notifications/cancelled` names the request it cancels: while that request is being
+ * handled, the cancellation is handled under its SERVER span (the SDK sends cancellations
+ * without `_meta`).
+ */
+function cancelledRequestContext(instance: ProtocolLike, message: JsonRpcMessageLike): Context {
+  const controllers = instance._requestHandlerAbortControllers;
+  const controller =
+    controllers instanceof Map ? controllers.get(message.params?.requestId) : undefined;
+  const span = (controller?.signal as Record<symbol, unknown> | undefined)?.[REQUEST_SPAN] as
+    | Span
+    | undefined;
   return span === undefined ? context.active() : trace.setSpan(context.active(), span);
 }
 
@@ -293,8 +314,6 @@ const OTHER_TARGET = {
 } as const;
 
 function finish(h: Handling, errorType: string | undefined, statusCode: string | undefined): void {
-  const id = h.message.id;
-  if (id !== undefined && h.endpoint.inFlight.get(id) === h.span) h.endpoint.inFlight.delete(id);
   h.span.end();
   try {
     recordDuration(

@@ -40,6 +40,8 @@ export interface ProtocolLike {
   _negotiatedProtocolVersion?: unknown;
   fallbackRequestHandler?: unknown;
   fallbackNotificationHandler?: unknown;
+  /** The abort controllers of the requests being handled, by JSON-RPC id (1.x and 2.x). */
+  _requestHandlerAbortControllers?: unknown;
   transport?: TransportLike | undefined;
 }
 
@@ -53,6 +55,8 @@ export interface HandlerExtraLike {
   http?: { req?: { headers?: unknown } };
   /** 1.x abort signal of the request. */
   signal?: unknown;
+  /** 2.x: the request's own context (its abort signal). */
+  mcpReq?: { signal?: unknown };
 }
 
 /** Which side of the SDK a patched object is: a `Client` or a `Server`. */
