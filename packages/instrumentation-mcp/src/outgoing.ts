@@ -59,8 +59,8 @@ export type MessageArg = 0 | 1;
 
 /** One message being sent: what it is, and how to hand it to the SDK. */
 class Sending {
-  /** The operation's own clock (`clockFor`), started once its span is known. */
-  startMs = Number.NaN;
+  /** The operation's own clock (`startClock`). */
+  private startMs = Number.NaN;
   readonly instance: ProtocolLike;
   readonly hooks: PatchHooks;
   readonly endpoint: Endpoint;
@@ -112,9 +112,12 @@ class Sending {
     return context.with(ctx, this.send, this, withTraceContext(this.message, ctx));
   }
 
-  /** Starts the clock of an operation whose duration is not its span's (joined, adopted). */
-  startClock(): void {
-    this.startMs = performance.now();
+  /**
+   * Starts the operation's clock once its span is known: only when `span` (its own) cannot give
+   * the duration; without one (a joined or adopted call, measured here) always.
+   */
+  startClock(span?: Span): void {
+    this.startMs = span === undefined ? performance.now() : clockFor(span);
   }
 
   /** The operation's duration: `span`'s own once ended, else this clock's. */
@@ -186,7 +189,7 @@ function sendWithSpan(s: Sending): unknown {
         { kind: SpanKind.CLIENT, attributes: withToolAttributes(s.op) },
         parent,
       );
-    s.startMs = clockFor(span);
+    s.startClock(span);
     setRequestAttributes(span, s.op);
     applyCorrelation(span, parent);
     ctx = trace.setSpan(parent, span);
@@ -267,9 +270,7 @@ function sendToolCall(s: Sending): unknown {
     logger.error('starting an MCP tool call failed; sent untraced', err);
   }
   if (handle === undefined) return s.send(s.message);
-  // Its own span gives the duration; a joined or adopted call is measured here.
-  if (handle.mode === 'own') s.startMs = clockFor(handle.span);
-  else s.startClock();
+  s.startClock(handle.mode === 'own' ? handle.span : undefined);
   try {
     if (handle.mode === 'join') handle.invocation.setAttributes(s.op.attributes);
     setRequestAttributes(handle.span, s.op);

@@ -7,18 +7,14 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
-import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { type AnyClient, LINES, type SdkLine } from './helpers/lines.ts';
+import { type AnyClient, connectedPair, LINES, type SdkLine } from './helpers/lines.ts';
 
 async function pair(line: SdkLine): Promise<AnyClient> {
-  const server = instrumentMcpServer(line.server('s'));
-  server.registerTool('add', {}, async () => ({ content: [{ type: 'text', text: '5' }] }));
-  server.registerTool('broken', {}, async () => ({ isError: true, content: [] }));
-  server.registerTool('lookup', {}, async () => ({ content: [] }));
-  const client = instrumentMcpClient(line.client('agents'));
-  const [a, b] = line.linkedPair();
-  await server.connect(b);
-  await client.connect(a);
+  const { client } = await connectedPair(line, (server) => {
+    server.registerTool('add', {}, async () => ({ content: [{ type: 'text', text: '5' }] }));
+    server.registerTool('broken', {}, async () => ({ isError: true, content: [] }));
+    server.registerTool('lookup', {}, async () => ({ content: [] }));
+  });
   return client;
 }
 

@@ -12,8 +12,7 @@ import {
   enablePreAggregatedMetrics,
   type PreAggregatedMetrics,
 } from '../../instrumentation/src/internal.ts';
-import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { LINES } from './helpers/lines.ts';
+import { connectedPair, LINES } from './helpers/lines.ts';
 
 const MCP_HISTOGRAMS = [
   'mcp.client.operation.duration',
@@ -51,12 +50,9 @@ describe.each(LINES)('MCP $label histograms, pre-aggregated', (line) => {
   it('records the same labels from 30 sessions into one cell each', async () => {
     const sessions = 30;
     for (let i = 0; i < sessions; i++) {
-      const server = instrumentMcpServer(line.server('s'));
-      server.registerTool('echo', {}, async () => ({ content: [] }));
-      const client = instrumentMcpClient(line.client('c'));
-      const [a, b] = line.linkedPair();
-      await server.connect(b);
-      await client.connect(a);
+      const { client } = await connectedPair(line, (server) =>
+        server.registerTool('echo', {}, async () => ({ content: [] })),
+      );
       await client.callTool({ name: 'echo', arguments: {} });
       await client.close();
     }
@@ -74,12 +70,9 @@ describe.each(LINES)('MCP $label histograms, pre-aggregated', (line) => {
 
   it('keeps one cell for the unknown names a client sends once they fold into _OTHER', async () => {
     configureInstrumentation({ maxToolNames: 3 });
-    const server = instrumentMcpServer(line.server('s'));
-    server.registerTool('echo', {}, async () => ({ content: [] }));
-    const client = instrumentMcpClient(line.client('c'));
-    const [a, b] = line.linkedPair();
-    await server.connect(b);
-    await client.connect(a);
+    const { client } = await connectedPair(line, (server) =>
+      server.registerTool('echo', {}, async () => ({ content: [] })),
+    );
     for (let i = 0; i < 60; i++) {
       await client.callTool({ name: `unknown_${i}`, arguments: {} }).catch(() => undefined);
     }

@@ -7,8 +7,7 @@ import { AlwaysOffSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { configureInstrumentation, resetInstrumentation } from '../../instrumentation/src/index.ts';
-import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { LINES } from './helpers/lines.ts';
+import { connectedPair, LINES } from './helpers/lines.ts';
 
 /** Busy for `ms` milliseconds of wall time (the tool's work). */
 function busy(ms: number): void {
@@ -32,15 +31,15 @@ describe.each(LINES)('MCP $label with every span sampled out', (line) => {
   });
 
   it('records both sides’ operation durations and the tool duration, with no span', async () => {
-    const server = instrumentMcpServer(line.server('s'), { tracerProvider: dropping });
-    server.registerTool('slow', {}, async () => {
-      busy(5);
-      return { content: [] };
-    });
-    const client = instrumentMcpClient(line.client('c'), { tracerProvider: dropping });
-    const [a, b] = line.linkedPair();
-    await server.connect(b);
-    await client.connect(a);
+    const { client } = await connectedPair(
+      line,
+      (server) =>
+        server.registerTool('slow', {}, async () => {
+          busy(5);
+          return { content: [] };
+        }),
+      { tracerProvider: dropping },
+    );
     await client.callTool({ name: 'slow', arguments: {} });
     await client.close();
     const sumOf = async (name: string) => {

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { histogramCount, setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
-import { instrumentMcpClient, instrumentMcpServer } from '../src/index.ts';
-import { LINES } from './helpers/lines.ts';
+import { instrumentMcpClient } from '../src/index.ts';
+import { connectedPair, LINES } from './helpers/lines.ts';
 
 describe.each(LINES)('MCP $label session durations', (line) => {
   let otel: TestOtel;
@@ -15,11 +15,7 @@ describe.each(LINES)('MCP $label session durations', (line) => {
   afterEach(async () => otel.shutdown());
 
   it('records one session per side from connect to close (in-memory: no network attributes)', async () => {
-    const server = instrumentMcpServer(line.server('s'));
-    const client = instrumentMcpClient(line.client('c'));
-    const [a, b] = line.linkedPair();
-    await server.connect(b);
-    await client.connect(a);
+    const { client } = await connectedPair(line);
     await client.close();
     for (const side of ['client', 'server']) {
       const metric = await otel.metric(`mcp.${side}.session.duration`);

@@ -17,7 +17,7 @@ import { adoptionFor, type JoinableInvocation, registerToolCall } from './adopt.
 import { config } from './config.ts';
 import { captureContent, cheapSize } from './content.ts';
 import { applyCorrelation } from './correlation.ts';
-import { logger } from './diag.ts';
+import { logger, safeExecute } from './diag.ts';
 import { errorTypeOf } from './error-type.ts';
 import { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 import { emitInvocation, hasInvocationListeners } from './listeners.ts';
@@ -67,6 +67,9 @@ export interface ToolCallSpec {
   /** Output size of a result, when the caller knows how to measure it. */
   readonly outputSize: ((result: unknown) => number | undefined) | undefined;
 }
+
+/** `ToolCallSpec.outputSize` of a call whose result is never measured (nothing runs for it). */
+export const NO_OUTPUT_SIZE = (): undefined => undefined;
 
 /** How one call starts. */
 export interface ToolCallStart {
@@ -267,18 +270,12 @@ export class ToolInvocationImpl implements ToolInvocation, JoinableInvocation {
         });
       span.setStatus({ code: SpanStatusCode.ERROR, message: this.failure.message });
     } else {
-      if (this.outputSize === undefined) {
-        const fn = spec.outputSize;
-        if (fn === undefined) {
-          this.outputSize = cheapSize(result);
-        } else {
-          // Inline rather than `safeExecute`: no closure and no message built per call.
-          try {
-            this.outputSize = fn(result);
-          } catch (err) {
-            logger.warn(`outputSize of ${spec.name} threw; ignored`, err);
-          }
-        }
+      const fn = spec.outputSize;
+      if (this.outputSize === undefined && fn !== NO_OUTPUT_SIZE) {
+        this.outputSize =
+          fn !== undefined
+            ? safeExecute(`outputSize of ${spec.name}`, () => fn(result), undefined)
+            : cheapSize(result);
       }
       if (spec.captureContent ?? config.captureContent) {
         captureContent(span, ATTR_GEN_AI_TOOL_CALL_RESULT, 'result', spec.name, result);

@@ -8,7 +8,7 @@ import type { SpanKind } from '@opentelemetry/api';
 import { ERROR_TYPE_VALUE_OTHER } from './semconv.ts';
 import { boundName } from './shared/bound.ts';
 import { toolCallSpec } from './tool.ts';
-import type { ToolCallSpec } from './tool-call.ts';
+import { NO_OUTPUT_SIZE, type ToolCallSpec } from './tool-call.ts';
 import type { ToolType } from './types.ts';
 
 /** How a framework's tool is recorded, besides its name. */
@@ -28,7 +28,6 @@ export interface FrameworkToolOptions {
 /** Specs are cheap to make again: past this many the cache starts over (names from outside). */
 const MAX_SPECS = 2_000;
 const specs = new Map<string, ToolCallSpec>();
-const noSize = () => undefined;
 
 /**
  * The spec of a call of the tool a framework calls `name` (any value: a non-string or empty
@@ -56,7 +55,7 @@ export function frameworkToolSpec(name: unknown, options: FrameworkToolOptions =
         ? Object.freeze({
             ...base,
             ...(options.spanName !== undefined ? { spanName: options.spanName } : {}),
-            ...(options.noOutputSize === true ? { outputSize: noSize } : {}),
+            ...(options.noOutputSize === true ? { outputSize: NO_OUTPUT_SIZE } : {}),
           })
         : base;
     if (specs.size >= MAX_SPECS) specs.clear();

@@ -10,6 +10,8 @@ import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport as InMemoryTransport1 } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer as McpServer1 } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpServer as McpServer2 } from '@modelcontextprotocol/server';
+import { instrumentMcpClient, instrumentMcpServer } from '../../src/index.ts';
+import type { InstrumentMcpOptions } from '../../src/types.ts';
 
 /** What the tests use of an `McpServer`, on either line. */
 export interface AnyMcpServer {
@@ -47,3 +49,21 @@ export const LINES: readonly SdkLine[] = [
     linkedPair: () => InMemoryTransport2.createLinkedPair(),
   },
 ];
+
+/**
+ * An instrumented server of `line` (its tools registered by `setup`) and an instrumented client,
+ * connected over an in-memory pair.
+ */
+export async function connectedPair(
+  line: SdkLine,
+  setup: (server: AnyMcpServer) => void = () => {},
+  options?: InstrumentMcpOptions,
+): Promise<{ server: AnyMcpServer; client: AnyClient }> {
+  const server = instrumentMcpServer(line.server('s'), options);
+  setup(server);
+  const client = instrumentMcpClient(line.client('c'), options);
+  const [a, b] = line.linkedPair();
+  await server.connect(b);
+  await client.connect(a);
+  return { server, client };
+}
