@@ -326,6 +326,9 @@ function simpleRows(
 const usPerRun = (base: string) => (v: number, m: Record<string, number>) =>
   `${v.toFixed(0)} µs vs ${m[base]!.toFixed(0)} µs per run`;
 
+/** A difference in µs with its sign: "+8.1 µs", "−0.3 µs". */
+const signedUs = (v: number) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(1)} µs`;
+
 /** Section 7: the added cost of MCP instrumentation per `tools/call`, in bare spans. */
 function mcpRows(results: Results): Row[] {
   const target = '≤ 4× bare span (stretch 3×)';
@@ -333,12 +336,24 @@ function mcpRows(results: Results): Row[] {
     label: `MCP tools/call, ${label}, in-memory: instrumented both sides − bare`,
     metric: `${key}.added.us`,
     format: (v: number, m: Record<string, number>) =>
-      `+${v.toFixed(1)} µs (${m[`${key}.both.us`]!.toFixed(1)} vs ${m[`${key}.bare.us`]!.toFixed(1)} µs)`,
+      `${signedUs(v)} (${m[`${key}.both.us`]!.toFixed(1)} vs ${m[`${key}.bare.us`]!.toFixed(1)} µs)`,
     baseline: key === 'v1' ? '+37 µs ≈ 11× bare span (issue 13)' : '—',
     target,
     ok: (_v: number, m: Record<string, number>) => m[`${key}.both.addedXSpan`]! <= 4,
     ratio: (m: Record<string, number>) =>
       `${m[`${key}.both.addedXSpan`]!.toFixed(2)}× bare span (client ${m[`${key}.client.addedXSpan`]!.toFixed(2)}×, server ${m[`${key}.server.addedXSpan`]!.toFixed(2)}×); ${times(m[`${key}.both.xBare`]!, 'uninstrumented')}`,
+    note: key === 'v2' ? 'sdk2' : undefined,
+  });
+  // What any instrumentation of the same conventions pays (bench/support/mcp-floor.ts).
+  const floor = (key: string, label: string) => ({
+    label: `MCP tools/call, ${label}, in-memory: the floor (the same spans, attributes, propagation and histograms, hand-written without guards) − bare`,
+    metric: `${key}.floor.us`,
+    format: (v: number, m: Record<string, number>) =>
+      `${signedUs(v - m[`${key}.bare.us`]!)} (${v.toFixed(1)} µs)`,
+    baseline: '—',
+    target: '—',
+    ratio: (m: Record<string, number>) =>
+      `${m[`${key}.floor.addedXSpan`]!.toFixed(2)}× bare span; toolscope ${(m[`${key}.both.addedXSpan`]! - m[`${key}.floor.addedXSpan`]!).toFixed(2)}× above it`,
     note: key === 'v2' ? 'sdk2' : undefined,
   });
   return simpleRows(results, 'mcp', '7. MCP', [
@@ -350,7 +365,9 @@ function mcpRows(results: Results): Row[] {
       target: '—',
     },
     line('v1', '@modelcontextprotocol/sdk 1.x'),
+    floor('v1', '1.x'),
     line('v2', '@modelcontextprotocol/client + server 2.x'),
+    floor('v2', '2.x'),
   ]);
 }
 

@@ -4,7 +4,9 @@
  * packages): bare, instrumented on both sides, client only and server only
  * (`instrumentMcpClient` / `instrumentMcpServer`), with metrics as `startToolscope` sets them
  * up (pre-aggregated through `ToolscopeMetricProducer`; every MCP and tool histogram is
- * recorded). `tools/call` of an echo tool, interleaved rounds in rotating order.
+ * recorded), and the floor: the same spans, attributes, propagation and histograms
+ * hand-written without any guard (`support/mcp-floor.ts`), what any instrumentation of these
+ * conventions pays. `tools/call` of an echo tool, interleaved rounds in rotating order.
  *
  * The added cost (instrumented − bare) is reported as a multiple of a bare OTel span measured
  * in the same rounds: `startSpan` with three attributes, an async no-op run in
@@ -17,10 +19,12 @@
 import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport as InMemory1 } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer as McpServer1 } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { LATEST_PROTOCOL_VERSION as LATEST1 } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind } from '@opentelemetry/api';
 import { ToolscopeMetricProducer } from '@toolscope/node';
 import { z } from 'zod';
 import { inBareSpan } from '../support/bare-span.ts';
+import { floorClient, floorServer } from '../support/mcp-floor.ts';
 import { optionalImport } from '../support/optional-import.ts';
 import { createBenchOtel, registerContext } from '../support/otel.ts';
 import { yieldToLoop } from '../support/stats.ts';
@@ -41,14 +45,27 @@ interface Sdk2 {
   McpServer: typeof McpServer1;
 }
 
-type Sides = { client: boolean; server: boolean };
+/** Which sides toolscope instruments; `floor`: both sides hand-written (`mcp-floor.ts`). */
+type Sides = { client: boolean; server: boolean; floor?: boolean };
 
 const VARIANTS: Record<string, Sides> = {
   bare: { client: false, server: false },
   both: { client: true, server: true },
   client: { client: true, server: false },
   server: { client: false, server: true },
+  floor: { client: false, server: false, floor: true },
 };
+
+/** The protocol version the pair negotiated (2.x keeps it; 1.x pairs agree on the latest). */
+function negotiated(client: object): string {
+  return (client as { _negotiatedProtocolVersion?: string })._negotiatedProtocolVersion ?? LATEST1;
+}
+
+function applyFloor(sides: Sides, client: object, server: object): void {
+  if (sides.floor !== true) return;
+  floorServer(server, negotiated(client));
+  floorClient(client, negotiated(client));
+}
 
 async function pair1(mod: McpModule, sides: Sides): Promise<Caller> {
   const server = new McpServer1({ name: 'bench-server', version: '1.0.0' });
@@ -63,6 +80,7 @@ async function pair1(mod: McpModule, sides: Sides): Promise<Caller> {
   const [a, b] = InMemory1.createLinkedPair();
   await server.connect(b);
   await client.connect(a);
+  applyFloor(sides, client, server);
   return client;
 }
 
@@ -79,6 +97,7 @@ async function pair2(sdk: Sdk2, mod: McpModule, sides: Sides): Promise<Caller> {
   const [a, b] = sdk.InMemoryTransport.createLinkedPair();
   await server.connect(b);
   await client.connect(a);
+  applyFloor(sides, client, server);
   return client;
 }
 
@@ -168,7 +187,8 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
     metrics[`${line}.both.us`] = cost[`${line}.both`]!;
     metrics[`${line}.added.us`] = cost[`${line}.both`]! - bare;
     metrics[`${line}.both.xBare`] = cost[`${line}.both`]! / bare;
-    for (const side of ['both', 'client', 'server']) {
+    metrics[`${line}.floor.us`] = cost[`${line}.floor`]!;
+    for (const side of ['both', 'client', 'server', 'floor']) {
       metrics[`${line}.${side}.addedXSpan`] = (cost[`${line}.${side}`]! - bare) / cost.span!;
     }
   }
