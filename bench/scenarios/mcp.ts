@@ -4,9 +4,10 @@
  * packages): bare, instrumented on both sides, client only and server only
  * (`instrumentMcpClient` / `instrumentMcpServer`), with metrics as `startToolscope` sets them
  * up (pre-aggregated through `ToolscopeMetricProducer`; every MCP and tool histogram is
- * recorded), and the floor: the same spans, attributes, propagation and histograms
- * hand-written without any guard (`support/mcp-floor.ts`), what any instrumentation of these
- * conventions pays. `tools/call` of an echo tool, interleaved rounds in rotating order.
+ * recorded); with mode `floor`, bare and the floor instead: the same spans, attributes,
+ * propagation and histograms hand-written without any guard (`support/mcp-floor.ts`), what any
+ * instrumentation of these conventions pays. `tools/call` of an echo tool, interleaved rounds in
+ * rotating order.
  *
  * The added cost (instrumented − bare) is reported as a multiple of a bare OTel span measured
  * in the same rounds: `startSpan` with three attributes, an async no-op run in
@@ -48,12 +49,21 @@ interface Sdk2 {
 /** Which sides toolscope instruments; `floor`: both sides hand-written (`mcp-floor.ts`). */
 type Sides = { client: boolean; server: boolean; floor?: boolean };
 
-const VARIANTS: Record<string, Sides> = {
-  bare: { client: false, server: false },
-  both: { client: true, server: true },
-  client: { client: true, server: false },
-  server: { client: false, server: true },
-  floor: { client: false, server: false, floor: true },
+/**
+ * The variants of each mode: toolscope's (mode `toolscope`, the default), or the floor's (mode
+ * `floor`), each in processes of their own so neither's code shapes the other's JIT state.
+ */
+const VARIANTS: Record<'toolscope' | 'floor', Record<string, Sides>> = {
+  toolscope: {
+    bare: { client: false, server: false },
+    both: { client: true, server: true },
+    client: { client: true, server: false },
+    server: { client: false, server: true },
+  },
+  floor: {
+    bare: { client: false, server: false },
+    floor: { client: false, server: false, floor: true },
+  },
 };
 
 /** The protocol version the pair negotiated (2.x keeps it; 1.x pairs agree on the latest). */
@@ -128,13 +138,15 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
   const notes: Record<string, string> = {};
   if (sdk2 === undefined) notes.sdk2 = '@modelcontextprotocol/client or /server not installed';
 
+  const floorMode = options.mode === 'floor';
+  const variants = VARIANTS[floorMode ? 'floor' : 'toolscope'];
   const lines: Record<string, Record<string, Caller>> = { v1: {} };
-  for (const [name, sides] of Object.entries(VARIANTS)) {
+  for (const [name, sides] of Object.entries(variants)) {
     lines.v1![name] = await pair1(mod.module, sides);
   }
   if (sdk2 !== undefined) {
     lines.v2 = {};
-    for (const [name, sides] of Object.entries(VARIANTS)) {
+    for (const [name, sides] of Object.entries(variants)) {
       lines.v2[name] = await pair2(sdk2, mod.module, sides);
     }
   }
@@ -184,11 +196,16 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
   for (const line of Object.keys(lines)) {
     const bare = cost[`${line}.bare`]!;
     metrics[`${line}.bare.us`] = bare;
+    if (floorMode) {
+      metrics[`${line}.floor.us`] = cost[`${line}.floor`]!;
+      metrics[`${line}.floor.added.us`] = cost[`${line}.floor`]! - bare;
+      metrics[`${line}.floor.addedXSpan`] = (cost[`${line}.floor`]! - bare) / cost.span!;
+      continue;
+    }
     metrics[`${line}.both.us`] = cost[`${line}.both`]!;
     metrics[`${line}.added.us`] = cost[`${line}.both`]! - bare;
     metrics[`${line}.both.xBare`] = cost[`${line}.both`]! / bare;
-    metrics[`${line}.floor.us`] = cost[`${line}.floor`]!;
-    for (const side of ['both', 'client', 'server', 'floor']) {
+    for (const side of ['both', 'client', 'server']) {
       metrics[`${line}.${side}.addedXSpan`] = (cost[`${line}.${side}`]! - bare) / cost.span!;
     }
   }
