@@ -347,22 +347,22 @@ function mcpRows(results: Results): Row[] {
       `${m[`${key}.both.addedXSpan`]!.toFixed(2)}× bare span (client ${m[`${key}.client.addedXSpan`]!.toFixed(2)}×, server ${m[`${key}.server.addedXSpan`]!.toFixed(2)}×); ${times(m[`${key}.both.xBare`]!, 'uninstrumented')}`,
     note: key === 'v2' ? 'sdk2' : undefined,
   });
-  // What any instrumentation of the same conventions pays (bench/support/mcp-floor.ts),
+  // What a plain instrumentation of the same conventions pays (bench/support/mcp-handwritten.ts),
   // measured in processes of its own so neither side's code shapes the other's JIT state.
-  const own = results.get('mcp:toolscope')?.metrics;
-  const floor = (key: string, label: string) => ({
-    label: `MCP tools/call, ${label}, in-memory: the floor (the same spans, attributes, propagation and histograms, hand-written without guards) − bare`,
-    metric: `${key}.floor.added.us`,
+  const toolscopeRun = results.get('mcp:toolscope')?.metrics;
+  const handwritten = (key: string, label: string) => ({
+    label: `MCP tools/call, ${label}, in-memory: hand-written (the same spans, attributes, propagation and histograms in plain code, no guards) − bare`,
+    metric: `${key}.handwritten.added.us`,
     format: (v: number, m: Record<string, number>) =>
-      `${signedUs(v)} (${m[`${key}.floor.us`]!.toFixed(1)} vs ${m[`${key}.bare.us`]!.toFixed(1)} µs)`,
+      `${signedUs(v)} (${m[`${key}.handwritten.us`]!.toFixed(1)} vs ${m[`${key}.bare.us`]!.toFixed(1)} µs)`,
     baseline: '—',
     target: '—',
     ratio: (m: Record<string, number>) => {
-      const toolscope = own?.[`${key}.both.addedXSpan`];
-      const floorX = m[`${key}.floor.addedXSpan`]!;
+      const toolscope = toolscopeRun?.[`${key}.both.addedXSpan`];
+      const own = m[`${key}.handwritten.addedXSpan`]!;
       return toolscope === undefined
-        ? `${floorX.toFixed(2)}× bare span`
-        : `${floorX.toFixed(2)}× bare span; toolscope − floor ${signed(toolscope - floorX)}×`;
+        ? `${own.toFixed(2)}× bare span`
+        : `${own.toFixed(2)}× bare span; toolscope − this ${signed(toolscope - own)}×`;
     },
     note: key === 'v2' ? 'sdk2' : undefined,
   });
@@ -378,11 +378,11 @@ function mcpRows(results: Results): Row[] {
       },
       line('v1', '@modelcontextprotocol/sdk 1.x'),
     ]),
-    ...simpleRows(results, 'mcp:floor', section, [floor('v1', '1.x')]),
+    ...simpleRows(results, 'mcp:handwritten', section, [handwritten('v1', '1.x')]),
     ...simpleRows(results, 'mcp:toolscope', section, [
       line('v2', '@modelcontextprotocol/client + server 2.x'),
     ]),
-    ...simpleRows(results, 'mcp:floor', section, [floor('v2', '2.x')]),
+    ...simpleRows(results, 'mcp:handwritten', section, [handwritten('v2', '2.x')]),
   ];
 }
 

@@ -27,7 +27,7 @@ const FULL: PlanItem[] = [
   { scenario: 'export', modes: ['local', 'otlp'], processes: 3 },
   { scenario: 'report', processes: 3 },
   { scenario: 'probes', processes: 1 },
-  { scenario: 'mcp', modes: ['toolscope', 'floor'], processes: 3 },
+  { scenario: 'mcp', modes: ['toolscope', 'handwritten'], processes: 5 },
   { scenario: 'ai-sdk', processes: 3 },
   { scenario: 'openai-agents', processes: 3 },
   { scenario: 'langchain', processes: 3 },

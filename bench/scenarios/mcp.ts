@@ -4,9 +4,10 @@
  * packages): bare, instrumented on both sides, client only and server only
  * (`instrumentMcpClient` / `instrumentMcpServer`), with metrics as `startToolscope` sets them
  * up (pre-aggregated through `ToolscopeMetricProducer`; every MCP and tool histogram is
- * recorded); with mode `floor`, bare and the floor instead: the same spans, attributes,
- * propagation and histograms hand-written without any guard (`support/mcp-floor.ts`), what any
- * instrumentation of these conventions pays. `tools/call` of an echo tool, interleaved rounds in
+ * recorded); with mode `handwritten`, bare and a hand-written instrumentation instead: the
+ * same spans, attributes, propagation and histograms in plain code without any guard
+ * (`support/mcp-handwritten.ts`), what a straightforward instrumentation of these conventions
+ * pays. `tools/call` of an echo tool, interleaved rounds in
  * rotating order.
  *
  * The added cost (instrumented − bare) is reported as a multiple of a bare OTel span measured
@@ -25,7 +26,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ToolscopeMetricProducer } from '@toolscope/node';
 import { z } from 'zod';
 import { inBareSpan } from '../support/bare-span.ts';
-import { floorClient, floorServer } from '../support/mcp-floor.ts';
+import { handwrittenClient, handwrittenServer } from '../support/mcp-handwritten.ts';
 import { optionalImport } from '../support/optional-import.ts';
 import { createBenchOtel, registerContext } from '../support/otel.ts';
 import { yieldToLoop } from '../support/stats.ts';
@@ -46,23 +47,24 @@ interface Sdk2 {
   McpServer: typeof McpServer1;
 }
 
-/** Which sides toolscope instruments; `floor`: both sides hand-written (`mcp-floor.ts`). */
-type Sides = { client: boolean; server: boolean; floor?: boolean };
+/** Which sides toolscope instruments; `handwritten`: both sides by hand (`mcp-handwritten.ts`). */
+type Sides = { client: boolean; server: boolean; handwritten?: boolean };
 
 /**
- * The variants of each mode: toolscope's (mode `toolscope`, the default), or the floor's (mode
- * `floor`), each in processes of their own so neither's code shapes the other's JIT state.
+ * The variants of each mode: toolscope's (mode `toolscope`, the default), or the hand-written
+ * one's (mode `handwritten`), each in processes of their own so neither's code shapes the JIT
+ * state the other is measured in.
  */
-const VARIANTS: Record<'toolscope' | 'floor', Record<string, Sides>> = {
+const VARIANTS: Record<'toolscope' | 'handwritten', Record<string, Sides>> = {
   toolscope: {
     bare: { client: false, server: false },
     both: { client: true, server: true },
     client: { client: true, server: false },
     server: { client: false, server: true },
   },
-  floor: {
+  handwritten: {
     bare: { client: false, server: false },
-    floor: { client: false, server: false, floor: true },
+    handwritten: { client: false, server: false, handwritten: true },
   },
 };
 
@@ -71,10 +73,10 @@ function negotiated(client: object): string {
   return (client as { _negotiatedProtocolVersion?: string })._negotiatedProtocolVersion ?? LATEST1;
 }
 
-function applyFloor(sides: Sides, client: object, server: object): void {
-  if (sides.floor !== true) return;
-  floorServer(server, negotiated(client));
-  floorClient(client, negotiated(client));
+function applyHandwritten(sides: Sides, client: object, server: object): void {
+  if (sides.handwritten !== true) return;
+  handwrittenServer(server, negotiated(client));
+  handwrittenClient(client, negotiated(client));
 }
 
 async function pair1(mod: McpModule, sides: Sides): Promise<Caller> {
@@ -90,7 +92,7 @@ async function pair1(mod: McpModule, sides: Sides): Promise<Caller> {
   const [a, b] = InMemory1.createLinkedPair();
   await server.connect(b);
   await client.connect(a);
-  applyFloor(sides, client, server);
+  applyHandwritten(sides, client, server);
   return client;
 }
 
@@ -107,7 +109,7 @@ async function pair2(sdk: Sdk2, mod: McpModule, sides: Sides): Promise<Caller> {
   const [a, b] = sdk.InMemoryTransport.createLinkedPair();
   await server.connect(b);
   await client.connect(a);
-  applyFloor(sides, client, server);
+  applyHandwritten(sides, client, server);
   return client;
 }
 
@@ -138,8 +140,8 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
   const notes: Record<string, string> = {};
   if (sdk2 === undefined) notes.sdk2 = '@modelcontextprotocol/client or /server not installed';
 
-  const floorMode = options.mode === 'floor';
-  const variants = VARIANTS[floorMode ? 'floor' : 'toolscope'];
+  const handwritten = options.mode === 'handwritten';
+  const variants = VARIANTS[handwritten ? 'handwritten' : 'toolscope'];
   const lines: Record<string, Record<string, Caller>> = { v1: {} };
   for (const [name, sides] of Object.entries(variants)) {
     lines.v1![name] = await pair1(mod.module, sides);
@@ -196,10 +198,11 @@ export async function mcp(options: ScenarioOptions): Promise<ScenarioOutput> {
   for (const line of Object.keys(lines)) {
     const bare = cost[`${line}.bare`]!;
     metrics[`${line}.bare.us`] = bare;
-    if (floorMode) {
-      metrics[`${line}.floor.us`] = cost[`${line}.floor`]!;
-      metrics[`${line}.floor.added.us`] = cost[`${line}.floor`]! - bare;
-      metrics[`${line}.floor.addedXSpan`] = (cost[`${line}.floor`]! - bare) / cost.span!;
+    if (handwritten) {
+      const own = cost[`${line}.handwritten`]!;
+      metrics[`${line}.handwritten.us`] = own;
+      metrics[`${line}.handwritten.added.us`] = own - bare;
+      metrics[`${line}.handwritten.addedXSpan`] = (own - bare) / cost.span!;
       continue;
     }
     metrics[`${line}.both.us`] = cost[`${line}.both`]!;

@@ -1,8 +1,8 @@
 /**
- * The floor of MCP instrumentation: the least code that gives a `tools/call` what the MCP
- * conventions and toolscope's names contract ask for on the happy path, hand-written for the
- * bench (never shipped). It is what any instrumentation of the same conventions pays, so the
- * MCP rows can say how much of their cost is toolscope's own:
+ * MCP instrumentation hand-written: plain code that gives a `tools/call` what the MCP
+ * conventions and toolscope's names contract ask for on the happy path, written for the bench
+ * (never shipped). It is what a straightforward instrumentation of the same conventions pays,
+ * so the MCP rows can say how much of their cost is toolscope's own:
  *
  * - client: a CLIENT span `tools/call {tool}` with `mcp.method.name`, `gen_ai.operation.name`,
  *   `gen_ai.tool.name`, `gen_ai.tool.type` at creation, `jsonrpc.request.id` and
@@ -38,9 +38,9 @@ interface ToolsCall {
   params: { name: string; _meta?: Record<string, unknown> };
 }
 
-/** Instruments `client.request` (both SDK lines) the floor's way. */
-export function floorClient(client: object, version: string): void {
-  const tracer = trace.getTracer('bench-floor');
+/** Instruments `client.request` (both SDK lines) by hand. */
+export function handwrittenClient(client: object, version: string): void {
+  const tracer = trace.getTracer('bench-handwritten');
   const target = client as { request: Send; _requestMessageId: number };
   const send = target.request;
   target.request = function (this: unknown, request: unknown, a1?: unknown, a2?: unknown) {
@@ -83,13 +83,13 @@ export function floorClient(client: object, version: string): void {
 
 /**
  * Instruments the `tools/call` handler of `server` (an `McpServer`, connected, with its tools
- * registered) the floor's way.
+ * registered) by hand.
  */
-export function floorServer(server: object, version: string): void {
-  const tracer = trace.getTracer('bench-floor');
+export function handwrittenServer(server: object, version: string): void {
+  const tracer = trace.getTracer('bench-handwritten');
   const low = (server as { server: { _requestHandlers: Map<string, Handler> } }).server;
   const handle = low._requestHandlers.get('tools/call');
-  if (typeof handle !== 'function') throw new Error('bench floor: no tools/call handler');
+  if (typeof handle !== 'function') throw new Error('bench handwritten: no tools/call handler');
   low._requestHandlers.set('tools/call', function (this: unknown, request, extra) {
     const req = request as ToolsCall;
     const parent = propagation.extract(context.active(), req.params._meta);
