@@ -332,6 +332,32 @@ const signed = (v: number, digits = 2) => `${v < 0 ? '−' : '+'}${Math.abs(v).t
 /** A difference in µs with its sign: "+8.1 µs", "−0.3 µs". */
 const signedUs = (v: number) => `${signed(v, 1)} µs`;
 
+/**
+ * Section 6, for reference: the same requests at the same rate without a monitor, through
+ * undici's `request()` and through its lower-level `dispatch()` (`support/probe-reference.ts`).
+ */
+function probeReferenceRows(results: Results): Row[] {
+  const monitor = results.get('probes:monitor')?.metrics.cpuPercent;
+  const row = (label: string) => ({
+    label: `CPU, the same requests without a monitor: ${label}`,
+    metric: 'cpuPercent',
+    format: (v: number, m: Record<string, number>) =>
+      `${v.toFixed(1)}% of one core (${m.requestsPerSecond!.toFixed(0)} requests/s)`,
+    baseline: '—',
+    target: '—',
+    ratio: (m: Record<string, number>) =>
+      monitor === undefined ? '—' : `the monitor ${signed(monitor - m.cpuPercent!, 1)} points`,
+  });
+  return [
+    ...simpleRows(results, 'probes:request', '6. probes', [
+      row("undici's request() (the monitor's transport)"),
+    ]),
+    ...simpleRows(results, 'probes:dispatch', '6. probes', [
+      row("undici's dispatch() with a byte-counting handler"),
+    ]),
+  ];
+}
+
 /** Section 7: the added cost of MCP instrumentation per `tools/call`, in bare spans. */
 function mcpRows(results: Results): Row[] {
   const target = '≤ 4× bare span (stretch 3×)';
@@ -479,7 +505,7 @@ export function buildRows(results: Results): Row[] {
         note: 'prometheus',
       },
     ]),
-    ...simpleRows(results, 'probes', '6. probes', [
+    ...simpleRows(results, 'probes:monitor', '6. probes', [
       {
         label: 'CPU, 1,000 HTTP checks at 1 s intervals',
         metric: 'cpuPercent',
@@ -488,6 +514,9 @@ export function buildRows(results: Results): Row[] {
         target: '< 10% of one core',
         ok: (v) => v < 10,
       },
+    ]),
+    ...probeReferenceRows(results),
+    ...simpleRows(results, 'probes:monitor', '6. probes', [
       {
         label: 'scheduling jitter p99',
         metric: 'jitterP99Ms',

@@ -26,7 +26,7 @@ const FULL: PlanItem[] = [
   { scenario: 'accuracy', processes: 1 },
   { scenario: 'export', modes: ['local', 'otlp'], processes: 3 },
   { scenario: 'report', processes: 3 },
-  { scenario: 'probes', processes: 1 },
+  { scenario: 'probes', modes: ['monitor', 'request', 'dispatch'], processes: 1 },
   { scenario: 'mcp', modes: ['toolscope', 'handwritten'], processes: 5 },
   { scenario: 'ai-sdk', processes: 3 },
   { scenario: 'openai-agents', processes: 3 },

@@ -12,10 +12,14 @@
  *   `close()` (the leak check), and, for information, sampled every 500 ms during the run
  *   (it includes requests in flight, so it drifts with load): median of the first 5 samples
  *   against the median of the last 5.
+ *
+ * Modes `request` and `dispatch` run the same requests without a monitor (the transport's own
+ * CPU), each in a process of its own; the default mode `monitor` runs the monitor.
  */
 
 import { optionalImport } from '../support/optional-import.ts';
 import { createBenchOtel, registerContext } from '../support/otel.ts';
+import { type ReferenceTransport, startReferenceLoops } from '../support/probe-reference.ts';
 import { startServerProcess } from '../support/receiver-process.ts';
 import { exactQuantile, median } from '../support/stats.ts';
 import type { ScenarioOptions, ScenarioOutput } from './types.ts';
@@ -34,11 +38,14 @@ interface ProbeModule {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function probes(options: ScenarioOptions): Promise<ScenarioOutput> {
-  const mod = await optionalImport<ProbeModule>('@toolscope/health-probe');
-  if (!mod.ok) return { metrics: {}, notes: { unavailable: mod.reason } };
   const checks = options.quick ? 100 : 1000;
   const warmupMs = options.quick ? 2_000 : 5_000;
   const measureMs = options.quick ? 3_000 : 20_000;
+  if (options.mode === 'request' || options.mode === 'dispatch') {
+    return reference(options.mode, checks, warmupMs, measureMs);
+  }
+  const mod = await optionalImport<ProbeModule>('@toolscope/health-probe');
+  if (!mod.ok) return { metrics: {}, notes: { unavailable: mod.reason } };
   registerContext();
   createBenchOtel();
   const target = await startServerProcess('health-target.ts');
@@ -108,6 +115,37 @@ export async function probes(options: ScenarioOptions): Promise<ScenarioOutput> 
       handlesBefore,
       handlesAfterClose,
       handleGrowth: handlesAfterClose - handlesBefore,
+    },
+    notes: {},
+  };
+}
+
+/**
+ * Modes `request` and `dispatch`: the same requests at the same rate without a monitor
+ * (`support/probe-reference.ts`), CPU over the same window.
+ */
+async function reference(
+  transport: ReferenceTransport,
+  checks: number,
+  warmupMs: number,
+  measureMs: number,
+): Promise<ScenarioOutput> {
+  const target = await startServerProcess('health-target.ts');
+  const loops = startReferenceLoops(transport, `${target.url}/health`, checks, 1000);
+  await sleep(warmupMs);
+  const completedStart = loops.completed();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  await sleep(measureMs);
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = performance.now() - wallStart;
+  const requests = loops.completed() - completedStart;
+  await loops.close();
+  target.stop();
+  return {
+    metrics: {
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      requestsPerSecond: requests / (wall / 1000),
     },
     notes: {},
   };

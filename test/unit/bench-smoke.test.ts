@@ -49,6 +49,8 @@ const EXPECTED_ROWS = [
   'report from the process, 1M recorded invocations',
   'report from Prometheus, 100 tools over 1 h',
   'CPU, 1,000 HTTP checks at 1 s intervals',
+  "CPU, the same requests without a monitor: undici's request()",
+  "CPU, the same requests without a monitor: undici's dispatch()",
   'scheduling jitter p99',
   'handle growth',
   'bare OTel span in the same rounds',
