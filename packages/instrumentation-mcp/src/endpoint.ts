@@ -8,12 +8,16 @@
 import type { Attributes } from '@opentelemetry/api';
 import {
   boundName,
+  LIMITS,
   MCP_PROTOCOL_VERSION_FIRST_STATELESS,
 } from '@toolscope/instrumentation/internal';
 import { type Connection, connectionOf } from './connection.ts';
 import type { ProtocolLike, Role } from './internal-types.ts';
 
 const UNSEEN: unique symbol = Symbol('unseen');
+
+/** Tool and prompt names remembered from an endpoint's own list answers. */
+const MAX_ADVERTISED = LIMITS.mcpAttributeSetsPerEndpoint;
 
 /**
  * Whether `version` is a stateless revision (2026-07-28 or later): no `initialize`, no
@@ -50,6 +54,12 @@ export class Endpoint {
   stateless = false;
   /** Metric attribute sets of operations (see `metrics.ts`), valid for the current facts. */
   operationSets = new Map<string, Attributes>();
+  /**
+   * The metric keys (`tools/call\u0000{name}`, `prompts/get\u0000{name}`) of the tools and
+   * prompts this endpoint's own `tools/list` / `prompts/list` answers named, at most
+   * `MAX_ADVERTISED`: a failed call of one of them keeps its name on metrics.
+   */
+  readonly advertised = new Set<string>();
 
   constructor(role: Role) {
     this.role = role;
@@ -81,6 +91,22 @@ export class Endpoint {
     this.session = session === undefined ? undefined : boundName(session, 'mcp.session.id');
     this.operationSets = new Map();
     return this;
+  }
+
+  /**
+   * Remembers the names a `tools/list` or `prompts/list` answer of this endpoint gives (`kind`
+   * the list's field, `method` the call they are named in).
+   */
+  noteListed(result: unknown, kind: 'tools' | 'prompts', method: string): void {
+    const items = (result as Record<string, unknown> | undefined)?.[kind];
+    if (!Array.isArray(items)) return;
+    for (const item of items) {
+      if (this.advertised.size >= MAX_ADVERTISED) return;
+      const name = (item as { name?: unknown } | null)?.name;
+      if (typeof name === 'string' && name !== '') {
+        this.advertised.add(`${method}\u0000${boundName(name, 'mcp.target')}`);
+      }
+    }
   }
 
   /** Remembers the version an `initialize` result names (1.x). */

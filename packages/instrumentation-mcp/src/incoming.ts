@@ -18,6 +18,7 @@ import {
   callSeconds,
   clockFor,
   getRecorders,
+  isMetricName,
   recordError,
 } from '@toolscope/instrumentation/internal';
 import { logger } from './diag.ts';
@@ -29,7 +30,7 @@ import type {
   ProtocolLike,
   Role,
 } from './internal-types.ts';
-import { operationAttributes, recordDuration } from './metrics.ts';
+import { type MetricTarget, operationAttributes, recordDuration } from './metrics.ts';
 import {
   describeOperation,
   isJsonRpcMessage,
@@ -52,6 +53,10 @@ import {
   JSONRPC_ERROR_CODE_INTERNAL,
   MCP_METHOD_NAME_VALUE_INITIALIZE,
   MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED,
+  MCP_METHOD_NAME_VALUE_PROMPTS_GET,
+  MCP_METHOD_NAME_VALUE_PROMPTS_LIST,
+  MCP_METHOD_NAME_VALUE_TOOLS_CALL,
+  MCP_METHOD_NAME_VALUE_TOOLS_LIST,
   META_KEY_PROTOCOL_VERSION,
 } from './semconv.ts';
 import { observe, type Settlement } from './settle.ts';
@@ -306,12 +311,40 @@ function cancelledRequestContext(instance: ProtocolLike, message: JsonRpcMessage
   return span === undefined ? context.active() : trace.setSpan(context.active(), span);
 }
 
-const OTHER_TARGET = {
+const OTHER_TARGET: MetricTarget = {
   method: ERROR_TYPE_VALUE_OTHER,
   toolName: undefined,
   promptName: undefined,
   metricKey: ERROR_TYPE_VALUE_OTHER,
-} as const;
+};
+const OTHER_TOOL: MetricTarget = {
+  method: MCP_METHOD_NAME_VALUE_TOOLS_CALL,
+  toolName: ERROR_TYPE_VALUE_OTHER,
+  promptName: undefined,
+  metricKey: `${MCP_METHOD_NAME_VALUE_TOOLS_CALL}\u0000${ERROR_TYPE_VALUE_OTHER}`,
+};
+const OTHER_PROMPT: MetricTarget = {
+  method: MCP_METHOD_NAME_VALUE_PROMPTS_GET,
+  toolName: undefined,
+  promptName: ERROR_TYPE_VALUE_OTHER,
+  metricKey: `${MCP_METHOD_NAME_VALUE_PROMPTS_GET}\u0000${ERROR_TYPE_VALUE_OTHER}`,
+};
+
+/**
+ * What a handled operation is recorded as. The tool or prompt name comes from the peer: a call
+ * that succeeded names a real tool (it takes its place in the core's name guard), and so does
+ * a failed call of a name this server listed or that already has its place; any other failed
+ * call (an unknown tool, which the SDK refuses) is `_OTHER`, so made-up names never crowd out
+ * real ones, the server's or the process's own.
+ */
+function metricTarget(h: Handling, errorType: string | undefined): MetricTarget {
+  if (h.fallback) return OTHER_TARGET;
+  const op = h.op;
+  const name = op.toolName ?? op.promptName;
+  if (name === undefined || errorType === undefined) return op;
+  if (h.endpoint.advertised.has(op.metricKey) || isMetricName(name)) return op;
+  return op.toolName !== undefined ? OTHER_TOOL : OTHER_PROMPT;
+}
 
 function finish(h: Handling, errorType: string | undefined, statusCode: string | undefined): void {
   h.span.end();
@@ -319,13 +352,7 @@ function finish(h: Handling, errorType: string | undefined, statusCode: string |
     recordDuration(
       getRecorders().mcpServerOperation,
       callSeconds(h.span, h.startMs),
-      operationAttributes(
-        h.endpoint,
-        h.fallback ? OTHER_TARGET : h.op,
-        errorType,
-        statusCode,
-        h.version,
-      ),
+      operationAttributes(h.endpoint, metricTarget(h, errorType), errorType, statusCode, h.version),
     );
   } catch (err) {
     logger.error('recording an MCP server operation failed; ignored', err);
@@ -333,7 +360,13 @@ function finish(h: Handling, errorType: string | undefined, statusCode: string |
 }
 
 function endOk(h: Handling, result: unknown): void {
-  if (h.message.method === MCP_METHOD_NAME_VALUE_INITIALIZE) {
+  const method = h.message.method;
+  if (method === MCP_METHOD_NAME_VALUE_TOOLS_LIST) {
+    h.endpoint.noteListed(result, 'tools', MCP_METHOD_NAME_VALUE_TOOLS_CALL);
+  } else if (method === MCP_METHOD_NAME_VALUE_PROMPTS_LIST) {
+    h.endpoint.noteListed(result, 'prompts', MCP_METHOD_NAME_VALUE_PROMPTS_GET);
+  }
+  if (method === MCP_METHOD_NAME_VALUE_INITIALIZE) {
     h.endpoint.noteInitialized(result);
     const version = h.endpoint.refresh(h.instance).version;
     if (version !== undefined) {
@@ -349,10 +382,28 @@ function endOk(h: Handling, result: unknown): void {
   finish(h, errorType, undefined);
 }
 
+/**
+ * The code the SDK puts on the wire for a handler that threw `code`: 2.x maps some codes per
+ * protocol era through its codec (a thrown `-32002` is answered `-32602`); 1.x sends it as is.
+ */
+function wireCode(instance: ProtocolLike, code: number): number {
+  try {
+    const codecOf = instance._negotiatedWireCodec;
+    if (typeof codecOf !== 'function') return code;
+    const encode = (codecOf.call(instance) as { encodeErrorCode?: unknown } | undefined)
+      ?.encodeErrorCode;
+    if (typeof encode !== 'function') return code;
+    const encoded: unknown = encode(code);
+    return typeof encoded === 'number' && Number.isSafeInteger(encoded) ? encoded : code;
+  } catch {
+    return code;
+  }
+}
+
 /** `error.type` is the JSON-RPC error code the SDK answers with (`-32603` without a code). */
 function endFailed(h: Handling, err: unknown): void {
   try {
-    const code = String(jsonRpcCode(err) ?? JSONRPC_ERROR_CODE_INTERNAL);
+    const code = String(wireCode(h.instance, jsonRpcCode(err) ?? JSONRPC_ERROR_CODE_INTERNAL));
     recordError(h.span, err);
     h.span.setAttribute(ATTR_ERROR_TYPE, code);
     h.span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, code);

@@ -42,6 +42,8 @@ export interface ProtocolLike {
   fallbackNotificationHandler?: unknown;
   /** The abort controllers of the requests being handled, by JSON-RPC id (1.x and 2.x). */
   _requestHandlerAbortControllers?: unknown;
+  /** 2.x: the wire codec of the negotiated era (it maps error codes on the way out). */
+  _negotiatedWireCodec?: unknown;
   transport?: TransportLike | undefined;
 }
 

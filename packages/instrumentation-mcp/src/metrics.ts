@@ -28,6 +28,7 @@ import {
   ATTR_RPC_RESPONSE_STATUS_CODE,
   ERROR_TYPE_VALUE_OTHER,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  JSONRPC_ERROR_CODES_KNOWN,
 } from './semconv.ts';
 
 /** Attribute sets kept per endpoint before new combinations fold into `_OTHER`. */
@@ -102,6 +103,26 @@ function withConnection(attrs: Attributes, connection: Connection | undefined): 
   return attrs;
 }
 
+/**
+ * An `error.type` or `rpc.response.status_code` fit for a metric: a JSON-RPC code only when
+ * JSON-RPC or MCP defines it, `_OTHER` for any other number (a peer answers with whatever code
+ * it likes); names (`tool_error`, an exception's type) as they are.
+ *
+ * @example metricErrorCode('-32602') === '-32602'
+ * @example metricErrorCode('1234') === '_OTHER'
+ * @example metricErrorCode('tool_error') === 'tool_error'
+ */
+export function metricErrorCode(value: string): string {
+  return JSONRPC_ERROR_CODES_KNOWN.has(value) || !/^-?\d+$/.test(value)
+    ? value
+    : ERROR_TYPE_VALUE_OTHER;
+}
+
+/** A tool or prompt name on a metric: `_OTHER` stays itself and takes no place in the guard. */
+function metricTargetName(name: string): string {
+  return name === ERROR_TYPE_VALUE_OTHER ? name : metricNameOf(name);
+}
+
 /** A protocol version fit for a metric: the date-shaped revisions only. */
 function metricVersion(version: string | undefined): string | undefined {
   return version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) ? version : undefined;
@@ -124,6 +145,8 @@ export function operationAttributes(
   statusCode?: string,
   version: string | undefined = endpoint.version,
 ): Attributes {
+  if (errorType !== undefined) errorType = metricErrorCode(errorType);
+  if (statusCode !== undefined) statusCode = metricErrorCode(statusCode);
   let key = target.metricKey;
   if (errorType !== undefined) key += SEP + errorType + SEP + (statusCode ?? '');
   if (version !== endpoint.version) key += SEP + SEP + (version ?? '');
@@ -143,11 +166,11 @@ export function operationAttributes(
   }
   attrs = { [ATTR_MCP_METHOD_NAME]: target.method };
   if (target.toolName !== undefined) {
-    attrs[ATTR_GEN_AI_TOOL_NAME] = metricNameOf(target.toolName);
+    attrs[ATTR_GEN_AI_TOOL_NAME] = metricTargetName(target.toolName);
     attrs[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
   }
   if (target.promptName !== undefined) {
-    attrs[ATTR_GEN_AI_PROMPT_NAME] = metricNameOf(target.promptName);
+    attrs[ATTR_GEN_AI_PROMPT_NAME] = metricTargetName(target.promptName);
   }
   const v = metricVersion(version);
   if (v !== undefined) attrs[ATTR_MCP_PROTOCOL_VERSION] = v;

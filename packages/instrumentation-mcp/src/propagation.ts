@@ -22,9 +22,11 @@ export function isInstrumentedRequest(request: object): boolean {
 }
 
 /**
- * A copy of `message` whose `params._meta` also carries the trace context and baggage of
- * `ctx`, injected with the configured propagators (W3C: `traceparent`, `tracestate`, `baggage`,
- * the keys SEP-414 reserves). Keys already in `_meta` are kept as they are; the caller's
+ * A copy of `message` whose `params._meta` carries the trace context and baggage of `ctx`,
+ * injected with the configured propagators (W3C: `traceparent`, `tracestate`, `baggage`, the
+ * keys SEP-414 reserves). The keys the propagators write replace the caller's (as any OTel
+ * injection does): a gateway that forwards a received request's `_meta` sends its own context,
+ * not the stale one of the request it received. Every other `_meta` key is kept; the caller's
  * objects are never mutated.
  *
  * @example withTraceContext({ method: 'tools/list', params: { _meta: { progressToken: 1 } } }, ctx)
@@ -44,7 +46,7 @@ export function withTraceContext<R extends JsonRpcMessageLike>(message: R, ctx: 
     let meta: Record<string, unknown>;
     if (existing !== null && typeof existing === 'object') {
       meta = { ...existing };
-      for (const key of keys) if (meta[key] === undefined) meta[key] = carrier[key];
+      for (const key of keys) meta[key] = carrier[key];
     } else {
       meta = carrier;
     }
@@ -102,8 +104,11 @@ export function extractIncoming(meta: unknown, headers: unknown, ambient: Contex
     headers !== undefined && (ambientSpan === undefined || !isSpanContextValid(ambientSpan))
       ? propagation.extract(ambient, headers, headerGetter)
       : ambient;
-  let parent = meta !== null && typeof meta === 'object' ? propagation.extract(base, meta) : base;
-  if (parent !== ambient) parent = boundBaggage(parent);
+  // Baggage is bounded wherever it came from: `_meta`, the headers, or the ambient context an
+  // HTTP server instrumentation extracted from the same peer's headers.
+  const parent = boundBaggage(
+    meta !== null && typeof meta === 'object' ? propagation.extract(base, meta) : base,
+  );
   const transport = base === ambient ? ambientSpan : trace.getSpanContext(base);
   const links =
     transport !== undefined &&

@@ -5,10 +5,15 @@
  * counted on `toolscope.values.truncated`.
  */
 
-import { SpanKind } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { DEFAULT_PEER_STRING_LIMITS, truncationCounts } from '@toolscope/instrumentation/internal';
+import {
+  DEFAULT_PEER_STRING_LIMITS,
+  isMetricName,
+  truncationCounts,
+} from '@toolscope/instrumentation/internal';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpServer } from '../src/index.ts';
 import { LINES, type SdkLine } from './helpers/lines.ts';
@@ -26,6 +31,9 @@ interface RawTransport {
 async function target(line: SdkLine): Promise<RawTransport> {
   const server = instrumentMcpServer(line.server('target'));
   server.registerTool('echo', {}, async () => ({ content: [] }));
+  // A listed tool whose calls with a wrong argument fail.
+  const input = line.label === '1.x' ? { n: z.number() } : z.object({ n: z.number() });
+  server.registerTool('echo2', { inputSchema: input }, async () => ({ content: [] }));
   const [client, serverSide] = line.linkedPair();
   await server.connect(serverSide);
   return client as RawTransport;
@@ -109,16 +117,49 @@ describe.each(LINES)('a hostile client against an instrumented $label server', (
     expect(sites).toEqual(expect.arrayContaining(['mcp.tool.name', 'mcp.request.id']));
   });
 
-  it('keeps the metric series bounded whatever tool names the client makes up', async () => {
+  it('records made-up tool names as _OTHER, taking no place from real tools', async () => {
     for (let i = 0; i < 250; i++) {
       await call(`n${i}`, 'tools/call', { name: `made_up_${i}`, arguments: {} });
     }
+    // Every made-up name failed (the SDK refuses unknown tools): none took a place in the
+    // core's name guard, so the server's real tool and the process's own keep theirs.
+    expect(isMetricName('made_up_0')).toBe(false);
+    await call('real', 'tools/call', { name: 'echo', arguments: {} });
     const ops = await otel.metric('mcp.server.operation.duration');
-    const names = new Set(ops?.dataPoints.map((p) => p.attributes['gen_ai.tool.name']));
-    // The core's name guard (maxToolNames = 200) folds the rest into `_OTHER`.
-    expect(names.size).toBeLessThanOrEqual(201 + 1);
-    expect(names.has('_OTHER')).toBe(true);
-    for (const name of names) expect(String(name).length).toBeLessThanOrEqual(LIMIT);
+    const names = new Set(
+      ops?.dataPoints
+        .filter((p) => p.attributes['mcp.method.name'] === 'tools/call')
+        .map((p) => p.attributes['gen_ai.tool.name']),
+    );
+    expect([...names].sort()).toEqual(['_OTHER', 'echo']);
+    // The spans keep each name (bounded).
+    expect(serverSpans().some((s) => s.name === 'tools/call made_up_249')).toBe(true);
+  });
+
+  it('keeps the name of a listed tool whose calls fail', async () => {
+    await call('list', 'tools/list', {});
+    await call('bad-args', 'tools/call', { name: 'echo2', arguments: { n: 'not a number' } });
+    const ops = await otel.metric('mcp.server.operation.duration');
+    const failed = ops?.dataPoints.find(
+      (p) =>
+        p.attributes['gen_ai.tool.name'] === 'echo2' && p.attributes['error.type'] !== undefined,
+    );
+    expect(failed?.attributes['mcp.method.name']).toBe('tools/call');
+  });
+
+  it('bounds baggage from the ambient context (an HTTP server instrumentation) too', async () => {
+    const huge = propagation.setBaggage(
+      context.active(),
+      propagation.createBaggage({ 'toolscope.correlation_id': { value: 'a'.repeat(4000) } }),
+    );
+    // The in-memory transport hands the request over in the sender's context: here, the
+    // context an HTTP server instrumentation would have extracted from the peer's headers.
+    await context.with(huge, () => call('ambient', 'tools/call', { name: 'echo', arguments: {} }));
+    const span = serverSpans().find(
+      (s) => s.name === 'tools/call echo' && s.attributes['jsonrpc.request.id'] === 'ambient',
+    );
+    expect(span?.attributes['toolscope.correlation_id']).toMatch(/^a+…$/);
+    expect(String(span?.attributes['toolscope.correlation_id']).length).toBe(LIMIT);
   });
 });
 

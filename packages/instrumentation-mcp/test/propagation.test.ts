@@ -16,18 +16,28 @@ describe('_meta propagation', () => {
     return setCorrelationId(trace.setSpan(context.active(), span), 'c-1');
   };
 
-  it('injects traceparent and baggage into a copy, keeping existing _meta keys', () => {
+  it("injects traceparent and baggage into a copy: the trace keys replace the caller's (a forwarded _meta), other keys stay", () => {
     const request = {
       method: 'tools/call',
-      params: { name: 'x', _meta: { progressToken: 7, traceparent: 'caller-owned' } },
+      params: {
+        name: 'x',
+        _meta: { progressToken: 7, traceparent: '00-forwarded-from-upstream-01', 'x.io/k': 'v' },
+      },
     };
-    const out = withTraceContext(request, activeContext());
+    const ctx = activeContext();
+    const out = withTraceContext(request, ctx);
     expect(out).not.toBe(request);
     expect(out.params).not.toBe(request.params);
-    expect(request.params._meta).toEqual({ progressToken: 7, traceparent: 'caller-owned' });
+    expect(request.params._meta).toEqual({
+      progressToken: 7,
+      traceparent: '00-forwarded-from-upstream-01',
+      'x.io/k': 'v',
+    });
+    const sc = trace.getSpanContext(ctx)!;
     expect(out.params._meta).toEqual({
       progressToken: 7,
-      traceparent: 'caller-owned',
+      traceparent: `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags}`,
+      'x.io/k': 'v',
       baggage: 'toolscope.correlation_id=c-1',
     });
   });

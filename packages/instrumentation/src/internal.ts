@@ -33,7 +33,7 @@ export { readProperty } from './error-type.ts';
 export { HEALTH_STATES } from './health-registry.ts';
 export { STEP_KEY, TOOL_KEY, WORKFLOW_KEY } from './keys.ts';
 export { emitInvocation, hasInvocationListeners } from './listeners.ts';
-export { metricNameOf } from './metrics/cardinality.ts';
+export { isMetricName, metricNameOf } from './metrics/cardinality.ts';
 export * from './metrics/catalogue.ts';
 export { createCounter, createHistogram, createObservableGauge } from './metrics/create.ts';
 export {

@@ -38,7 +38,9 @@ export const ATTR_RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code' as const
 export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name' as const;
 
 export const MCP_METHOD_NAME_VALUE_TOOLS_CALL = 'tools/call' as const;
+export const MCP_METHOD_NAME_VALUE_TOOLS_LIST = 'tools/list' as const;
 export const MCP_METHOD_NAME_VALUE_PROMPTS_GET = 'prompts/get' as const;
+export const MCP_METHOD_NAME_VALUE_PROMPTS_LIST = 'prompts/list' as const;
 export const MCP_METHOD_NAME_VALUE_INITIALIZE = 'initialize' as const;
 /** The notification a peer sends to cancel one of its requests. */
 export const MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED = 'notifications/cancelled' as const;
@@ -46,6 +48,26 @@ export const MCP_METHOD_NAME_VALUE_NOTIFICATIONS_CANCELLED = 'notifications/canc
 export const MCP_PROTOCOL_VERSION_FIRST_STATELESS = '2026-07-28' as const;
 /** JSON-RPC "Internal error": what the MCP SDK answers for a thrown value without a code. */
 export const JSONRPC_ERROR_CODE_INTERNAL = -32603;
+/**
+ * The JSON-RPC error codes JSON-RPC 2.0 and MCP define (parse error, invalid request, method
+ * not found, invalid params, internal error; MCP's connection closed, request timeout,
+ * resource not found, missing client capability, unsupported protocol version, URL
+ * elicitation required). Metrics keep these as `error.type` / `rpc.response.status_code`; any
+ * other code a peer answers with is `_OTHER` there (spans keep it).
+ */
+export const JSONRPC_ERROR_CODES_KNOWN: ReadonlySet<string> = new Set([
+  '-32700',
+  '-32600',
+  '-32601',
+  '-32602',
+  '-32603',
+  '-32000',
+  '-32001',
+  '-32002',
+  '-32021',
+  '-32022',
+  '-32042',
+]);
 /** `error.type` of a `tools/call` whose result has `isError: true` (MCP convention). */
 export const ERROR_TYPE_VALUE_TOOL_ERROR = 'tool_error' as const;
 /** `error.type` of a call the model made to a tool the framework does not have. */

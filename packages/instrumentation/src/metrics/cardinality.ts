@@ -61,6 +61,14 @@ export function metricNameOf(name: string): string {
 }
 
 /**
+ * Whether `name` already has its own place on metrics (`metricNameOf` admitted it). Asking
+ * takes no place: for names a peer sends that must not crowd out the process's own.
+ */
+export function isMetricName(name: string): boolean {
+  return admitted.has(name);
+}
+
+/**
  * The metric attribute sets of a tool. Every name folded into `_OTHER` shares one set per
  * tool type, so pre-aggregated cells (found by object identity) stay one series.
  */
