@@ -28,6 +28,15 @@ beforeAll(async () => {
       case '/500':
         res.statusCode = 500;
         return void res.end('boom');
+      case '/500-big':
+        // An error page larger than the drain limit (64 KiB), then a stall.
+        res.writeHead(500);
+        res.write(Buffer.alloc(256 * 1024, 98));
+        return;
+      case '/500-stall':
+        res.writeHead(500);
+        res.write('partial error page');
+        return;
       case '/reset':
         return void req.socket.resetAndDestroy();
       case '/close':
@@ -117,6 +126,16 @@ describe('HTTP checks are classified within their deadline', () => {
     const { result } = await runOnce({ endpoint: `${base}/500` });
     expect(result).toMatchObject({ ok: false, errorType: 'unexpected_status', statusCode: 500 });
     expect(result.error).toContain('500');
+  });
+
+  it('fails an unexpected status with a large or stalling body as unexpected_status, in time', async () => {
+    const big = await runOnce({ endpoint: `${base}/500-big` });
+    expect(big.result).toMatchObject({ ok: false, errorType: 'unexpected_status', statusCode: 500 });
+    expect(big.result.latencyMs).toBeLessThan(TIMEOUT);
+    // The drain is under the deadline too: a stalled error body ends the run at the deadline.
+    const stalled = await runOnce({ endpoint: `${base}/500-stall` });
+    expect(stalled.result).toMatchObject({ ok: false, errorType: 'timeout' });
+    expect(stalled.result.latencyMs).toBeLessThan(TIMEOUT + 2_000);
   });
 
   it('accepts a 500 when it is expected', async () => {
