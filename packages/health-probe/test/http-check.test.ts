@@ -130,7 +130,11 @@ describe('HTTP checks are classified within their deadline', () => {
 
   it('fails an unexpected status with a large or stalling body as unexpected_status, in time', async () => {
     const big = await runOnce({ endpoint: `${base}/500-big` });
-    expect(big.result).toMatchObject({ ok: false, errorType: 'unexpected_status', statusCode: 500 });
+    expect(big.result).toMatchObject({
+      ok: false,
+      errorType: 'unexpected_status',
+      statusCode: 500,
+    });
     expect(big.result.latencyMs).toBeLessThan(TIMEOUT);
     // The drain is under the deadline too: a stalled error body ends the run at the deadline.
     const stalled = await runOnce({ endpoint: `${base}/500-stall` });
