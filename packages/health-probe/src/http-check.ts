@@ -133,6 +133,7 @@ class HttpRun {
     if (this.settled || statusCode < 200) return; // 1xx: the final response follows
     this.statusCode = statusCode;
     const check = this.check;
+    const declared = Number(headers['content-length']);
     if (!check.expectedStatus.some((r) => statusCode >= r.min && statusCode <= r.max)) {
       this.clock.mark();
       this.failure = new ProbeFailure(
@@ -140,9 +141,10 @@ class HttpRun {
         `unexpected status ${statusCode} (expected ${check.expectedStatusList.join(', ')})`,
         statusCode,
       );
+      // A body declared past the drain limit is not worth waiting for: the verdict is now.
+      if (Number.isFinite(declared) && declared > DRAIN_LIMIT) this.stop(this.failure);
       return;
     }
-    const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > check.maxBodyBytes) {
       this.clock.mark();
       this.stop(
@@ -202,7 +204,8 @@ class HttpRun {
   }
 
   onResponseError(_controller: Controller | null, err: Error): void {
-    this.fail(err);
+    // While draining an unexpected answer, the status is the verdict whatever the body does.
+    this.fail(this.failure ?? err);
   }
 }
 

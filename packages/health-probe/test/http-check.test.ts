@@ -37,6 +37,17 @@ beforeAll(async () => {
         res.writeHead(500);
         res.write('partial error page');
         return;
+      case '/503-declared-big':
+        // Declares more than the drain limit, sends a little, then stalls.
+        res.writeHead(503, { 'content-length': '1000000' });
+        res.write(Buffer.alloc(2048, 99));
+        return;
+      case '/500-cut':
+        // Declares 100 bytes, sends 2, then the connection goes.
+        res.writeHead(500, { 'content-length': '100' });
+        res.write('ab');
+        setTimeout(() => req.socket.destroy(), 20);
+        return;
       case '/reset':
         return void req.socket.resetAndDestroy();
       case '/close':
@@ -136,6 +147,21 @@ describe('HTTP checks are classified within their deadline', () => {
       statusCode: 500,
     });
     expect(big.result.latencyMs).toBeLessThan(TIMEOUT);
+    // A declared body past the drain limit is not waited for; a body cut short is still the
+    // status's failure.
+    const declaredBig = await runOnce({ endpoint: `${base}/503-declared-big` });
+    expect(declaredBig.result).toMatchObject({
+      ok: false,
+      errorType: 'unexpected_status',
+      statusCode: 503,
+    });
+    expect(declaredBig.result.latencyMs).toBeLessThan(TIMEOUT);
+    const cut = await runOnce({ endpoint: `${base}/500-cut` });
+    expect(cut.result).toMatchObject({
+      ok: false,
+      errorType: 'unexpected_status',
+      statusCode: 500,
+    });
     // The drain is under the deadline too: a stalled error body ends the run at the deadline.
     const stalled = await runOnce({ endpoint: `${base}/500-stall` });
     expect(stalled.result).toMatchObject({ ok: false, errorType: 'timeout' });

@@ -35,6 +35,7 @@ import {
   describeOperation,
   isJsonRpcMessage,
   isToolErrorResult,
+  isToolRefusalResult,
   jsonRpcCode,
   markFailed,
   nonEmpty,
@@ -331,28 +332,35 @@ const OTHER_PROMPT: MetricTarget = {
 };
 
 /**
- * What a handled operation is recorded as. The tool or prompt name comes from the peer: a call
- * that succeeded names a real tool (it takes its place in the core's name guard), and so does
- * a failed call of a name this server listed or that already has its place; any other failed
- * call (an unknown tool, which the SDK refuses) is `_OTHER`, so made-up names never crowd out
- * real ones, the server's or the process's own.
+ * What a handled operation is recorded as. The tool or prompt name comes from the peer. A
+ * handler that answered with a result (success, or a tool's `isError` result) served a real
+ * tool or prompt: its name takes its place in the core's name guard. A call the SDK refused (a
+ * JSON-RPC error, or 1.x's `Tool … not found` result) keeps its name only when this server's
+ * own `tools/list` / `prompts/list` named it or the name already has its place; otherwise it is
+ * `_OTHER`, so made-up names never crowd out real ones, the server's or the process's own.
  */
-function metricTarget(h: Handling, errorType: string | undefined): MetricTarget {
+function metricTarget(h: Handling, answered: boolean): MetricTarget {
   if (h.fallback) return OTHER_TARGET;
   const op = h.op;
   const name = op.toolName ?? op.promptName;
-  if (name === undefined || errorType === undefined) return op;
+  if (name === undefined || answered) return op;
   if (h.endpoint.advertised.has(op.metricKey) || isMetricName(name)) return op;
   return op.toolName !== undefined ? OTHER_TOOL : OTHER_PROMPT;
 }
 
-function finish(h: Handling, errorType: string | undefined, statusCode: string | undefined): void {
+/** Ends the span and records the operation; `answered`: see `metricTarget`. */
+function finish(
+  h: Handling,
+  errorType: string | undefined,
+  statusCode: string | undefined,
+  answered: boolean,
+): void {
   h.span.end();
   try {
     recordDuration(
       getRecorders().mcpServerOperation,
       callSeconds(h.span, h.startMs),
-      operationAttributes(h.endpoint, metricTarget(h, errorType), errorType, statusCode, h.version),
+      operationAttributes(h.endpoint, metricTarget(h, answered), errorType, statusCode, h.version),
     );
   } catch (err) {
     logger.error('recording an MCP server operation failed; ignored', err);
@@ -375,11 +383,13 @@ function endOk(h: Handling, result: unknown): void {
     }
   }
   let errorType: string | undefined;
+  let answered = true;
   if (isToolErrorResult(result)) {
     errorType = ERROR_TYPE_VALUE_TOOL_ERROR;
     markFailed(h.span, errorType);
+    answered = !isToolRefusalResult(result);
   }
-  finish(h, errorType, undefined);
+  finish(h, errorType, undefined, answered);
 }
 
 /**
@@ -407,7 +417,7 @@ function endFailed(h: Handling, err: unknown): void {
     recordError(h.span, err);
     h.span.setAttribute(ATTR_ERROR_TYPE, code);
     h.span.setAttribute(ATTR_RPC_RESPONSE_STATUS_CODE, code);
-    finish(h, code, code);
+    finish(h, code, code, false);
   } catch (e) {
     logger.error('ending an MCP server span failed; ignored', e);
   }

@@ -200,6 +200,27 @@ export function isToolErrorResult(result: unknown): boolean {
 }
 
 /**
+ * Whether an `isError` result is the 1.x `McpServer`'s answer to a tool it does not have (it
+ * wraps its own `Tool … not found` / `… disabled` refusal in a tool result; 2.x answers those
+ * with a JSON-RPC error instead). Such a result names no real tool.
+ */
+export function isToolRefusalResult(result: unknown): boolean {
+  try {
+    const content = (result as { content?: unknown }).content;
+    const text = Array.isArray(content)
+      ? (content[0] as { text?: unknown } | undefined)?.text
+      : undefined;
+    return (
+      typeof text === 'string' &&
+      text.startsWith('MCP error -32602: Tool ') &&
+      (text.endsWith(' not found') || text.endsWith(' disabled'))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The `error.type` of a failed operation: the JSON-RPC error code when there is one (as the
  * conventions ask), else the core's `error.code || error.name`, bounded.
  */

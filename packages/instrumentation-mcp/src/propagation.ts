@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { boundName } from '@toolscope/instrumentation/internal';
 import type { JsonRpcMessageLike } from './internal-types.ts';
+import { META_KEY_BAGGAGE, META_KEY_TRACEPARENT, META_KEY_TRACESTATE } from './semconv.ts';
 
 /**
  * The mark on the message copies `withTraceContext` builds. A wrapper that meets one knows
@@ -17,6 +18,9 @@ import type { JsonRpcMessageLike } from './internal-types.ts';
  */
 const TRACED = Symbol.for('toolscope.instrumentation-mcp.traced');
 
+/** The `_meta` keys SEP-414 reserves for propagation: written together, or not at all. */
+const PROPAGATION_KEYS = [META_KEY_TRACEPARENT, META_KEY_TRACESTATE, META_KEY_BAGGAGE] as const;
+
 export function isInstrumentedRequest(request: object): boolean {
   return (request as Record<symbol, unknown>)[TRACED] === true;
 }
@@ -24,10 +28,11 @@ export function isInstrumentedRequest(request: object): boolean {
 /**
  * A copy of `message` whose `params._meta` carries the trace context and baggage of `ctx`,
  * injected with the configured propagators (W3C: `traceparent`, `tracestate`, `baggage`, the
- * keys SEP-414 reserves). The keys the propagators write replace the caller's (as any OTel
- * injection does): a gateway that forwards a received request's `_meta` sends its own context,
- * not the stale one of the request it received. Every other `_meta` key is kept; the caller's
- * objects are never mutated.
+ * keys SEP-414 reserves). Those three keys are ours whenever the propagators write any: the
+ * caller's are replaced, or dropped when `ctx` has none (as any OTel injection does), so a
+ * gateway that forwards a received request's `_meta` sends its own context, not the stale one
+ * of the request it received. Every other `_meta` key is kept; the caller's objects are never
+ * mutated.
  *
  * @example withTraceContext({ method: 'tools/list', params: { _meta: { progressToken: 1 } } }, ctx)
  *   // { method: 'tools/list', params: { _meta: { progressToken: 1, traceparent: '00-…-01' } } }
@@ -46,6 +51,11 @@ export function withTraceContext<R extends JsonRpcMessageLike>(message: R, ctx: 
     let meta: Record<string, unknown>;
     if (existing !== null && typeof existing === 'object') {
       meta = { ...existing };
+      // The trace keys go together: one the propagators did not write this time (no
+      // tracestate, no baggage in `ctx`) would pair another trace's state with ours.
+      for (const key of PROPAGATION_KEYS) {
+        if (carrier[key] === undefined && key in meta) delete meta[key];
+      }
       for (const key of keys) meta[key] = carrier[key];
     } else {
       meta = carrier;

@@ -13,7 +13,6 @@ import {
   truncationCounts,
 } from '@toolscope/instrumentation/internal';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { setupTestOtel, type TestOtel } from '../../../test/support/otel.ts';
 import { instrumentMcpServer } from '../src/index.ts';
 import { LINES, type SdkLine } from './helpers/lines.ts';
@@ -31,9 +30,19 @@ interface RawTransport {
 async function target(line: SdkLine): Promise<RawTransport> {
   const server = instrumentMcpServer(line.server('target'));
   server.registerTool('echo', {}, async () => ({ content: [] }));
-  // A listed tool whose calls with a wrong argument fail.
-  const input = line.label === '1.x' ? { n: z.number() } : z.object({ n: z.number() });
-  server.registerTool('echo2', { inputSchema: input }, async () => ({ content: [] }));
+  // Real tools that fail: one throws, one answers with an isError result.
+  server.registerTool('broken', {}, async () => {
+    throw new Error('down');
+  });
+  server.registerTool('sad', {}, async () => ({ content: [], isError: true }));
+  // A real prompt whose callback throws (the SDK answers with a JSON-RPC error).
+  const prompts = server as unknown as {
+    registerPrompt(name: string, config: object, cb: () => never): void;
+  };
+  // One name per line: the core's name guard is process-wide.
+  prompts.registerPrompt(`greet_${line.label}`, { description: 'greet' }, () => {
+    throw new Error('no greeting');
+  });
   const [client, serverSide] = line.linkedPair();
   await server.connect(serverSide);
   return client as RawTransport;
@@ -136,15 +145,27 @@ describe.each(LINES)('a hostile client against an instrumented $label server', (
     expect(serverSpans().some((s) => s.name === 'tools/call made_up_249')).toBe(true);
   });
 
-  it('keeps the name of a listed tool whose calls fail', async () => {
-    await call('list', 'tools/list', {});
-    await call('bad-args', 'tools/call', { name: 'echo2', arguments: { n: 'not a number' } });
+  it('keeps the names of real tools that fail, listed or not', async () => {
+    await call('broken', 'tools/call', { name: 'broken', arguments: {} });
+    await call('sad', 'tools/call', { name: 'sad', arguments: {} });
     const ops = await otel.metric('mcp.server.operation.duration');
-    const failed = ops?.dataPoints.find(
-      (p) =>
-        p.attributes['gen_ai.tool.name'] === 'echo2' && p.attributes['error.type'] !== undefined,
-    );
-    expect(failed?.attributes['mcp.method.name']).toBe('tools/call');
+    const failedTools = ops?.dataPoints
+      .filter((p) => p.attributes['error.type'] === 'tool_error')
+      .map((p) => p.attributes['gen_ai.tool.name']);
+    expect(failedTools).toEqual(expect.arrayContaining(['broken', 'sad']));
+  });
+
+  it('names a refused prompt only once the server listed it', async () => {
+    const promptNames = async () =>
+      (await otel.metric('mcp.server.operation.duration'))?.dataPoints
+        .filter((p) => p.attributes['mcp.method.name'] === 'prompts/get')
+        .map((p) => p.attributes['gen_ai.prompt.name']);
+    const greet = `greet_${line.label}`;
+    await call('greet-1', 'prompts/get', { name: greet });
+    expect(await promptNames()).toEqual(['_OTHER']);
+    await call('prompts', 'prompts/list', {});
+    await call('greet-2', 'prompts/get', { name: greet });
+    expect((await promptNames())?.sort()).toEqual(['_OTHER', greet]);
   });
 
   it('bounds baggage from the ambient context (an HTTP server instrumentation) too', async () => {

@@ -42,6 +42,31 @@ describe('_meta propagation', () => {
     });
   });
 
+  it('drops a forwarded tracestate or baggage its context does not have: the trace keys go together', () => {
+    const request = {
+      method: 'tools/call',
+      params: {
+        name: 'x',
+        _meta: {
+          progressToken: 1,
+          traceparent: '00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01',
+          tracestate: 'upstream=stale',
+          baggage: `toolscope.correlation_id=${'u'.repeat(2000)}`,
+        },
+      },
+    };
+    const span = trace.getTracer('test').startSpan('no-baggage');
+    const ctx = trace.setSpan(context.active(), span);
+    const out = withTraceContext(request, ctx);
+    const sc = span.spanContext();
+    expect(out.params._meta).toEqual({
+      progressToken: 1,
+      traceparent: `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags}`,
+    });
+    // Nothing to inject (no span, no baggage): the caller's keys stay as they are.
+    expect(withTraceContext(request, context.active()).params._meta).toEqual(request.params._meta);
+  });
+
   it('adds params only when there is something to carry', () => {
     const ctx = activeContext();
     const out = withTraceContext({ method: 'ping' }, ctx) as { params?: { _meta?: unknown } };
