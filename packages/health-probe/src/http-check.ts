@@ -104,13 +104,18 @@ class HttpRun {
     signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** Settles the run failed with `err` (once); nothing more is read. */
-  fail(err: unknown): void {
-    if (this.settled) return;
+  /** Marks the run settled (false when it already was); nothing more is read. */
+  private settle(): boolean {
+    if (this.settled) return false;
     this.settled = true;
     this.signal.removeEventListener('abort', this.onAbort);
     this.chunks = undefined;
-    this.reject(err);
+    return true;
+  }
+
+  /** Settles the run failed with `err` (once). */
+  fail(err: unknown): void {
+    if (this.settle()) this.reject(err);
   }
 
   /** Fails the run with `err` and aborts the request (now, or as soon as it starts). */
@@ -197,10 +202,7 @@ class HttpRun {
         return;
       }
     }
-    this.settled = true;
-    this.signal.removeEventListener('abort', this.onAbort);
-    this.chunks = undefined;
-    this.resolve({ statusCode: this.statusCode });
+    if (this.settle()) this.resolve({ statusCode: this.statusCode });
   }
 
   onResponseError(_controller: Controller | null, err: Error): void {
